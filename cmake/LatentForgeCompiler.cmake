@@ -1,0 +1,12 @@
+# Compiler settings shared by every target.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+add_library(lf_warnings INTERFACE)
+target_compile_options(lf_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
+
+# Torch's headers define a function named slots(); Qt's keyword macros must stay off everywhere.
+add_compile_definitions(QT_NO_KEYWORDS)

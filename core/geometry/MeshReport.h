@@ -1,0 +1,31 @@
+#pragma once
+// Printability report of a mesh, computed with Open3D.
+#include "core/mesh/Mesh.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstddef>
+#include <optional>
+
+namespace lf {
+
+struct MeshReport {
+    std::size_t vertices = 0;
+    std::size_t triangles = 0;
+    BoundingBox bounds;
+    double surfaceArea = 0;
+    std::optional<double> volume;  // only when watertight and orientable
+    bool watertight = false;
+    bool edgeManifold = false;
+    bool vertexManifold = false;
+    bool selfIntersecting = false;
+    bool orientable = false;
+    std::size_t connectedComponents = 0;
+    // A plain-words verdict: "printable" when watertight, manifold, orientable, not self-intersecting.
+    bool printable() const;
+};
+
+MeshReport computeMeshReport(const Mesh& mesh);
+nlohmann::json toJson(const MeshReport& report);
+
+}  // namespace lf

@@ -1,0 +1,31 @@
+#pragma once
+// Mesh import through Assimp: STL (ASCII/binary), OBJ, PLY, OFF, glTF 2 / GLB and anything else
+// Assimp reads. Triangulates, joins identical vertices and validates the data structure.
+#include "core/mesh/Mesh.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lf {
+
+struct ImportLimits {
+    std::uint64_t maxFileBytes = 512ull << 20;  // 512 MiB
+    std::uint64_t maxTriangles = 20'000'000;
+};
+
+struct ImportOptions {
+    ImportLimits limits;
+    bool computeNormals = true;  // smooth vertex normals when the file has none
+};
+
+// Reads every mesh of the file's scene, with node transforms applied, into one Mesh.
+// Throws lf::Error whose message names the file, the format and what was wrong
+// (missing, too large, unsupported, empty, malformed, over the triangle cap, out of memory).
+Mesh importMesh(const std::filesystem::path& file, const ImportOptions& options = {});
+
+// File-dialog filter patterns of the formats importMesh accepts, e.g. {"*.stl", "*.obj", ...}.
+std::vector<std::string> importPatterns();
+
+}  // namespace lf
