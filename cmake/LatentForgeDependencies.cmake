@@ -19,4 +19,4 @@ find_package(VTK 9 REQUIRED COMPONENTS
   ImagingCore
   RenderingCore RenderingOpenGL2 RenderingAnnotation RenderingFreeType
   InteractionStyle)
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Concurrent Test)

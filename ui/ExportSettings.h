@@ -1,0 +1,56 @@
+#pragma once
+// What the user chose in the export dialog: format, STL encoding and the length unit of the file.
+#include "core/io/MeshExport.h"
+
+#include <QString>
+
+namespace lf::ui {
+
+// Mesh coordinates are millimetres; the file may be written in another unit.
+enum class LengthUnit { Millimetre, Centimetre, Metre, Inch };
+
+inline float scaleFromMillimetres(LengthUnit unit)
+{
+    switch (unit) {
+    case LengthUnit::Millimetre: return 1.0f;
+    case LengthUnit::Centimetre: return 0.1f;
+    case LengthUnit::Metre: return 0.001f;
+    case LengthUnit::Inch: return 1.0f / 25.4f;
+    }
+    return 1.0f;
+}
+
+inline QString unitSymbol(LengthUnit unit)
+{
+    switch (unit) {
+    case LengthUnit::Millimetre: return QStringLiteral("mm");
+    case LengthUnit::Centimetre: return QStringLiteral("cm");
+    case LengthUnit::Metre: return QStringLiteral("m");
+    case LengthUnit::Inch: return QStringLiteral("in");
+    }
+    return QStringLiteral("mm");
+}
+
+inline LengthUnit unitFromSymbol(const QString& symbol)
+{
+    for (LengthUnit u : {LengthUnit::Millimetre, LengthUnit::Centimetre, LengthUnit::Metre,
+                         LengthUnit::Inch})
+        if (unitSymbol(u) == symbol) return u;
+    return LengthUnit::Millimetre;
+}
+
+struct ExportSettings {
+    QString path;
+    ExportFormat format = ExportFormat::StlBinary;
+    LengthUnit unit = LengthUnit::Millimetre;
+
+    ExportOptions options() const
+    {
+        ExportOptions o;
+        o.scale = scaleFromMillimetres(unit);
+        o.ascii = format == ExportFormat::StlAscii;
+        return o;
+    }
+};
+
+}  // namespace lf::ui

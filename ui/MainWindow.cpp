@@ -1,0 +1,213 @@
+#include "ui/VtkView.h"  // first: vtk_glew.h must precede Qt's OpenGL headers
+
+#include "ui/MainWindow.h"
+
+#include "ui/BlasStartupCheck.h"
+#include "ui/MeshDocument.h"
+#include "ui/MeshExportJob.h"
+#include "ui/MeshSceneManager.h"
+#include "ui/Preferences.h"
+#include "ui/panels/MeshReportPanel.h"
+#include "ui/reactions/ExportMeshReaction.h"
+#include "ui/reactions/OpenMeshReaction.h"
+#include "ui/reactions/RecentFilesReaction.h"
+#include "ui/reactions/ViewReactions.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStatusBar>
+
+#include <cstdio>
+
+namespace lf::ui {
+
+namespace {
+constexpr int kStatusTimeoutMs = 8000;
+
+QString firstLocalFile(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls()) return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile()) return url.toLocalFile();
+    return {};
+}
+}  // namespace
+
+MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent)
+    : QMainWindow(parent),
+      preferences_(preferences ? std::move(preferences) : std::make_unique<Preferences>())
+{
+    setWindowTitle(QStringLiteral("LatentForge"));
+    setAcceptDrops(true);
+
+    view_ = new VtkView(this);
+    view_->setObjectName(QStringLiteral("VtkView"));
+    setCentralWidget(view_);
+    scene_ = new MeshSceneManager(view_, this);
+    document_ = new MeshDocument(this);
+
+    reportPanel_ = new MeshReportPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, reportPanel_);
+
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 0);  // busy indicator: neither import nor export reports progress
+    progress_->setMaximumWidth(160);
+    progress_->setVisible(false);
+    statusBar()->addPermanentWidget(progress_);
+
+    createMenus();
+
+    connect(document_, &MeshDocument::loadStarted, this, [this](const QString& name) {
+        setBusy(true, tr("Loading %1…").arg(name));
+    });
+    connect(document_, &MeshDocument::busyChanged, this, [this](bool busy) {
+        if (!busy) setBusy(false);
+    });
+    connect(document_, &MeshDocument::meshChanged, this, &MainWindow::onMeshChanged);
+    connect(document_, &MeshDocument::loadFailed, this, &MainWindow::onLoadFailed);
+
+    connect(exportReaction_, &ExportMeshReaction::exportFinished, this, [this](const QString& p) {
+        setBusy(false);
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(p)),
+                                 kStatusTimeoutMs);
+    });
+    connect(exportReaction_, &ExportMeshReaction::exportFailed, this,
+            [this](const QString&, const QString& message) {
+                setBusy(false);
+                showError(tr("Export failed"), message);
+            });
+    connect(exportReaction_->job(), &MeshExportJob::started, this, [this](const QString& p) {
+        setBusy(true, tr("Exporting %1…").arg(QDir::toNativeSeparators(p)));
+    });
+
+    resize(1200, 800);
+    restoreGeometry(preferences_->windowGeometry());
+    restoreState(preferences_->windowState());
+    statusBar()->showMessage(tr("Open a mesh with File > Open or drop a file here"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* openAction = fileMenu->addAction(tr("&Open…"));
+    openAction->setShortcut(QKeySequence::Open);
+    openReaction_ = new OpenMeshReaction(openAction, document_, preferences_.get(), this);
+
+    recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
+    auto* recent = new RecentFilesReaction(recentMenu_, document_, preferences_.get());
+    connect(recent, &RecentFilesReaction::openRequested, this, &MainWindow::openFile);
+
+    QAction* exportAction = fileMenu->addAction(tr("&Export…"));
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportReaction_ = new ExportMeshReaction(exportAction, document_, preferences_.get(), this);
+
+    fileMenu->addSeparator();
+    QAction* quitAction = fileMenu->addAction(tr("&Quit"));
+    quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quitAction->setMenuRole(QAction::QuitRole);
+    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* resetAction = viewMenu->addAction(tr("&Reset Camera"));
+    resetAction->setShortcut(QKeySequence(Qt::Key_R));
+    new ResetCameraReaction(resetAction, scene_);
+    QAction* fitAction = viewMenu->addAction(tr("&Fit to View"));
+    fitAction->setShortcut(QKeySequence(Qt::Key_F));
+    new FitViewReaction(fitAction, scene_);
+    viewMenu->addSeparator();
+    QAction* edgesAction = viewMenu->addAction(tr("Show &Edges"));
+    edgesAction->setShortcut(QKeySequence(Qt::Key_E));
+    new ShowEdgesReaction(edgesAction, scene_, preferences_.get());
+    QAction* gridAction = viewMenu->addAction(tr("Show &Grid"));
+    gridAction->setShortcut(QKeySequence(Qt::Key_G));
+    new ShowGridReaction(gridAction, scene_, preferences_.get());
+    viewMenu->addSeparator();
+    viewMenu->addAction(reportPanel_->toggleViewAction());
+}
+
+void MainWindow::openFile(const QString& path)
+{
+    openReaction_->open(path);
+}
+
+void MainWindow::startBlasCheck()
+{
+    auto* check = new BlasStartupCheck(this);
+    connect(check, &BlasStartupCheck::finished, this, [this, check](const QString& warning) {
+        check->deleteLater();
+        if (warning.isEmpty()) return;
+        std::fprintf(stderr, "latentforge: warning: %s\n", qPrintable(warning));
+        statusBar()->showMessage(warning);  // stays until the next message
+    });
+    check->start();
+}
+
+void MainWindow::onMeshChanged()
+{
+    const auto mesh = document_->mesh();
+    if (!mesh) return;
+    scene_->setMesh(*mesh);
+    if (document_->report()) reportPanel_->showReport(document_->displayName(), *document_->report());
+    setWindowTitle(tr("%1 — LatentForge").arg(document_->displayName()));
+    statusBar()->showMessage(tr("Loaded %1: %2 vertices, %3 triangles")
+                                 .arg(document_->displayName())
+                                 .arg(QLocale().toString(qulonglong(mesh->vertexCount())))
+                                 .arg(QLocale().toString(qulonglong(mesh->triangleCount()))),
+                             kStatusTimeoutMs);
+}
+
+void MainWindow::onLoadFailed(const QString& path, const QString& message)
+{
+    // The previous mesh stays on screen: nothing to undo here.
+    showError(tr("Could not open %1").arg(QFileInfo(path).fileName()), message);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(message, kStatusTimeoutMs);
+    // Window-modal and non-blocking: background jobs keep reporting while it is open.
+    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorMessageBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::setBusy(bool busy, const QString& message)
+{
+    progress_->setVisible(busy);
+    if (!message.isEmpty()) statusBar()->showMessage(message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    preferences_->setWindowGeometry(saveGeometry());
+    preferences_->setWindowState(saveState());
+    preferences_->sync();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!firstLocalFile(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = firstLocalFile(event->mimeData());
+    if (path.isEmpty()) return;
+    event->acceptProposedAction();
+    openFile(path);
+}
+
+}  // namespace lf::ui

@@ -1,0 +1,66 @@
+#pragma once
+// The main window: a thin assembly of the 3D view, the report panel, menus and reactions.
+// Work lives elsewhere (MeshDocument loads, MeshSceneManager draws, reactions act).
+#include "ui/Preferences.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+
+namespace lf::ui {
+
+class ExportMeshReaction;
+class MeshDocument;
+class MeshReportPanel;
+class MeshSceneManager;
+class OpenMeshReaction;
+class VtkView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Takes the preferences (the application's QSettings when null).
+    explicit MainWindow(std::unique_ptr<Preferences> preferences = nullptr,
+                        QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openFile(const QString& path);
+    // Warns in the status bar and on stderr when torch runs on the reference BLAS.
+    void startBlasCheck();
+
+    VtkView* view() const { return view_; }
+    MeshSceneManager* scene() const { return scene_; }
+    MeshDocument* document() const { return document_; }
+    MeshReportPanel* reportPanel() const { return reportPanel_; }
+    ExportMeshReaction* exportReaction() const { return exportReaction_; }
+    Preferences* preferences() const { return preferences_.get(); }
+    QMenu* recentFilesMenu() const { return recentMenu_; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    void onMeshChanged();
+    void onLoadFailed(const QString& path, const QString& message);
+    void showError(const QString& title, const QString& message);
+    void setBusy(bool busy, const QString& message = {});
+
+    std::unique_ptr<Preferences> preferences_;
+    VtkView* view_;
+    MeshSceneManager* scene_;
+    MeshDocument* document_;
+    MeshReportPanel* reportPanel_;
+    OpenMeshReaction* openReaction_ = nullptr;
+    ExportMeshReaction* exportReaction_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QProgressBar* progress_;
+};
+
+}  // namespace lf::ui

@@ -1,0 +1,54 @@
+#pragma once
+// The mesh the window shows, with its report and where it came from. Loading (import + report)
+// runs on a worker thread so that big meshes never freeze the GUI; the last request wins.
+#include "core/geometry/MeshReport.h"
+#include "core/mesh/Mesh.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace lf::ui {
+
+class MeshDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit MeshDocument(QObject* parent = nullptr);
+    ~MeshDocument() override;
+
+    // Imports `path` in the background; meshChanged or loadFailed follows.
+    void load(const QString& path);
+    // Shows a mesh made in memory (generated shapes, tests); its report is computed in the
+    // background like a loaded file's. `name` is shown as the document title.
+    void setMesh(Mesh mesh, const QString& name);
+
+    bool busy() const { return pending_ > 0; }
+    std::shared_ptr<const Mesh> mesh() const { return mesh_; }
+    const std::optional<MeshReport>& report() const { return report_; }
+    QString filePath() const { return filePath_; }  // empty for in-memory meshes
+    QString displayName() const { return displayName_; }
+
+Q_SIGNALS:
+    void loadStarted(const QString& name);
+    void meshChanged();
+    // The previous mesh stays; `message` is lf::Error's complete message.
+    void loadFailed(const QString& path, const QString& message);
+    void busyChanged(bool busy);
+
+private:
+    struct Result;
+    void start(const QString& name, const QString& path, std::function<Result()> job);
+    void finish(int generation, Result result);
+
+    std::shared_ptr<const Mesh> mesh_;
+    std::optional<MeshReport> report_;
+    QString filePath_;
+    QString displayName_;
+    int generation_ = 0;  // results of superseded loads are dropped
+    int pending_ = 0;
+};
+
+}  // namespace lf::ui

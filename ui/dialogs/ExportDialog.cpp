@@ -1,0 +1,114 @@
+#include "ui/dialogs/ExportDialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+
+namespace lf::ui {
+
+namespace {
+bool isStl(ExportFormat f) { return f == ExportFormat::StlBinary || f == ExportFormat::StlAscii; }
+}  // namespace
+
+ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
+{
+    setWindowTitle(tr("Export Mesh"));
+    pathEdit_ = new QLineEdit(this);
+    auto* browseButton = new QPushButton(tr("Browse…"), this);
+    auto* pathRow = new QHBoxLayout;
+    pathRow->addWidget(pathEdit_, 1);
+    pathRow->addWidget(browseButton);
+
+    // ASCII STL is a checkbox on the STL entry rather than a separate format in the list.
+    formatCombo_ = new QComboBox(this);
+    for (const ExportFormatInfo& info : exportFormats()) {
+        if (info.format == ExportFormat::StlAscii) continue;
+        formatCombo_->addItem(QStringLiteral("%1 (*%2)").arg(QString::fromStdString(info.name),
+                                                             QString::fromStdString(info.extension)),
+                              static_cast<int>(info.format));
+    }
+    asciiCheck_ = new QCheckBox(tr("ASCII STL (larger, human readable)"), this);
+    unitCombo_ = new QComboBox(this);
+    unitCombo_->addItem(tr("Millimetres (mm)"), static_cast<int>(LengthUnit::Millimetre));
+    unitCombo_->addItem(tr("Centimetres (cm)"), static_cast<int>(LengthUnit::Centimetre));
+    unitCombo_->addItem(tr("Metres (m)"), static_cast<int>(LengthUnit::Metre));
+    unitCombo_->addItem(tr("Inches (in)"), static_cast<int>(LengthUnit::Inch));
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    auto* form = new QFormLayout(this);
+    form->addRow(tr("File:"), pathRow);
+    form->addRow(tr("Format:"), formatCombo_);
+    form->addRow(QString(), asciiCheck_);
+    form->addRow(tr("File units:"), unitCombo_);
+    form->addRow(buttons);
+
+    connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(formatCombo_, &QComboBox::currentIndexChanged, this, &ExportDialog::onFormatChanged);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(pathEdit_, &QLineEdit::textChanged, this, [this, buttons](const QString& text) {
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(!text.trimmed().isEmpty());
+    });
+}
+
+void ExportDialog::setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit)
+{
+    const ExportFormat listed = format == ExportFormat::StlAscii ? ExportFormat::StlBinary : format;
+    formatCombo_->setCurrentIndex(std::max(0, formatCombo_->findData(static_cast<int>(listed))));
+    asciiCheck_->setChecked(format == ExportFormat::StlAscii);
+    unitCombo_->setCurrentIndex(std::max(0, unitCombo_->findData(static_cast<int>(unit))));
+    for (const ExportFormatInfo& info : exportFormats())
+        if (info.format == listed)
+            pathEdit_->setText(basePath + QString::fromStdString(info.extension));
+    onFormatChanged();
+}
+
+ExportFormat ExportDialog::selectedFormat() const
+{
+    const auto listed = static_cast<ExportFormat>(formatCombo_->currentData().toInt());
+    if (isStl(listed)) return asciiCheck_->isChecked() ? ExportFormat::StlAscii : ExportFormat::StlBinary;
+    return listed;
+}
+
+void ExportDialog::onFormatChanged()
+{
+    const auto listed = static_cast<ExportFormat>(formatCombo_->currentData().toInt());
+    asciiCheck_->setEnabled(isStl(listed));
+    // Keep the file's extension in step with the chosen format.
+    for (const ExportFormatInfo& info : exportFormats()) {
+        if (info.format != listed) continue;
+        const QString path = pathEdit_->text();
+        if (path.isEmpty()) return;
+        const QFileInfo file(path);
+        pathEdit_->setText(file.path() + QLatin1Char('/') + file.completeBaseName() +
+                           QString::fromStdString(info.extension));
+    }
+}
+
+void ExportDialog::browse()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Mesh"), pathEdit_->text());
+    if (path.isEmpty()) return;
+    pathEdit_->setText(path);
+    if (const auto format = exportFormatForPath(path.toStdString())) {
+        const ExportFormat listed = *format == ExportFormat::StlAscii ? ExportFormat::StlBinary : *format;
+        formatCombo_->setCurrentIndex(std::max(0, formatCombo_->findData(static_cast<int>(listed))));
+    }
+}
+
+ExportSettings ExportDialog::settings() const
+{
+    ExportSettings s;
+    s.path = pathEdit_->text().trimmed();
+    s.format = selectedFormat();
+    s.unit = static_cast<LengthUnit>(unitCombo_->currentData().toInt());
+    return s;
+}
+
+}  // namespace lf::ui
