@@ -61,6 +61,10 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 0);  // busy indicator: neither import nor export reports progress
     progress_->setMaximumWidth(160);
+    // Thin, without text: showing it must not change the status bar's height (the 3D view
+    // would jump).
+    progress_->setTextVisible(false);
+    progress_->setMaximumHeight(statusBar()->fontMetrics().height());
     progress_->setVisible(false);
     statusBar()->addPermanentWidget(progress_);
 

@@ -42,9 +42,10 @@ double niceStep(double raw)
 }
 }  // namespace
 
-MeshSceneManager::MeshSceneManager(VtkView* view, QObject* parent) : QObject(parent), view_(view)
+MeshSceneManager::MeshSceneManager(VtkView* view, QObject* parent)
+    : QObject(parent), view_(view), renderer_(view->renderer())
 {
-    vtkRenderer* renderer = view_->renderer();
+    vtkRenderer* renderer = renderer_;
     renderer->GradientBackgroundOn();
     renderer->SetBackground(kBackgroundBottom[0], kBackgroundBottom[1], kBackgroundBottom[2]);
     renderer->SetBackground2(kBackgroundTop[0], kBackgroundTop[1], kBackgroundTop[2]);
@@ -108,16 +109,22 @@ MeshSceneManager::MeshSceneManager(VtkView* view, QObject* parent) : QObject(par
 
 MeshSceneManager::~MeshSceneManager()
 {
-    view_->renderer()->RemoveObserver(cameraObserver_);
+    renderer_->RemoveObserver(cameraObserver_);
 }
 
+void MeshSceneManager::requestRender()
+{
+    if (view_) view_->requestRender();
+}
+
+VtkView* MeshSceneManager::view() const { return view_; }
 vtkActor* MeshSceneManager::meshActor() const { return meshActor_; }
 vtkActor* MeshSceneManager::gridActor() const { return gridActor_; }
 vtkPolyData* MeshSceneManager::polyData() const { return polyData_; }
 
 void MeshSceneManager::syncOrientationCamera()
 {
-    vtkCamera* main = view_->renderer()->GetActiveCamera();
+    vtkCamera* main = renderer_.Get()->GetActiveCamera();
     vtkCamera* axes = axesRenderer_->GetActiveCamera();
     double position[3], focal[3];
     main->GetPosition(position);
@@ -152,7 +159,7 @@ void MeshSceneManager::clearMesh()
     polyData_->Initialize();
     meshActor_->VisibilityOff();
     gridActor_->VisibilityOff();
-    view_->requestRender();
+    requestRender();
 }
 
 bool MeshSceneManager::hasMesh() const
@@ -164,20 +171,20 @@ void MeshSceneManager::setEdgesVisible(bool visible)
 {
     edgesVisible_ = visible;
     meshActor_->GetProperty()->SetEdgeVisibility(visible);
-    view_->requestRender();
+    requestRender();
 }
 
 void MeshSceneManager::setGridVisible(bool visible)
 {
     gridVisible_ = visible;
     gridActor_->SetVisibility(visible && hasMesh());
-    view_->requestRender();
+    requestRender();
 }
 
 void MeshSceneManager::setOrientationAxesVisible(bool visible)
 {
     axesActor_->SetVisibility(visible);
-    view_->requestRender();
+    requestRender();
 }
 
 bool MeshSceneManager::orientationAxesVisible() const
@@ -212,7 +219,7 @@ void MeshSceneManager::rebuildGrid()
 
 void MeshSceneManager::resetCamera()
 {
-    vtkRenderer* renderer = view_->renderer();
+    vtkRenderer* renderer = renderer_;
     vtkCamera* camera = renderer->GetActiveCamera();
     double b[6] = {-1, 1, -1, 1, -1, 1};
     if (hasMesh()) polyData_->GetBounds(b);
@@ -223,12 +230,12 @@ void MeshSceneManager::resetCamera()
     camera->SetViewUp(0, 0, 1);
     renderer->ResetCamera(b);
     renderer->ResetCameraClippingRange();
-    view_->requestRender();
+    requestRender();
 }
 
 void MeshSceneManager::fitToView()
 {
-    vtkRenderer* renderer = view_->renderer();
+    vtkRenderer* renderer = renderer_;
     if (hasMesh()) {
         double b[6];
         polyData_->GetBounds(b);
@@ -237,7 +244,7 @@ void MeshSceneManager::fitToView()
         renderer->ResetCamera();
     }
     renderer->ResetCameraClippingRange();
-    view_->requestRender();
+    requestRender();
 }
 
 }  // namespace lf::ui

@@ -4,6 +4,7 @@
 #include "core/mesh/Mesh.h"
 
 #include <QObject>
+#include <QPointer>
 #include <vtkSmartPointer.h>
 
 class vtkActor;
@@ -42,13 +43,16 @@ public:
     vtkActor* meshActor() const;
     vtkActor* gridActor() const;
     vtkPolyData* polyData() const;
-    VtkView* view() const { return view_; }
+    VtkView* view() const;
 
 private:
     void rebuildGrid();
+    void requestRender();
     void syncOrientationCamera();
 
-    VtkView* view_;
+    // The view may be destroyed first (sibling QObjects); the VTK objects are reference counted.
+    QPointer<VtkView> view_;
+    vtkSmartPointer<vtkRenderer> renderer_;
     vtkSmartPointer<vtkPolyData> polyData_;
     vtkSmartPointer<vtkActor> meshActor_;
     vtkSmartPointer<vtkActor> gridActor_;

@@ -48,9 +48,17 @@ QStringList Preferences::recentFiles() const
     return settings_->value(kRecent).toStringList();
 }
 
+namespace {
+// One spelling per file, so that "a/../b.stl" and "b.stl" are one entry.
+QString normalizedPath(const QString& path)
+{
+    return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+}
+}  // namespace
+
 void Preferences::addRecentFile(const QString& path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = normalizedPath(path);
     QStringList files = recentFiles();
     files.removeAll(absolute);
     files.prepend(absolute);
@@ -61,7 +69,7 @@ void Preferences::addRecentFile(const QString& path)
 void Preferences::removeRecentFile(const QString& path)
 {
     QStringList files = recentFiles();
-    files.removeAll(QFileInfo(path).absoluteFilePath());
+    files.removeAll(normalizedPath(path));
     settings_->setValue(kRecent, files);
 }
 

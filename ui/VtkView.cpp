@@ -1,9 +1,10 @@
 #include "ui/VtkView.h"
 
+#include "ui/OpenGLContextAccess.h"
+
 #include <QCursor>
 #include <QKeyEvent>
 #include <QMouseEvent>
-#include <QOpenGLContext>
 #include <QScreen>
 #include <QWheelEvent>
 #include <vtkCallbackCommand.h>
@@ -78,11 +79,10 @@ void VtkView::onRenderWindowEvent(vtkObject*, unsigned long eventId, void* callD
         // The context only: QOpenGLWidget::makeCurrent() would also bind Qt's framebuffer behind
         // the back of VTK's state cache, and VTK calls MakeCurrent in the middle of its own
         // framebuffer set-up (its attachments then land in Qt's framebuffer).
-        if (QOpenGLContext* ctx = context()) ctx->makeCurrent(ctx->surface());
+        makeContextCurrent(this);
         break;
     case vtkCommand::WindowIsCurrentEvent: {
-        auto* current = QOpenGLContext::currentContext();
-        *static_cast<bool*>(callData) = current != nullptr && current == context();
+        *static_cast<bool*>(callData) = isContextCurrent(this);
         break;
     }
     case vtkCommand::WindowFrameEvent:
@@ -99,8 +99,7 @@ void VtkView::onRenderWindowEvent(vtkObject*, unsigned long eventId, void* callD
 void VtkView::initializeGL()
 {
     // Runs again whenever Qt recreates the context (e.g. the widget is re-parented).
-    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this,
-            &VtkView::onContextAboutToBeDestroyed, Qt::UniqueConnection);
+    connectContextAboutToBeDestroyed(this, this, [this] { onContextAboutToBeDestroyed(); });
 
     vtkOpenGLState* state = renderWindow_->GetState();
     state->Reset();  // learn Qt's current GL state

@@ -6,12 +6,7 @@
 #include <vtk_glew.h>
 
 #include <QImage>
-// Qt warns that its GL headers undefine GLEW's function macros; VTK code calls GL through its
-// own state object, and ours only through that too.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcpp"
 #include <QOpenGLWidget>
-#pragma GCC diagnostic pop
 #include <vtkSmartPointer.h>
 
 #include <vector>

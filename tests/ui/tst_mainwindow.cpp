@@ -1,1 +1,419 @@
-// (being written)
+// The main window end to end under Xvfb: loading (corpus files and in-memory meshes), the 3D
+// view and report panel, export through the reaction, failures that keep the previous mesh,
+// drag and drop, recent files and preferences.
+#include "ui/VtkView.h"  // first: vtk_glew.h before Qt's OpenGL headers
+
+#include "TestMeshes.h"
+#include "core/io/MeshImport.h"
+#include "ui/MainWindow.h"
+#include "ui/MeshDocument.h"
+#include "ui/MeshSceneManager.h"
+#include "ui/Preferences.h"
+#include "ui/SurfaceFormat.h"
+#include "ui/dialogs/ExportDialog.h"
+#include "ui/panels/MeshReportPanel.h"
+#include "ui/reactions/ExportMeshReaction.h"
+#include "ui/reactions/OpenMeshReaction.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QDropEvent>
+#include <QFile>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+#include <vtkActor.h>
+#include <vtkPolyData.h>
+
+#include <memory>
+
+using namespace lf;
+
+namespace {
+
+const QString kCorpus = QDir::cleanPath(QStringLiteral(LF_CORPUS_DIR));
+
+int colorDistance(QRgb a, QRgb b)
+{
+    return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
+           std::abs(qBlue(a) - qBlue(b));
+}
+
+double differingShare(const QImage& a, const QImage& b)
+{
+    if (a.size() != b.size() || a.isNull()) return -1;
+    qint64 differing = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (colorDistance(a.pixel(x, y), b.pixel(x, y)) > 24) ++differing;
+    return double(differing) / (double(a.width()) * a.height());
+}
+
+QMessageBox* errorBox(QWidget* window)
+{
+    for (QMessageBox* box : window->findChildren<QMessageBox*>(QStringLiteral("errorMessageBox")))
+        if (box->isVisible()) return box;
+    return nullptr;
+}
+
+}  // namespace
+
+class TstMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void showsAnInMemoryMeshAndItsReport();
+    void loadsACorpusMeshIntoViewAndReport();
+    void exportWritesTheFileInTheChosenUnit();
+    void exportFailureShowsAnError();
+    void failedLoadShowsErrorAndKeepsPreviousMesh();
+    void missingFileShowsError();
+    void dropOpensTheFile();
+    void recentFilesListLoadedFiles();
+    void viewActionsToggleAndPersist();
+    void preferencesRoundTrip();
+    void windowGeometryIsRestored();
+    void dialogFilterAndExportDialogFollowTheCore();
+
+private:
+    std::unique_ptr<ui::MainWindow> makeWindow();
+    bool waitForMesh(ui::MainWindow& window, const std::function<void()>& start);
+
+    std::unique_ptr<QTemporaryDir> dir_;
+    QString settingsFile_;
+    std::unique_ptr<ui::MainWindow> window_;
+};
+
+std::unique_ptr<ui::MainWindow> TstMainWindow::makeWindow()
+{
+    auto window = std::make_unique<ui::MainWindow>(std::make_unique<ui::Preferences>(settingsFile_));
+    window->resize(1000, 700);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
+    return window;
+}
+
+void TstMainWindow::init()
+{
+    dir_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(dir_->isValid());
+    settingsFile_ = dir_->filePath(QStringLiteral("settings.ini"));
+    window_ = makeWindow();
+    QVERIFY(window_);
+}
+
+void TstMainWindow::cleanup()
+{
+    for (QMessageBox* box : window_->findChildren<QMessageBox*>()) box->close();
+    window_.reset();
+    dir_.reset();
+}
+
+bool TstMainWindow::waitForMesh(ui::MainWindow& window, const std::function<void()>& start)
+{
+    QSignalSpy changed(window.document(), &ui::MeshDocument::meshChanged);
+    QSignalSpy failed(window.document(), &ui::MeshDocument::loadFailed);
+    start();
+    QDeadlineTimer deadline(60000);
+    while (changed.count() + failed.count() == 0 && !deadline.hasExpired()) QTest::qWait(10);
+    return changed.count() == 1;
+}
+
+void TstMainWindow::showsAnInMemoryMeshAndItsReport()
+{
+    const Mesh sphere = test::icosphere(2, 15.0f);
+    const QImage empty = window_->view()->grabRenderedImage();
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(sphere, "sphere"); }));
+
+    QVERIFY(window_->scene()->hasMesh());
+    QCOMPARE(window_->scene()->polyData()->GetNumberOfCells(), vtkIdType(sphere.triangleCount()));
+    const QImage shown = window_->view()->grabRenderedImage();
+    const double share = differingShare(empty, shown);
+    QVERIFY2(share > 0.03 && share < 0.9, qPrintable(QString::number(share)));
+
+    ui::MeshReportPanel* panel = window_->reportPanel();
+    QCOMPARE(panel->fieldText("vertices"), QLocale().toString(qulonglong(sphere.vertexCount())));
+    QCOMPARE(panel->fieldText("triangles"), QLocale().toString(qulonglong(sphere.triangleCount())));
+    // A closed icosphere is printable.
+    QVERIFY2(panel->verdictText().contains("Printable"), qPrintable(panel->verdictText()));
+    QVERIFY(window_->windowTitle().contains("sphere"));
+    QVERIFY(window_->exportReaction()->action()->isEnabled());
+}
+
+void TstMainWindow::loadsACorpusMeshIntoViewAndReport()
+{
+    const QString file = kCorpus + "/valid/Spider_binary.stl";
+    QVERIFY(QFile::exists(file));
+    const QImage empty = window_->view()->grabRenderedImage();
+    QVERIFY(!window_->exportReaction()->action()->isEnabled());  // nothing to export yet
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(file); }));
+
+    const Mesh expected = importMesh(file.toStdString());
+    QCOMPARE(window_->document()->mesh()->triangleCount(), expected.triangleCount());
+    QCOMPARE(window_->document()->filePath(), file);
+    QCOMPARE(window_->reportPanel()->fieldText("triangles"),
+             QLocale().toString(qulonglong(expected.triangleCount())));
+    QCOMPARE(window_->reportPanel()->fieldText("vertices"),
+             QLocale().toString(qulonglong(expected.vertexCount())));
+    QVERIFY(!window_->reportPanel()->verdictText().isEmpty());
+
+    const QImage shown = window_->view()->grabRenderedImage();
+    shown.save(QStringLiteral(LF_BINARY_DIR "/screenshots/mainwindow_spider.png"));
+    window_->grab().save(QStringLiteral(LF_BINARY_DIR "/screenshots/mainwindow_window.png"));
+    const double share = differingShare(empty, shown);
+    QVERIFY2(share > 0.03 && share < 0.9, qPrintable(QString::number(share)));
+}
+
+void TstMainWindow::exportWritesTheFileInTheChosenUnit()
+{
+    const Mesh sphere = test::icosphere(2, 15.0f);
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(sphere, "sphere"); }));
+
+    ui::ExportMeshReaction* reaction = window_->exportReaction();
+    QSignalSpy finished(reaction, &ui::ExportMeshReaction::exportFinished);
+    QSignalSpy failed(reaction, &ui::ExportMeshReaction::exportFailed);
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath("sphere_cm.stl");
+    settings.format = ExportFormat::StlAscii;
+    settings.unit = ui::LengthUnit::Centimetre;
+    QVERIFY(reaction->exportTo(settings));
+    QVERIFY(!reaction->action()->isEnabled());  // one export at a time
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 1, 60000);
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(finished.first().first().toString(), settings.path);
+    QVERIFY(reaction->action()->isEnabled());
+
+    QFile file(settings.path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.read(5) == "solid");  // ASCII STL as asked
+    const Mesh written = importMesh(settings.path.toStdString());
+    QCOMPARE(written.triangleCount(), sphere.triangleCount());
+    // 15 mm radius written in centimetres.
+    QVERIFY(std::abs(written.bounds().size()[0] - 3.0f) < 0.01f);
+
+    // Remembered for next time.
+    QCOMPARE(window_->preferences()->exportFormat(), ExportFormat::StlAscii);
+    QCOMPARE(window_->preferences()->exportUnit(), ui::LengthUnit::Centimetre);
+    QCOMPARE(window_->preferences()->lastExportDir(), dir_->path());
+}
+
+void TstMainWindow::exportFailureShowsAnError()
+{
+    QVERIFY(waitForMesh(*window_, [&] {
+        window_->document()->setMesh(test::icosphere(1), "sphere");
+    }));
+    ui::ExportMeshReaction* reaction = window_->exportReaction();
+    QSignalSpy failed(reaction, &ui::ExportMeshReaction::exportFailed);
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath("no/such/folder/out.stl");
+    QVERIFY(reaction->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 60000);
+    QVERIFY(!QFile::exists(settings.path));
+    QMessageBox* box = errorBox(window_.get());
+    QVERIFY2(box, "no error message box after a failed export");
+    QVERIFY2(box->text().contains("out.stl"), qPrintable(box->text()));
+}
+
+void TstMainWindow::failedLoadShowsErrorAndKeepsPreviousMesh()
+{
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(kCorpus + "/valid/cube.ply"); }));
+    const auto previous = window_->document()->mesh();
+    const QString previousTriangles = window_->reportPanel()->fieldText("triangles");
+    QTest::qWait(50);  // let the layout settle after the report filled the panel
+    const QImage before = window_->view()->grabRenderedImage();
+
+    for (const char* bad : {"malformed.obj", "empty.ply", "crash-30d6d0f7c529b3b66b4131700b7a4580cd7082df.ply"}) {
+        const QString file = kCorpus + "/invalid/" + bad;
+        QVERIFY2(!waitForMesh(*window_, [&] { window_->openFile(file); }), bad);
+        QMessageBox* box = errorBox(window_.get());
+        QVERIFY2(box, "no error message box after a failed load");
+        QVERIFY2(box->text().contains(bad), qPrintable(box->text()));
+        QVERIFY(window_->statusBar()->currentMessage().contains(bad));
+        box->close();
+        QTRY_VERIFY(!errorBox(window_.get()));
+
+        QCOMPARE(window_->document()->mesh(), previous);
+        QCOMPARE(window_->document()->filePath(), kCorpus + "/valid/cube.ply");
+        QCOMPARE(window_->reportPanel()->fieldText("triangles"), previousTriangles);
+        QVERIFY(window_->scene()->hasMesh());
+    }
+    // Same picture (and no layout jitter from the status bar's busy indicator).
+    const QImage after = window_->view()->grabRenderedImage();
+    const double changed = differingShare(before, after);
+    QVERIFY2(changed >= 0 && changed < 0.001, qPrintable(QString::number(changed)));
+}
+
+void TstMainWindow::missingFileShowsError()
+{
+    const QString missing = dir_->filePath("does-not-exist.stl");
+    QVERIFY(!waitForMesh(*window_, [&] { window_->openFile(missing); }));
+    QMessageBox* box = errorBox(window_.get());
+    QVERIFY(box);
+    QVERIFY2(box->text().contains("does-not-exist.stl"), qPrintable(box->text()));
+    QVERIFY(!window_->document()->mesh());
+    QVERIFY(!window_->scene()->hasMesh());
+}
+
+void TstMainWindow::dropOpensTheFile()
+{
+    const QString file = kCorpus + "/valid/box.obj";
+    auto* mime = new QMimeData;
+    mime->setUrls({QUrl::fromLocalFile(file)});
+    QVERIFY(waitForMesh(*window_, [&] {
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window_.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window_.get(), &drop);
+    }));
+    QCOMPARE(window_->document()->filePath(), file);
+    delete mime;
+}
+
+void TstMainWindow::recentFilesListLoadedFiles()
+{
+    const QString first = kCorpus + "/valid/cube.ply";
+    const QString second = kCorpus + "/valid/box.obj";
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(first); }));
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(second); }));
+    QCOMPARE(window_->preferences()->recentFiles(), (QStringList{second, first}));
+
+    // The menu lists them, most recent first, and its entries open the file.
+    QMenu* menu = window_->recentFilesMenu();
+    QList<QAction*> entries;
+    for (QAction* a : menu->actions())
+        if (a->data().isValid()) entries << a;
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries[0]->data().toString(), second);
+    QVERIFY(waitForMesh(*window_, [&] { entries[1]->trigger(); }));
+    QCOMPARE(window_->document()->filePath(), first);
+    QCOMPARE(window_->preferences()->recentFiles().first(), first);
+}
+
+void TstMainWindow::viewActionsToggleAndPersist()
+{
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(test::icosphere(2), "s"); }));
+    QAction* edges = nullptr;
+    QAction* grid = nullptr;
+    for (QAction* a : window_->findChildren<QAction*>()) {
+        if (a->shortcut() == QKeySequence(Qt::Key_E)) edges = a;
+        if (a->shortcut() == QKeySequence(Qt::Key_G)) grid = a;
+    }
+    QVERIFY(edges && grid);
+    QVERIFY(!window_->scene()->edgesVisible());
+    const QImage before = window_->view()->grabRenderedImage();
+    edges->trigger();
+    QVERIFY(window_->scene()->edgesVisible());
+    QVERIFY(differingShare(before, window_->view()->grabRenderedImage()) > 0.002);
+    QVERIFY(window_->preferences()->showEdges());
+    grid->trigger();
+    QVERIFY(!window_->scene()->gridVisible());
+    QVERIFY(!window_->preferences()->showGrid());
+
+    // A new window starts with the remembered view options.
+    window_.reset();
+    window_ = makeWindow();
+    QVERIFY(window_);
+    QVERIFY(window_->scene()->edgesVisible());
+    QVERIFY(!window_->scene()->gridVisible());
+}
+
+void TstMainWindow::preferencesRoundTrip()
+{
+    const QString file = dir_->filePath("prefs.ini");
+    {
+        ui::Preferences prefs(file);
+        for (int i = 0; i < ui::Preferences::kMaxRecentFiles + 3; ++i)
+            prefs.addRecentFile(dir_->filePath(QString("m%1.stl").arg(i)));
+        prefs.addRecentFile(dir_->filePath("m5.stl"));  // again: moves to the front
+        prefs.setLastOpenDir("/tmp/open");
+        prefs.setLastExportDir("/tmp/export");
+        prefs.setExportFormat(ExportFormat::Glb);
+        prefs.setExportUnit(ui::LengthUnit::Inch);
+        prefs.setShowEdges(true);
+        prefs.setShowGrid(false);
+        prefs.setWindowGeometry("geometry-bytes");
+        prefs.sync();
+    }
+    ui::Preferences prefs(file);
+    const QStringList recent = prefs.recentFiles();
+    QCOMPARE(recent.size(), ui::Preferences::kMaxRecentFiles);
+    QCOMPARE(recent.first(), dir_->filePath("m5.stl"));
+    QCOMPARE(recent.count(dir_->filePath("m5.stl")), 1);
+    QCOMPARE(recent[1], dir_->filePath("m12.stl"));
+    QVERIFY(!recent.contains(dir_->filePath("m0.stl")));  // oldest dropped
+    QCOMPARE(prefs.lastOpenDir(), QString("/tmp/open"));
+    QCOMPARE(prefs.lastExportDir(), QString("/tmp/export"));
+    QCOMPARE(prefs.exportFormat(), ExportFormat::Glb);
+    QCOMPARE(prefs.exportUnit(), ui::LengthUnit::Inch);
+    QVERIFY(prefs.showEdges());
+    QVERIFY(!prefs.showGrid());
+    QCOMPARE(prefs.windowGeometry(), QByteArray("geometry-bytes"));
+    prefs.removeRecentFile(dir_->filePath("m5.stl"));
+    prefs.clearRecentFiles();
+    QVERIFY(prefs.recentFiles().isEmpty());
+
+    // Defaults when nothing was stored; unknown stored values fall back to them.
+    ui::Preferences fresh(dir_->filePath("fresh.ini"));
+    QCOMPARE(fresh.exportFormat(), ExportFormat::StlBinary);
+    QCOMPARE(fresh.exportUnit(), ui::LengthUnit::Millimetre);
+    QVERIFY(fresh.showGrid());
+    QVERIFY(!fresh.showEdges());
+    fresh.settings().setValue("export/format", "nonsense");
+    QCOMPARE(fresh.exportFormat(), ExportFormat::StlBinary);
+}
+
+void TstMainWindow::windowGeometryIsRestored()
+{
+    window_->resize(900, 640);
+    QTRY_COMPARE(window_->size(), QSize(900, 640));
+    window_->close();  // saves geometry and dock state
+    window_.reset();
+    auto window = std::make_unique<ui::MainWindow>(std::make_unique<ui::Preferences>(settingsFile_));
+    QCOMPARE(window->size(), QSize(900, 640));
+    window_ = std::move(window);
+}
+
+void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()
+{
+    const QString filter = ui::OpenMeshReaction::fileDialogFilter();
+    for (const std::string& pattern : importPatterns())
+        QVERIFY2(filter.contains(QString::fromStdString(pattern)), pattern.c_str());
+
+    ui::ExportDialog dialog;
+    dialog.setInitialChoice(dir_->filePath("part"), ExportFormat::StlAscii, ui::LengthUnit::Metre);
+    ui::ExportSettings s = dialog.settings();
+    QCOMPARE(s.path, dir_->filePath("part.stl"));
+    QCOMPARE(s.format, ExportFormat::StlAscii);
+    QCOMPARE(s.unit, ui::LengthUnit::Metre);
+    QVERIFY(std::abs(s.options().scale - 0.001f) < 1e-9f);
+    QVERIFY(s.options().ascii);
+
+    dialog.setInitialChoice(dir_->filePath("part"), ExportFormat::Glb, ui::LengthUnit::Inch);
+    s = dialog.settings();
+    QCOMPARE(s.path, dir_->filePath("part.glb"));
+    QCOMPARE(s.format, ExportFormat::Glb);
+    QVERIFY(std::abs(s.options().scale - 1 / 25.4f) < 1e-6f);
+    QVERIFY(!s.options().ascii);
+}
+
+int main(int argc, char** argv)
+{
+    ui::installDefaultSurfaceFormat();  // before the QApplication, as the app does
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("LatentForgeTest");
+    QApplication::setApplicationName("tst_mainwindow");
+    TstMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_mainwindow.moc"

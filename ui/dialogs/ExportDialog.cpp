@@ -29,9 +29,13 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     formatCombo_ = new QComboBox(this);
     for (const ExportFormatInfo& info : exportFormats()) {
         if (info.format == ExportFormat::StlAscii) continue;
-        formatCombo_->addItem(QStringLiteral("%1 (*%2)").arg(QString::fromStdString(info.name),
-                                                             QString::fromStdString(info.extension)),
-                              static_cast<int>(info.format));
+        // One STL entry; binary or ASCII is the checkbox below.
+        const QString name = info.format == ExportFormat::StlBinary
+                                 ? QStringLiteral("STL")
+                                 : QString::fromStdString(info.name);
+        formatCombo_->addItem(
+            QStringLiteral("%1 (*%2)").arg(name, QString::fromStdString(info.extension)),
+            static_cast<int>(info.format));
     }
     asciiCheck_ = new QCheckBox(tr("ASCII STL (larger, human readable)"), this);
     unitCombo_ = new QComboBox(this);

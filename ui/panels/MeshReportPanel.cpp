@@ -51,6 +51,7 @@ MeshReportPanel::MeshReportPanel(QWidget* parent) : QDockWidget(tr("Mesh Report"
         auto* value = new QLabel(body);
         value->setObjectName(QString::fromLatin1(field.key) + QStringLiteral("Value"));
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true);  // long values wrap instead of widening the dock
         form_->addRow(tr(field.label) + QLatin1Char(':'), value);
         fields_.insert(QString::fromLatin1(field.key), value);
     }
@@ -58,6 +59,7 @@ MeshReportPanel::MeshReportPanel(QWidget* parent) : QDockWidget(tr("Mesh Report"
     layout->addWidget(verdictLabel_);
     layout->addLayout(form_);
     layout->addStretch(1);
+    body->setMinimumWidth(260);
     setWidget(body);
     clear();
 }
