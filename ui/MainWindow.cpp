@@ -6,6 +6,7 @@
 #include "ui/MeshDocument.h"
 #include "ui/MeshExportJob.h"
 #include "ui/MeshSceneManager.h"
+#include "ui/MeshToPolyData.h"
 #include "ui/Preferences.h"
 #include "ui/panels/MeshReportPanel.h"
 #include "ui/reactions/ExportMeshReaction.h"
@@ -20,11 +21,14 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QtConcurrent>
+#include <vtkPolyData.h>
 
 #include <cstdio>
 
@@ -161,7 +165,18 @@ void MainWindow::onMeshChanged()
 {
     const auto mesh = document_->mesh();
     if (!mesh) return;
-    scene_->setMesh(*mesh);
+    // Building the VTK arrays takes ~0.2 s per million triangles: off the GUI thread.
+    const int generation = ++shownGeneration_;
+    auto* watcher = new QFutureWatcher<vtkSmartPointer<vtkPolyData>>(this);
+    connect(watcher, &QFutureWatcher<vtkSmartPointer<vtkPolyData>>::finished, this,
+            [this, watcher, generation] {
+                watcher->deleteLater();
+                if (generation != shownGeneration_) return;
+                scene_->setPolyData(watcher->result());
+                Q_EMIT meshShown();
+            });
+    watcher->setFuture(QtConcurrent::run([mesh] { return meshToPolyData(*mesh); }));
+
     if (document_->report()) reportPanel_->showReport(document_->displayName(), *document_->report());
     setWindowTitle(tr("%1 — LatentForge").arg(document_->displayName()));
     statusBar()->showMessage(tr("Loaded %1: %2 vertices, %3 triangles")

@@ -40,6 +40,10 @@ public:
     Preferences* preferences() const { return preferences_.get(); }
     QMenu* recentFilesMenu() const { return recentMenu_; }
 
+Q_SIGNALS:
+    // The document's current mesh is in the 3D view (after its background conversion).
+    void meshShown();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -61,6 +65,7 @@ private:
     ExportMeshReaction* exportReaction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QProgressBar* progress_;
+    int shownGeneration_ = 0;  // drops conversions of meshes that were replaced meanwhile
 };
 
 }  // namespace lf::ui

@@ -143,10 +143,15 @@ void MeshSceneManager::syncOrientationCamera()
 
 void MeshSceneManager::setMesh(const Mesh& mesh, bool resetView)
 {
+    setPolyData(meshToPolyData(mesh), resetView);
+}
+
+void MeshSceneManager::setPolyData(vtkSmartPointer<vtkPolyData> polyData, bool resetView)
+{
     const bool hadMesh = hasMesh();
-    polyData_->ShallowCopy(meshToPolyData(mesh));
+    polyData_->ShallowCopy(polyData);
     polyData_->Modified();
-    meshActor_->SetVisibility(!mesh.empty());
+    meshActor_->SetVisibility(polyData_->GetNumberOfCells() > 0);
     rebuildGrid();
     if (resetView || !hadMesh)
         resetCamera();

@@ -25,6 +25,9 @@ public:
     // Replaces the shown mesh and frames it (camera reset when there was no mesh before or
     // resetCamera is true; otherwise the current viewing direction is kept).
     void setMesh(const Mesh& mesh, bool resetCamera = true);
+    // The same with the conversion already done (meshToPolyData() is thread-safe: big meshes
+    // are converted on a worker thread).
+    void setPolyData(vtkSmartPointer<vtkPolyData> polyData, bool resetCamera = true);
     void clearMesh();
     bool hasMesh() const;
 

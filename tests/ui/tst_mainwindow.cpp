@@ -120,7 +120,7 @@ void TstMainWindow::cleanup()
 
 bool TstMainWindow::waitForMesh(ui::MainWindow& window, const std::function<void()>& start)
 {
-    QSignalSpy changed(window.document(), &ui::MeshDocument::meshChanged);
+    QSignalSpy changed(&window, &ui::MainWindow::meshShown);
     QSignalSpy failed(window.document(), &ui::MeshDocument::loadFailed);
     start();
     QDeadlineTimer deadline(60000);
