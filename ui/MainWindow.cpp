@@ -82,6 +82,13 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     });
     connect(document_, &MeshDocument::meshChanged, this, &MainWindow::onMeshChanged);
     connect(document_, &MeshDocument::loadFailed, this, &MainWindow::onLoadFailed);
+    connect(document_, &MeshDocument::reportChanged, this, [this] {
+        reportPanel_->showReport(document_->displayName(), *document_->report());
+    });
+    connect(document_, &MeshDocument::reportFailed, this, [this](const QString& message) {
+        reportPanel_->showReportError(message);
+        statusBar()->showMessage(message, kStatusTimeoutMs);
+    });
 
     connect(exportReaction_, &ExportMeshReaction::exportFinished, this, [this](const QString& p) {
         setBusy(false);
@@ -177,7 +184,7 @@ void MainWindow::onMeshChanged()
             });
     watcher->setFuture(QtConcurrent::run([mesh] { return meshToPolyData(*mesh); }));
 
-    if (document_->report()) reportPanel_->showReport(document_->displayName(), *document_->report());
+    reportPanel_->showMesh(document_->displayName(), *mesh);
     setWindowTitle(tr("%1 — LatentForge").arg(document_->displayName()));
     statusBar()->showMessage(tr("Loaded %1: %2 vertices, %3 triangles")
                                  .arg(document_->displayName())

@@ -13,7 +13,6 @@ namespace lf::ui {
 
 struct MeshDocument::Result {
     std::shared_ptr<const Mesh> mesh;
-    std::optional<MeshReport> report;
     QString path;
     QString name;
     QString error;  // empty on success
@@ -28,9 +27,7 @@ void MeshDocument::load(const QString& path)
     const QString name = QFileInfo(path).fileName();
     start(name, path, [path] {
         Result result;
-        auto mesh = std::make_shared<Mesh>(importMesh(path.toStdString()));
-        result.report = computeMeshReport(*mesh);
-        result.mesh = std::move(mesh);
+        result.mesh = std::make_shared<const Mesh>(importMesh(path.toStdString()));
         return result;
     });
 }
@@ -41,7 +38,6 @@ void MeshDocument::setMesh(Mesh mesh, const QString& name)
     start(name, QString(), [shared] {
         shared->validate();
         Result result;
-        result.report = computeMeshReport(*shared);
         result.mesh = shared;
         return result;
     });
@@ -50,7 +46,7 @@ void MeshDocument::setMesh(Mesh mesh, const QString& name)
 void MeshDocument::start(const QString& name, const QString& path, std::function<Result()> job)
 {
     const int generation = ++generation_;
-    if (pending_++ == 0) Q_EMIT busyChanged(true);
+    beginJob();
     Q_EMIT loadStarted(name);
     auto* watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
@@ -75,19 +71,62 @@ void MeshDocument::start(const QString& name, const QString& path, std::function
     }));
 }
 
-void MeshDocument::finish(int generation, Result result)
+void MeshDocument::beginJob()
+{
+    if (pending_++ == 0) Q_EMIT busyChanged(true);
+}
+
+void MeshDocument::endJob()
 {
     if (--pending_ == 0) Q_EMIT busyChanged(false);
+}
+
+void MeshDocument::finish(int generation, Result result)
+{
+    endJob();
     if (generation != generation_) return;  // a newer load superseded this one
     if (!result.error.isEmpty()) {
         Q_EMIT loadFailed(result.path.isEmpty() ? result.name : result.path, result.error);
         return;
     }
     mesh_ = std::move(result.mesh);
-    report_ = std::move(result.report);
+    report_.reset();
     filePath_ = result.path;
     displayName_ = result.name;
     Q_EMIT meshChanged();
+    startReport(generation);
+}
+
+void MeshDocument::startReport(int generation)
+{
+    struct ReportResult {
+        std::optional<MeshReport> report;
+        QString error;
+    };
+    beginJob();
+    auto* watcher = new QFutureWatcher<ReportResult>(this);
+    connect(watcher, &QFutureWatcher<ReportResult>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        endJob();
+        if (generation != generation_) return;
+        ReportResult result = watcher->result();
+        if (!result.report) {
+            Q_EMIT reportFailed(result.error);
+            return;
+        }
+        report_ = std::move(result.report);
+        Q_EMIT reportChanged();
+    });
+    watcher->setFuture(QtConcurrent::run([mesh = mesh_, name = displayName_]() {
+        ReportResult result;
+        try {
+            result.report = computeMeshReport(*mesh);
+        } catch (const std::exception& e) {
+            result.error = QStringLiteral("%1: could not compute the mesh report: %2")
+                               .arg(name, QString::fromStdString(e.what()));
+        }
+        return result;
+    }));
 }
 
 }  // namespace lf::ui

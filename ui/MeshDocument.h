@@ -1,6 +1,7 @@
 #pragma once
-// The mesh the window shows, with its report and where it came from. Loading (import + report)
-// runs on a worker thread so that big meshes never freeze the GUI; the last request wins.
+// The mesh the window shows, with its report and where it came from. Loading runs on worker
+// threads so that big meshes never freeze the GUI, in two steps: import (-> meshChanged), then
+// the printability report, which can take much longer (-> reportChanged). The last request wins.
 #include "core/geometry/MeshReport.h"
 #include "core/mesh/Mesh.h"
 
@@ -21,12 +22,13 @@ public:
 
     // Imports `path` in the background; meshChanged or loadFailed follows.
     void load(const QString& path);
-    // Shows a mesh made in memory (generated shapes, tests); its report is computed in the
-    // background like a loaded file's. `name` is shown as the document title.
+    // Shows a mesh made in memory (generated shapes, tests); it is validated and reported in
+    // the background like a loaded file. `name` is shown as the document title.
     void setMesh(Mesh mesh, const QString& name);
 
     bool busy() const { return pending_ > 0; }
     std::shared_ptr<const Mesh> mesh() const { return mesh_; }
+    // Empty until the report of the current mesh is ready.
     const std::optional<MeshReport>& report() const { return report_; }
     QString filePath() const { return filePath_; }  // empty for in-memory meshes
     QString displayName() const { return displayName_; }
@@ -34,6 +36,9 @@ public:
 Q_SIGNALS:
     void loadStarted(const QString& name);
     void meshChanged();
+    void reportChanged();
+    // The mesh stays shown; only its report could not be computed.
+    void reportFailed(const QString& message);
     // The previous mesh stays; `message` is lf::Error's complete message.
     void loadFailed(const QString& path, const QString& message);
     void busyChanged(bool busy);
@@ -42,6 +47,9 @@ private:
     struct Result;
     void start(const QString& name, const QString& path, std::function<Result()> job);
     void finish(int generation, Result result);
+    void startReport(int generation);
+    void beginJob();
+    void endJob();
 
     std::shared_ptr<const Mesh> mesh_;
     std::optional<MeshReport> report_;

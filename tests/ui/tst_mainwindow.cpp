@@ -5,6 +5,8 @@
 
 #include "TestMeshes.h"
 #include "core/io/MeshImport.h"
+#include "core/ml/BlasCheck.h"
+#include "ui/BlasStartupCheck.h"
 #include "ui/MainWindow.h"
 #include "ui/MeshDocument.h"
 #include "ui/MeshSceneManager.h"
@@ -20,6 +22,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDropEvent>
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QFile>
 #include <QMenu>
 #include <QMessageBox>
@@ -83,6 +87,8 @@ private Q_SLOTS:
     void preferencesRoundTrip();
     void windowGeometryIsRestored();
     void dialogFilterAndExportDialogFollowTheCore();
+    void bigMeshLoadsWithoutBlockingTheGui();
+    void blasCheckRunsInTheBackground();
 
 private:
     std::unique_ptr<ui::MainWindow> makeWindow();
@@ -122,10 +128,14 @@ bool TstMainWindow::waitForMesh(ui::MainWindow& window, const std::function<void
 {
     QSignalSpy changed(&window, &ui::MainWindow::meshShown);
     QSignalSpy failed(window.document(), &ui::MeshDocument::loadFailed);
+    QSignalSpy reported(window.document(), &ui::MeshDocument::reportChanged);
     start();
-    QDeadlineTimer deadline(60000);
-    while (changed.count() + failed.count() == 0 && !deadline.hasExpired()) QTest::qWait(10);
-    return changed.count() == 1;
+    // Shown and reported (the report comes after the mesh), or failed.
+    QDeadlineTimer deadline(120000);
+    while (!(changed.count() > 0 && reported.count() > 0) && failed.count() == 0 &&
+           !deadline.hasExpired())
+        QTest::qWait(10);
+    return changed.count() == 1 && reported.count() == 1;
 }
 
 void TstMainWindow::showsAnInMemoryMeshAndItsReport()
@@ -404,6 +414,48 @@ void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()
     QCOMPARE(s.format, ExportFormat::Glb);
     QVERIFY(std::abs(s.options().scale - 1 / 25.4f) < 1e-6f);
     QVERIFY(!s.options().ascii);
+}
+
+void TstMainWindow::bigMeshLoadsWithoutBlockingTheGui()
+{
+    // Validation, report and VTK conversion of ~330k triangles take a while; the event loop
+    // must keep turning meanwhile (a blocking load would deliver no timer ticks until done).
+    Mesh big = test::icosphere(7, 50.0f);
+    const std::size_t triangles = big.triangleCount();
+    int ticks = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, [&] { ++ticks; });
+    ticker.start(5);
+    QElapsedTimer clock;
+    clock.start();
+    qint64 shownAfter = -1;
+    connect(window_.get(), &ui::MainWindow::meshShown, this, [&] { shownAfter = clock.elapsed(); });
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(std::move(big), "big"); }));
+    const qint64 elapsed = clock.elapsed();
+    qInfo("%zu triangles: shown after %lld ms, reported after %lld ms, %d timer ticks meanwhile",
+          triangles, shownAfter, elapsed, ticks);
+    QVERIFY(shownAfter >= 0 && shownAfter <= elapsed);
+    QVERIFY2(ticks >= std::max<qint64>(2, elapsed / 5 / 4), "the GUI thread was blocked");
+    QCOMPARE(window_->scene()->polyData()->GetNumberOfCells(), vtkIdType(triangles));
+}
+
+void TstMainWindow::blasCheckRunsInTheBackground()
+{
+    // What the check must say, measured directly...
+    const QString expected = QString::fromStdString(ml::blasWarning(ml::probeBlas()));
+    // ...and what the window shows, without blocking the event loop.
+    QSignalSpy messages(window_->statusBar(), &QStatusBar::messageChanged);
+    window_->startBlasCheck();
+    auto* check = window_->findChild<ui::BlasStartupCheck*>();
+    QVERIFY(check);
+    QSignalSpy finished(check, &ui::BlasStartupCheck::finished);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().first().toString(), expected);
+    if (expected.isEmpty()) {
+        QVERIFY(!window_->statusBar()->currentMessage().contains("BLAS"));
+    } else {
+        QCOMPARE(window_->statusBar()->currentMessage(), expected);
+    }
 }
 
 int main(int argc, char** argv)

@@ -114,6 +114,26 @@ void MeshReportPanel::showReport(const QString& name, const MeshReport& report)
     }
 }
 
+void MeshReportPanel::showMesh(const QString& name, const Mesh& mesh)
+{
+    clear();
+    nameLabel_->setText(name);
+    const QLocale locale;
+    setField(QStringLiteral("vertices"), locale.toString(qulonglong(mesh.vertexCount())));
+    setField(QStringLiteral("triangles"), locale.toString(qulonglong(mesh.triangleCount())));
+    const Vec3f size = mesh.bounds().size();
+    setField(QStringLiteral("size"), QStringLiteral("%1 × %2 × %3")
+                                         .arg(number(size[0]), number(size[1]), number(size[2])));
+    verdictLabel_->setText(tr("Checking printability…"));
+}
+
+void MeshReportPanel::showReportError(const QString& message)
+{
+    verdictLabel_->setText(tr("Printability unknown: %1").arg(message));
+    verdictLabel_->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff3cd; color: #664d03; border-radius: 4px; }"));
+}
+
 void MeshReportPanel::clear()
 {
     nameLabel_->setText(tr("No mesh loaded"));

@@ -18,7 +18,10 @@ class MeshReportPanel : public QDockWidget {
 public:
     explicit MeshReportPanel(QWidget* parent = nullptr);
 
+    // Counts and size right away, while the report is being computed.
+    void showMesh(const QString& name, const Mesh& mesh);
     void showReport(const QString& name, const MeshReport& report);
+    void showReportError(const QString& message);
     void clear();
 
     // Test hooks: the verdict line and a field's shown text ("vertices", "triangles", ...).
