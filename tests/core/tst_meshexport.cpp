@@ -110,6 +110,9 @@ private Q_SLOTS:
         QVERIFY(fs::exists(dirPath / "c.mtl"));
         QVERIFY2(contains(readAll(dirPath / "c.obj"), "mtllib c.mtl"), readAll(dirPath / "c.obj").c_str());
         QCOMPARE(entries(dirPath), std::size_t(2));
+        const lf::Mesh back = lf::importMesh(dirPath / "c.obj");
+        QCOMPARE(back.colors.size(), back.vertexCount());
+        QCOMPARE(back.colors[0][1], 0.5f);
         // Without colour there is no material file.
         lf::exportMesh(lf::test::box(), dirPath / "plain.obj");
         QVERIFY(!fs::exists(dirPath / "plain.mtl"));
