@@ -1,6 +1,6 @@
 // Mesh I/O throughput on a ~1M-triangle mesh, as ratios against one plain buffered fwrite of
 // the same number of bytes measured in the same run (median of several repetitions).
-//   bench_meshio [repetitions] [output folder]
+//   bench_meshio [repetitions] [output folder] [only cases whose name contains this]
 // Export times include everything exportMesh does (validation, encoding, temporary file, fsync,
 // rename); the baseline is fopen + one fwrite + fclose, and also shown with the fsync that every
 // atomic export must do (core/util/AtomicFile.h).
@@ -70,6 +70,8 @@ void plainWrite(const fs::path& file, const std::string& bytes, bool sync) {
 int main(int argc, char** argv) {
     const int repetitions = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
     const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "lf-bench-meshio";
+    const std::string only = argc > 3 ? argv[3] : "";
+    auto selected = [&](const std::string& name) { return name.find(only) != std::string::npos; };
     fs::create_directories(dir);
 
     const lf::Mesh mesh = torus(708, 708);
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
         {"STL binary", "bench.stl", {}}, {"OBJ", "bench.obj", {}}, {"PLY binary", "bench.ply", {}},
         {"STL ASCII", "bench_ascii.stl", ascii}, {"GLB", "bench.glb", {}}};
     for (const Case& c : cases) {
+        if (!selected(c.name)) continue;
         const fs::path file = dir / c.file;
         const double exportSeconds =
             medianSeconds(repetitions, [&] { lf::exportMesh(mesh, file, c.options); });
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
         {"OBJ", "objnomtl", [&](const fs::path& f) { lf::detail::writeObj(f, mesh, 1.0f, {}); }},
     };
     for (const Writer& w : writers) {
+        if (!selected(w.name)) continue;
         const fs::path file = dir / (std::string("writer.") + (w.name[0] == 'O' ? "obj" : "stl"));
         const double assimp = medianSeconds(repetitions, [&] {
             const auto files = lf::detail::exportWithAssimpToMemory(mesh, file, w.assimpId, 1.0f);
