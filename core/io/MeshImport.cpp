@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <new>
 #include <sstream>
@@ -103,6 +104,18 @@ struct HeaderCheck {
         checkCounts(count(tokens[1], "vertex"), count(tokens[2], "face"), 6, 8);
     }
 
+    // Binary STL: the count after the 80-byte header, trusted only when the size matches it.
+    void stl() const {
+        if (fileBytes < 84) return;
+        const std::string head = readHead(file, 84);
+        std::uint32_t count = 0;
+        std::memcpy(&count, head.data() + 80, 4);
+        if (84 + 50ull * count == fileBytes && count > limits.maxTriangles)
+            fail(file, format,
+                 "the header declares " + std::to_string(count) + " triangles, over the limit of " +
+                     std::to_string(limits.maxTriangles) + " triangles");
+    }
+
     void ply() const {
         const std::string head = readHead(file, 64 * 1024);
         const auto end = head.find("end_header");
@@ -158,6 +171,7 @@ void checkFileBeforeParsing(const fs::path& file, const std::string& format,
     const std::string head = readHead(file, 4);
     if (ext == ".off" || head.rfind("OFF", 0) == 0) check.off();
     if (ext == ".ply" || head.rfind("ply", 0) == 0) check.ply();
+    if (ext == ".stl") check.stl();
 }
 
 struct SceneCounts {

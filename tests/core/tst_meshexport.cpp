@@ -201,6 +201,21 @@ private Q_SLOTS:
         QCOMPARE(readAll(file), std::string("previous content"));
         QCOMPARE(entries(file.parent_path()), std::size_t(1));  // no temporaries left
     }
+    void fullDiskKeepsObjAndMtlPair() {
+        QTemporaryDir dir;
+        const fs::path dirPath = dir.path().toStdString();
+        writeText(dirPath / "pair.obj", "old obj");
+        writeText(dirPath / "pair.mtl", "old mtl");
+        lf::Mesh big = lf::test::icosphere(5);
+        big.colors.assign(big.vertexCount(), lf::Vec4f{0.2f, 0.4f, 0.6f, 1.0f});
+        {
+            FileSizeLimit limit(4096);
+            QVERIFY_THROWS_EXCEPTION(lf::Error, lf::exportMesh(big, dirPath / "pair.obj"));
+        }
+        QCOMPARE(readAll(dirPath / "pair.obj"), std::string("old obj"));
+        QCOMPARE(readAll(dirPath / "pair.mtl"), std::string("old mtl"));
+        QCOMPARE(entries(dirPath), std::size_t(2));
+    }
     void replacesExistingFile() {
         QTemporaryDir dir;
         const fs::path file = fs::path(dir.path().toStdString()) / "r.stl";

@@ -154,6 +154,8 @@ private Q_SLOTS:
         options.limits.maxTriangles = 100;
         const std::string msg = importError(kValid / "Spider_binary.stl", options);
         QVERIFY2(contains(msg, "Spider_binary.stl") && contains(msg, "limit of 100"), msg.c_str());
+        const std::string ascii = importError(kValid / "Spider_ascii.stl", options);  // after parsing
+        QVERIFY2(contains(ascii, "Spider_ascii.stl") && contains(ascii, "1368 triangles"), ascii.c_str());
         // The header check refuses an OFF/PLY before parsing, with the declared count.
         options.limits.maxTriangles = 5;
         const std::string off = importError(kValid / "Cube.off", options);
