@@ -12,10 +12,23 @@
 #include <cstring>
 #include <fstream>
 #include <new>
+#include <stdexcept>
 #include <sstream>
 #include <system_error>
 
 namespace fs = std::filesystem;
+
+// Debian builds Assimp with its internal assertions on, and a failed one calls abort(): a
+// truncated PLY, for one, aborts in the triangulation step (found by fuzzing the corpus).
+// Assimp calls this hook through the PLT, so the definition here replaces the library's one
+// and turns the assertion into an exception, which importMesh reports as a malformed file.
+// It lives in this file so that the linker always pulls it in with importMesh.
+namespace Assimp {
+void aiAssertViolation(const char* failedExpression, const char* file, int line) {
+    throw std::runtime_error(std::string("malformed or truncated data (Assimp's internal check ") +
+                             failedExpression + " failed at " + file + ":" + std::to_string(line) + ")");
+}
+}  // namespace Assimp
 
 namespace lf {
 namespace {
