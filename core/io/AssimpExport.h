@@ -16,11 +16,4 @@ namespace lf::detail {
 std::map<std::filesystem::path, std::string> exportWithAssimpToMemory(
     const Mesh& mesh, const std::filesystem::path& target, const char* formatId, float scale);
 
-// Binary STL of `mesh` (times `scale`) in memory: 80-byte header, count, 50 bytes per triangle.
-std::string binaryStl(const Mesh& mesh, float scale);
-
-// Writes `bytes` to `file` with one buffered fwrite and checks every step (short write,
-// flush, close), so that a full disk surfaces as lf::Error naming the file and errno's text.
-void writeBytes(const std::filesystem::path& file, const std::string& bytes);
-
 }  // namespace lf::detail

@@ -9,12 +9,26 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <new>
+#include <stdexcept>
 #include <sstream>
 #include <system_error>
 
 namespace fs = std::filesystem;
+
+// Debian builds Assimp with its internal assertions on, and a failed one calls abort(): a
+// truncated PLY, for one, aborts in the triangulation step (found by fuzzing the corpus).
+// Assimp calls this hook through the PLT, so the definition here replaces the library's one
+// and turns the assertion into an exception, which importMesh reports as a malformed file.
+// It lives in this file so that the linker always pulls it in with importMesh.
+namespace Assimp {
+void aiAssertViolation(const char* failedExpression, const char* file, int line) {
+    throw std::runtime_error(std::string("malformed or truncated data (Assimp's internal check ") +
+                             failedExpression + " failed at " + file + ":" + std::to_string(line) + ")");
+}
+}  // namespace Assimp
 
 namespace lf {
 namespace {
@@ -103,6 +117,18 @@ struct HeaderCheck {
         checkCounts(count(tokens[1], "vertex"), count(tokens[2], "face"), 6, 8);
     }
 
+    // Binary STL: the count after the 80-byte header, trusted only when the size matches it.
+    void stl() const {
+        if (fileBytes < 84) return;
+        const std::string head = readHead(file, 84);
+        std::uint32_t count = 0;
+        std::memcpy(&count, head.data() + 80, 4);
+        if (84 + 50ull * count == fileBytes && count > limits.maxTriangles)
+            fail(file, format,
+                 "the header declares " + std::to_string(count) + " triangles, over the limit of " +
+                     std::to_string(limits.maxTriangles) + " triangles");
+    }
+
     void ply() const {
         const std::string head = readHead(file, 64 * 1024);
         const auto end = head.find("end_header");
@@ -158,6 +184,7 @@ void checkFileBeforeParsing(const fs::path& file, const std::string& format,
     const std::string head = readHead(file, 4);
     if (ext == ".off" || head.rfind("OFF", 0) == 0) check.off();
     if (ext == ".ply" || head.rfind("ply", 0) == 0) check.ply();
+    if (ext == ".stl") check.stl();
 }
 
 struct SceneCounts {

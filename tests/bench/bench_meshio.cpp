@@ -1,11 +1,13 @@
 // Mesh I/O throughput on a ~1M-triangle mesh, as ratios against one plain buffered fwrite of
 // the same number of bytes measured in the same run (median of several repetitions).
-//   bench_meshio [repetitions] [output folder]
-// Export times include everything exportMesh does (format encoding, atomic temp file, fsync,
-// rename); the baseline is fopen + one fwrite + fclose, and also shown with an fsync added.
+//   bench_meshio [repetitions] [output folder] [only cases whose name contains this]
+// Export times include everything exportMesh does (validation, encoding, temporary file, fsync,
+// rename); the baseline is fopen + one fwrite + fclose, and also shown with the fsync that every
+// atomic export must do (core/util/AtomicFile.h).
 #include "core/io/AssimpExport.h"
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
+#include "core/io/NativeMeshWriters.h"
 
 #include <algorithm>
 #include <chrono>
@@ -68,6 +70,8 @@ void plainWrite(const fs::path& file, const std::string& bytes, bool sync) {
 int main(int argc, char** argv) {
     const int repetitions = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
     const fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "lf-bench-meshio";
+    const std::string only = argc > 3 ? argv[3] : "";
+    auto selected = [&](const std::string& name) { return name.find(only) != std::string::npos; };
     fs::create_directories(dir);
 
     const lf::Mesh mesh = torus(708, 708);
@@ -99,6 +103,7 @@ int main(int argc, char** argv) {
         {"STL binary", "bench.stl", {}}, {"OBJ", "bench.obj", {}}, {"PLY binary", "bench.ply", {}},
         {"STL ASCII", "bench_ascii.stl", ascii}, {"GLB", "bench.glb", {}}};
     for (const Case& c : cases) {
+        if (!selected(c.name)) continue;
         const fs::path file = dir / c.file;
         const double exportSeconds =
             medianSeconds(repetitions, [&] { lf::exportMesh(mesh, file, c.options); });
@@ -116,13 +121,31 @@ int main(int argc, char** argv) {
         fs::remove(file);
     }
 
-    // Why STL binary has its own writer: Assimp's "stlb" exporter into memory, same mesh.
-    const double assimpStl = medianSeconds(repetitions, [&] {
-        lf::detail::exportWithAssimpToMemory(mesh, dir / "assimp.stl", "stlb", 1.0f);
-    });
-    const double ownStl = medianSeconds(repetitions, [&] { lf::detail::binaryStl(mesh, 1.0f); });
-    report("encode STL binary, Assimp (memory)", 84 + 50 * mesh.triangleCount(), assimpStl);
-    report("encode STL binary, ours (memory)", 84 + 50 * mesh.triangleCount(), ownStl);
+    // Why STL and OBJ have our own writers: Assimp's exporters on the same mesh, each writing
+    // the file once (no temporary, no fsync), against ours under the same conditions.
+    struct Writer {
+        const char* name;
+        const char* assimpId;
+        std::function<void(const fs::path&)> ours;
+    };
+    const std::vector<Writer> writers = {
+        {"STL binary", "stlb", [&](const fs::path& f) { lf::detail::writeBinaryStl(f, mesh, 1.0f); }},
+        {"STL ASCII", "stl", [&](const fs::path& f) { lf::detail::writeAsciiStl(f, mesh, 1.0f); }},
+        {"OBJ", "objnomtl", [&](const fs::path& f) { lf::detail::writeObj(f, mesh, 1.0f, {}); }},
+    };
+    for (const Writer& w : writers) {
+        if (!selected(w.name)) continue;
+        const fs::path file = dir / (std::string("writer.") + (w.name[0] == 'O' ? "obj" : "stl"));
+        const double assimp = medianSeconds(repetitions, [&] {
+            const auto files = lf::detail::exportWithAssimpToMemory(mesh, file, w.assimpId, 1.0f);
+            lf::detail::writeBytes(file, files.begin()->second);
+        });
+        const auto assimpBytes = fs::file_size(file);
+        report((std::string("write ") + w.name + ", Assimp").c_str(), assimpBytes, assimp);
+        const double ours = medianSeconds(repetitions, [&] { w.ours(file); });
+        report((std::string("write ") + w.name + ", ours").c_str(), fs::file_size(file), ours);
+        fs::remove(file);
+    }
     fs::remove_all(dir);
     return 0;
 }

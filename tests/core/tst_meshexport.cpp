@@ -110,6 +110,9 @@ private Q_SLOTS:
         QVERIFY(fs::exists(dirPath / "c.mtl"));
         QVERIFY2(contains(readAll(dirPath / "c.obj"), "mtllib c.mtl"), readAll(dirPath / "c.obj").c_str());
         QCOMPARE(entries(dirPath), std::size_t(2));
+        const lf::Mesh back = lf::importMesh(dirPath / "c.obj");
+        QCOMPARE(back.colors.size(), back.vertexCount());
+        QCOMPARE(back.colors[0][1], 0.5f);
         // Without colour there is no material file.
         lf::exportMesh(lf::test::box(), dirPath / "plain.obj");
         QVERIFY(!fs::exists(dirPath / "plain.mtl"));
@@ -197,6 +200,21 @@ private Q_SLOTS:
         QVERIFY2(contains(message, "File too large") || contains(message, "No space"), message.c_str());
         QCOMPARE(readAll(file), std::string("previous content"));
         QCOMPARE(entries(file.parent_path()), std::size_t(1));  // no temporaries left
+    }
+    void fullDiskKeepsObjAndMtlPair() {
+        QTemporaryDir dir;
+        const fs::path dirPath = dir.path().toStdString();
+        writeText(dirPath / "pair.obj", "old obj");
+        writeText(dirPath / "pair.mtl", "old mtl");
+        lf::Mesh big = lf::test::icosphere(5);
+        big.colors.assign(big.vertexCount(), lf::Vec4f{0.2f, 0.4f, 0.6f, 1.0f});
+        {
+            FileSizeLimit limit(4096);
+            QVERIFY_THROWS_EXCEPTION(lf::Error, lf::exportMesh(big, dirPath / "pair.obj"));
+        }
+        QCOMPARE(readAll(dirPath / "pair.obj"), std::string("old obj"));
+        QCOMPARE(readAll(dirPath / "pair.mtl"), std::string("old mtl"));
+        QCOMPARE(entries(dirPath), std::size_t(2));
     }
     void replacesExistingFile() {
         QTemporaryDir dir;
