@@ -51,7 +51,9 @@ MeshReportPanel::MeshReportPanel(QWidget* parent) : QDockWidget(tr("Mesh Report"
         auto* value = new QLabel(body);
         value->setObjectName(QString::fromLatin1(field.key) + QStringLiteral("Value"));
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        value->setWordWrap(true);  // long values wrap instead of widening the dock
+        value->setWordWrap(true);
+        // Long values wrap instead of widening the dock (which would shrink the 3D view).
+        value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         form_->addRow(tr(field.label) + QLatin1Char(':'), value);
         fields_.insert(QString::fromLatin1(field.key), value);
     }
@@ -59,7 +61,10 @@ MeshReportPanel::MeshReportPanel(QWidget* parent) : QDockWidget(tr("Mesh Report"
     layout->addWidget(verdictLabel_);
     layout->addLayout(form_);
     layout->addStretch(1);
-    body->setMinimumWidth(260);
+    // The panel's width does not follow its text: loading a mesh must not resize the 3D view.
+    for (QLabel* label : {nameLabel_, verdictLabel_})
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    body->setMinimumWidth(280);
     setWidget(body);
     clear();
 }
