@@ -67,6 +67,7 @@ private Q_SLOTS:
     void wheelZooms();
     void edgesAndGridChangeTheImage();
     void resetAndFitFrameTheMesh();
+    void survivesANewContextWhenReparented();
 
 private:
     QImage backgroundOnly();
@@ -238,6 +239,26 @@ void TstVtkView::resetAndFitFrameTheMesh()
     const QImage moved = view_->grabRenderedImage();
     const double movedShare = differingShare(moved, backgroundOnly());
     QVERIFY2(movedShare > 0.05 && movedShare < 0.90, qPrintable(QString::number(movedShare)));
+}
+
+void TstVtkView::survivesANewContextWhenReparented()
+{
+    // Moving a QOpenGLWidget to another window destroys its context: VTK must release its GL
+    // objects with the old one and rebuild them in the new one.
+    QImage before = view_->grabRenderedImage();
+    QWidget container;
+    container.resize(700, 520);
+    view_->setParent(&container);
+    view_->move(0, 0);
+    container.show();
+    view_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(&container));
+    view_->resize(640, 480);
+    const QImage after = view_->grabRenderedImage();
+    QCOMPARE(after.size(), before.size());
+    const double changed = differingShare(before, after);
+    QVERIFY2(changed >= 0 && changed < 0.01, qPrintable(QString::number(changed)));
+    view_->setParent(nullptr);  // the fixture deletes it
 }
 
 int main(int argc, char** argv)
