@@ -34,6 +34,8 @@
 #include <QTest>
 #include <QUrl>
 #include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
 #include <vtkPolyData.h>
 
 #include <memory>
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void dropOpensTheFile();
     void recentFilesListLoadedFiles();
     void viewActionsToggleAndPersist();
+    void keyboardShortcutsWorkFromThe3DView();
     void preferencesRoundTrip();
     void windowGeometryIsRestored();
     void dialogFilterAndExportDialogFollowTheCore();
@@ -335,6 +338,33 @@ void TstMainWindow::viewActionsToggleAndPersist()
     QVERIFY(window_);
     QVERIFY(window_->scene()->edgesVisible());
     QVERIFY(!window_->scene()->gridVisible());
+}
+
+void TstMainWindow::keyboardShortcutsWorkFromThe3DView()
+{
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(test::icosphere(2), "s"); }));
+    window_->activateWindow();
+    window_->view()->setFocus();
+    QTRY_VERIFY(window_->view()->hasFocus());
+
+    const bool edges = window_->scene()->edgesVisible();
+    QTest::keyClick(window_->view(), Qt::Key_E);
+    QCOMPARE(window_->scene()->edgesVisible(), !edges);
+
+    vtkCamera* camera = window_->view()->renderer()->GetActiveCamera();
+    double home[3];
+    camera->GetPosition(home);
+    camera->Azimuth(60);
+    camera->Dolly(3);
+    QTest::keyClick(window_->view(), Qt::Key_R);  // reset camera
+    double reset[3];
+    camera->GetPosition(reset);
+    for (int i = 0; i < 3; ++i) QVERIFY(std::abs(reset[i] - home[i]) < 1e-6 * camera->GetDistance());
+
+    camera->Dolly(3);
+    const double tooClose = camera->GetDistance();
+    QTest::keyClick(window_->view(), Qt::Key_F);  // fit to view
+    QVERIFY(camera->GetDistance() > tooClose * 1.5);
 }
 
 void TstMainWindow::preferencesRoundTrip()
