@@ -268,7 +268,10 @@ void TstMainWindow::failedLoadShowsErrorAndKeepsPreviousMesh()
 void TstMainWindow::missingFileShowsError()
 {
     const QString missing = dir_->filePath("does-not-exist.stl");
+    window_->preferences()->addRecentFile(missing);  // e.g. deleted since it was last opened
     QVERIFY(!waitForMesh(*window_, [&] { window_->openFile(missing); }));
+    QVERIFY2(!window_->preferences()->recentFiles().contains(missing),
+             "a file that is gone stays in the recent files");
     QMessageBox* box = errorBox(window_.get());
     QVERIFY(box);
     QVERIFY2(box->text().contains("does-not-exist.stl"), qPrintable(box->text()));
