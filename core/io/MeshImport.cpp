@@ -135,6 +135,10 @@ struct HeaderCheck {
         if (head.rfind("ply", 0) != 0) fail(file, format, "missing 'ply' magic");
         if (end == std::string::npos)
             fail(file, format, "the header has no end_header line (truncated or corrupt file)");
+        // Assimp's PLY reader loops forever when end_header is not followed by a line break.
+        const std::size_t after = end + std::string("end_header").size();
+        if (after < head.size() && head[after] != '\n' && head[after] != '\r')
+            fail(file, format, "end_header is not followed by a line break (corrupt file)");
         std::istringstream in(head.substr(0, end));
         bool binary = false;
         std::uint64_t vertices = 0, faces = 0, others = 0;

@@ -211,6 +211,16 @@ private Q_SLOTS:
         QVERIFY(refused > 0);
         QVERIFY(imported + refused == 12 * 12);
     }
+    void plyWithoutLineBreakAfterHeaderIsRefused() {
+        // Found by fuzzing: Assimp's PLY reader never returns on this.
+        QTemporaryDir dir;
+        const fs::path p = fs::path(dir.path().toStdString()) / "glued.ply";
+        writeText(p, "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+                     "property float z\nelement face 1\nproperty list uchar int vertex_index\n"
+                     "end_header\x82" "0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n");
+        const std::string msg = importError(p);
+        QVERIFY2(contains(msg, "glued.ply") && contains(msg, "end_header"), msg.c_str());
+    }
     void plyClaimingHugeCountIsRefused() {
         QTemporaryDir dir;
         const fs::path p = fs::path(dir.path().toStdString()) / "huge.ply";
