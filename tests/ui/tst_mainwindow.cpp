@@ -156,6 +156,8 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
     ui::MeshReportPanel* panel = window_->reportPanel();
     QCOMPARE(panel->fieldText("vertices"), QLocale().toString(qulonglong(sphere.vertexCount())));
     QCOMPARE(panel->fieldText("triangles"), QLocale().toString(qulonglong(sphere.triangleCount())));
+    QCOMPARE(panel->fieldText("degenerate"), QLocale().toString(0));
+    QCOMPARE(panel->fieldText("watertight"), QString("yes"));
     // A closed icosphere is printable.
     QVERIFY2(panel->verdictText().contains("Printable"), qPrintable(panel->verdictText()));
     QVERIFY(window_->windowTitle().contains("sphere"));

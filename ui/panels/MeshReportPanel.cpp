@@ -19,6 +19,7 @@ constexpr Field kFields[] = {
     {"area", "Surface area"},
     {"volume", "Volume"},
     {"components", "Parts"},
+    {"degenerate", "Degenerate triangles"},
     {"watertight", "Watertight"},
     {"edgeManifold", "Edge manifold"},
     {"vertexManifold", "Vertex manifold"},
@@ -99,6 +100,7 @@ void MeshReportPanel::showReport(const QString& name, const MeshReport& report)
                                            ? number(*report.volume) + QStringLiteral(" mm³")
                                            : tr("n/a (not a closed surface)"));
     setField(QStringLiteral("components"), locale.toString(qulonglong(report.connectedComponents)));
+    setField(QStringLiteral("degenerate"), locale.toString(qulonglong(report.degenerateTriangles)));
     setField(QStringLiteral("watertight"), yesNo(report.watertight));
     setField(QStringLiteral("edgeManifold"), yesNo(report.edgeManifold));
     setField(QStringLiteral("vertexManifold"), yesNo(report.vertexManifold));
