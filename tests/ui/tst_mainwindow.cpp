@@ -470,7 +470,8 @@ void TstMainWindow::bigMeshLoadsWithoutBlockingTheGui()
     qInfo("%zu triangles: shown after %lld ms, reported after %lld ms, %d timer ticks meanwhile",
           triangles, shownAfter, elapsed, ticks);
     QVERIFY(shownAfter >= 0 && shownAfter <= elapsed);
-    QVERIFY2(ticks >= std::max<qint64>(2, elapsed / 5 / 4), "the GUI thread was blocked");
+    // A tenth of the ideal tick rate: tolerant of a loaded CI machine, far above a blocked loop.
+    QVERIFY2(ticks >= std::max<qint64>(2, elapsed / 5 / 10), "the GUI thread was blocked");
     QCOMPARE(window_->scene()->polyData()->GetNumberOfCells(), vtkIdType(triangles));
 }
 
