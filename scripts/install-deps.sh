@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  cmake g++ ninja-build ccache pkg-config
+  cmake g++ ninja-build ccache pkg-config dpkg-dev
   # Qt 6: Widgets, OpenGL widgets, Test, moc/rcc
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev
   # VTK 9 (only its non-Qt modules are used) and the MPI files its CMake config needs
