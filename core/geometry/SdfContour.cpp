@@ -16,8 +16,82 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <unordered_map>
 
 namespace lf {
+namespace {
+
+// Angle-weighted pseudonormals (Baerentzen & Aanaes 2005): for a closed, outward-oriented mesh,
+// the sign of dot(p - closest, pseudonormal of the closest feature) is the inside/outside sign,
+// also when the closest point is on an edge or a vertex. Vertices are welded by position first,
+// so meshes with split vertices (STL) work too.
+class PseudoNormals {
+public:
+    explicit PseudoNormals(const Mesh& mesh) : triangles_(mesh.triangles) {
+        std::map<Vec3f, std::uint32_t> welded;
+        weld_.resize(mesh.vertices.size());
+        for (std::size_t i = 0; i < mesh.vertices.size(); ++i)
+            weld_[i] = welded.emplace(mesh.vertices[i], std::uint32_t(welded.size())).first->second;
+        vertexNormals_.assign(welded.size(), Vec3f{0, 0, 0});
+        faceNormals_.resize(triangles_.size());
+        for (std::size_t t = 0; t < triangles_.size(); ++t) {
+            const Triangle& tri = triangles_[t];
+            const Vec3f n = unit(cross(sub(mesh.vertices[tri[1]], mesh.vertices[tri[0]]),
+                                       sub(mesh.vertices[tri[2]], mesh.vertices[tri[0]])));
+            faceNormals_[t] = n;
+            for (int k = 0; k < 3; ++k) {
+                const Vec3f& a = mesh.vertices[tri[k]];
+                const Vec3f e1 = unit(sub(mesh.vertices[tri[(k + 1) % 3]], a));
+                const Vec3f e2 = unit(sub(mesh.vertices[tri[(k + 2) % 3]], a));
+                const float angle = std::acos(std::clamp(dot(e1, e2), -1.f, 1.f));
+                Vec3f& vn = vertexNormals_[weld_[tri[k]]];
+                for (int c = 0; c < 3; ++c) vn[c] += angle * n[c];
+                Vec3f& en = edgeNormals_[edgeKey(tri[k], tri[(k + 1) % 3])];
+                for (int c = 0; c < 3; ++c) en[c] += n[c];
+            }
+        }
+    }
+    // Pseudonormal at the closest point given by triangle and Embree barycentrics
+    // (point = (1 - u - v) a + u b + v c).
+    Vec3f at(std::uint32_t triangle, float u, float v) const {
+        if (triangle >= triangles_.size()) return {0, 0, 0};
+        const Triangle& tri = triangles_[triangle];
+        const float w[3] = {1 - u - v, u, v};
+        constexpr float eps = 1e-5f;
+        int onFeature[3], count = 0;
+        for (int k = 0; k < 3; ++k)
+            if (w[k] > eps) onFeature[count++] = k;
+        if (count == 1) return vertexNormals_[weld_[tri[onFeature[0]]]];
+        if (count == 2) {
+            const auto it = edgeNormals_.find(edgeKey(tri[onFeature[0]], tri[onFeature[1]]));
+            if (it != edgeNormals_.end()) return it->second;
+        }
+        return faceNormals_[triangle];
+    }
+
+private:
+    static Vec3f sub(const Vec3f& a, const Vec3f& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+    static Vec3f cross(const Vec3f& a, const Vec3f& b) {
+        return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+    static float dot(const Vec3f& a, const Vec3f& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+    static Vec3f unit(const Vec3f& a) {
+        const float l = std::sqrt(dot(a, a));
+        return l > 0 ? Vec3f{a[0] / l, a[1] / l, a[2] / l} : Vec3f{0, 0, 0};
+    }
+    std::uint64_t edgeKey(std::uint32_t a, std::uint32_t b) const {
+        a = weld_[a], b = weld_[b];
+        return (std::uint64_t(std::min(a, b)) << 32) | std::max(a, b);
+    }
+
+    const std::vector<Triangle>& triangles_;
+    std::vector<std::uint32_t> weld_;
+    std::vector<Vec3f> faceNormals_, vertexNormals_;
+    std::unordered_map<std::uint64_t, Vec3f> edgeNormals_;
+};
+
+}  // namespace
 
 Mesh contourSdfGrid(const SdfGrid& grid, float isoValue) {
     const int R = grid.resolution;
@@ -154,11 +228,26 @@ MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation, fl
 
     open3d::t::geometry::RaycastingScene scene;
     scene.AddTriangles(vertices, triangles);
-    const core::Tensor distances = scene.ComputeSignedDistance(queries).Contiguous();
-    const float* d = distances.GetDataPtr<float>();
+    // Distance and closest triangle from Open3D; the sign from angle-weighted pseudonormals.
+    // (Open3D's own ComputeSignedDistance counts ray hits, and ray casting finds no hits with
+    // Debian's Embree 3.13 build - every sign came out positive.)
+    const auto closest = scene.ComputeClosestPoints(queries);
+    const core::Tensor points = closest.at("points").Contiguous();
+    const core::Tensor primitives = closest.at("primitive_ids").Contiguous();
+    const core::Tensor uvs = closest.at("primitive_uvs").Contiguous();
+    const float* cp = points.GetDataPtr<float>();
+    const std::uint32_t* prim = primitives.GetDataPtr<std::uint32_t>();
+    const float* uv = uvs.GetDataPtr<float>();
+    const PseudoNormals normals(mesh);
     grid.values.resize(std::size_t(cells));
-    for (std::int64_t i = 0; i < cells; ++i)
-        grid.values[std::size_t(i)] = std::clamp(d[i], -truncation, truncation);
+    for (std::int64_t i = 0; i < cells; ++i) {
+        const float dx = q[3 * i] - cp[3 * i], dy = q[3 * i + 1] - cp[3 * i + 1],
+                    dz = q[3 * i + 2] - cp[3 * i + 2];
+        const float distance = std::sqrt(dx * dx + dy * dy + dz * dz);
+        const Vec3f n = normals.at(prim[i], uv[2 * i], uv[2 * i + 1]);
+        const float side = dx * n[0] + dy * n[1] + dz * n[2];
+        grid.values[std::size_t(i)] = std::clamp(side < 0 ? -distance : distance, -truncation, truncation);
+    }
     return result;
 }
 

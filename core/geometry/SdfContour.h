@@ -1,6 +1,7 @@
 #pragma once
 // SDF grids <-> triangle meshes. Contouring extracts the zero level set with VTK's flying edges;
-// the reverse samples a mesh's signed distance with Open3D's raycasting scene (Embree).
+// the reverse samples a mesh's signed distance with Open3D's RaycastingScene closest-point
+// queries (Embree).
 #include "core/mesh/Mesh.h"
 #include "core/procedural/SdfGrid.h"
 
@@ -31,7 +32,9 @@ struct MeshSdfGrid {
 
 // Centres the mesh's bounding box and scales its largest half extent to 1 - margin (the same
 // normalisation as the procedural shapes), then samples the signed distance on the grid
-// (layout of SdfGrid). The sign needs a closed mesh: Open3D decides inside by ray parity.
+// (layout of SdfGrid). Distances come from Open3D's RaycastingScene (closest points); the sign
+// from angle-weighted pseudonormals, so the mesh must be closed and oriented outward (as
+// contourSdfGrid's output is); vertices are welded by position first.
 // Throws lf::Error for an empty or degenerate (zero-size) mesh or a bad resolution/truncation.
 MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation,
                           float margin = 0.1f);
