@@ -165,6 +165,25 @@ private Q_SLOTS:
             QVERIFY(std::any_of(a.values.begin(), a.values.end(), [](float v) { return v < 0; }));
         }
     }
+    void blockSkippingMatchesPointByPointSampling() {
+        for (const auto& f : shapeFamilies()) {
+            for (std::uint64_t seed : {5ull, 6ull}) {
+                const auto shape = f->build(f->sample(seed));
+                const int R = 30;  // not a multiple of the block size: partial blocks too
+                const SdfGrid grid = makeSdfGrid(*shape, R, 0.08f);
+                std::size_t differing = 0;
+                for (int z = 0; z < R; ++z)
+                    for (int y = 0; y < R; ++y)
+                        for (int x = 0; x < R; ++x) {
+                            const float d = std::clamp(
+                                shape->distance({grid.coordinate(x), grid.coordinate(y), grid.coordinate(z)}),
+                                -0.08f, 0.08f);
+                            differing += d != grid.at(x, y, z);
+                        }
+                QVERIFY2(differing == 0, qPrintable(label(*f, seed) + ": " + QString::number(differing)));
+            }
+        }
+    }
     void gridLayoutIsZYXCellCentred() {
         // A sphere of radius 0.5 centred at (0.5, 0, 0): check an off-centre sample by hand.
         class Ball final : public Shape {

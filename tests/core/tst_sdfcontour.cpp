@@ -152,7 +152,7 @@ private Q_SLOTS:
                       topo.components, topo.openEdges, topo.nonManifoldEdges);
                 QCOMPARE(topo.openEdges, std::size_t(0));
                 QVERIFY(signedVolume(m) > 0);
-                if (seed == 1) dumpIfAsked(m, f->name());
+                dumpIfAsked(m, f->name() + "-" + std::to_string(seed));
             }
         }
     }
