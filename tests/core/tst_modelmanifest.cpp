@@ -4,7 +4,9 @@
 
 #include <QtTest>
 
+#include <csignal>
 #include <fstream>
+#include <sys/resource.h>
 
 using namespace lf;
 namespace fs = std::filesystem;
@@ -172,6 +174,30 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, saveModelPackage(root() / "no" / "parent", sampleManifest(),
                                                          sampleWeights()));
         QVERIFY(!fs::exists(root() / "no"));
+    }
+    void fullDiskKeepsThePreviousPackage() {
+        const fs::path dir = root() / "full";
+        saveModelPackage(dir, sampleManifest(), sampleWeights());
+        SafetensorsContents big;
+        TensorRecord t{"big", DType::U8, {1 << 20}, {}};
+        t.data.resize(1 << 20);
+        big.tensors.push_back(t);
+        std::signal(SIGXFSZ, SIG_IGN);
+        rlimit old{};
+        getrlimit(RLIMIT_FSIZE, &old);
+        rlimit limited = old;
+        limited.rlim_cur = 64 * 1024;
+        setrlimit(RLIMIT_FSIZE, &limited);
+        bool threw = false;
+        try {
+            saveModelPackage(dir, sampleManifest(), big);
+        } catch (const Error&) {
+            threw = true;
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        QVERIFY(threw);
+        const ModelPackage p = loadModelPackage(dir);  // the old package, intact and consistent
+        QCOMPARE(p.weights.tensors[0].name, std::string("encoder.weight"));
     }
     void overwriteKeepsPackageLoadable() {
         const fs::path dir = root() / "again";

@@ -151,6 +151,9 @@ private Q_SLOTS:
                       f->name().c_str(), (unsigned long long)seed, m.triangleCount(),
                       topo.components, topo.openEdges, topo.nonManifoldEdges);
                 QCOMPARE(topo.openEdges, std::size_t(0));
+                QCOMPARE(topo.nonManifoldEdges, std::size_t(0));
+                // The capped bottle's cavity is an internal void: a second closed surface.
+                QCOMPARE(topo.components, f->name() == "bottle" ? 2 : 1);
                 QVERIFY(signedVolume(m) > 0);
                 dumpIfAsked(m, f->name() + "-" + std::to_string(seed));
             }
@@ -195,6 +198,22 @@ private Q_SLOTS:
                     worst = std::max(worst, std::fabs(std::clamp(d, -0.3f, 0.3f) - s.grid.at(x, y, z)));
                 }
         QVERIFY2(worst < 0.01f, qPrintable(QString::number(worst)));
+    }
+    void meshToSdfHandlesSplitVertices() {
+        // STL-style input: every triangle has its own three vertices.
+        const Mesh welded = contourSdfGrid(makeSdfGrid(*shapeFamily("mug").build(shapeFamily("mug").sample(2)), 48, 0.1f));
+        Mesh split;
+        for (const Triangle& t : welded.triangles) {
+            const auto base = std::uint32_t(split.vertices.size());
+            for (std::uint32_t v : t) split.vertices.push_back(welded.vertices[v]);
+            split.triangles.push_back({base, base + 1, base + 2});
+        }
+        const MeshSdfGrid a = meshToSdfGrid(welded, 32, 0.1f);
+        const MeshSdfGrid b = meshToSdfGrid(split, 32, 0.1f);
+        std::size_t signFlips = 0;
+        for (std::size_t i = 0; i < a.grid.values.size(); ++i)
+            signFlips += (a.grid.values[i] < 0) != (b.grid.values[i] < 0);
+        QCOMPARE(signFlips, std::size_t(0));
     }
     void meshToSdfRejectsBadInput() {
         QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(Mesh{}, 32, 0.1f));
