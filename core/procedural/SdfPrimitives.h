@@ -53,7 +53,7 @@ inline float capsule(Point3 p, Point3 a, Point3 b, float r) {
     return length(px - bx * h, py - by * h, pz - bz * h) - r;
 }
 
-// Torus in the plane spanned by `u` = x and y (axis along z), centre c, radii R (major), r.
+// Torus whose ring lies in the xy plane (axis along z), centre c, ring radius R, tube radius r.
 inline float torusXY(Point3 p, Point3 c, float R, float r) {
     const float q = length(p.x - c.x, p.y - c.y) - R;
     return length(q, p.z - c.z) - r;
@@ -65,7 +65,7 @@ inline Point2 revolve(Point3 p) { return {length(p.x, p.z), p.y}; }
 // Rotates p about the y axis into the first of n equal sectors, so that one feature modelled
 // at angle 0 (on +x) repeats n times around the axis (bolt circles, knurls).
 inline Point3 repeatAroundY(Point3 p, int n) {
-    const float sector = 2.f * float(M_PI) / float(n);
+    const float sector = 6.28318530717958647692f / float(n);
     float a = std::atan2(p.z, p.x);
     a -= sector * std::round(a / sector);
     const float r = length(p.x, p.z);
@@ -100,7 +100,8 @@ private:
     float halfThickness_;
 };
 
-// Samples y = f(t) style smooth curves: `count` points of a Catmull-Rom spline through `knots`.
+// Points along the Catmull-Rom spline through `knots` (passes through every knot; the end
+// tangents repeat the end knots): samplesPerSegment points per segment plus the last knot.
 std::vector<Point2> catmullRom(const std::vector<Point2>& knots, int samplesPerSegment);
 
 }  // namespace lf::sdf
