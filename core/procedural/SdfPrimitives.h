@@ -74,9 +74,11 @@ inline Point3 repeatAroundY(Point3 p, int n) {
 
 // A closed polygon in the profile half-plane (x >= 0). Edges lying on the axis (x == 0) are
 // not surfaces of the revolved solid, so they count for inside/outside but not for distance.
+// With Revolved::No it is a plain 2D polygon (every edge is a surface), e.g. for extrusions.
 class ProfilePolygon {
 public:
-    explicit ProfilePolygon(std::vector<Point2> vertices);
+    enum class Revolved { Yes, No };
+    explicit ProfilePolygon(std::vector<Point2> vertices, Revolved revolved = Revolved::Yes);
     float distance(Point2 q) const;  // exact signed distance in the profile plane
     float minY() const { return minY_; }
     float maxY() const { return maxY_; }
