@@ -109,4 +109,39 @@ SafetensorsContents makeShapeDataset(const ShapeDatasetOptions& options,
     return contents;
 }
 
+int shapeDatasetCount(const SafetensorsContents& dataset) {
+    const TensorRecord* sdf = dataset.find("sdf");
+    if (!sdf) throw Error("shape dataset: no \"sdf\" tensor");
+    if (sdf->dtype != DType::F16 || sdf->shape.size() != 4 || sdf->shape[1] != sdf->shape[2] ||
+        sdf->shape[1] != sdf->shape[3] || sdf->shape[1] < 2)
+        throw Error("shape dataset: \"sdf\" must be F16 [N, R, R, R]");
+    return int(sdf->shape[0]);
+}
+
+SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index) {
+    const int count = shapeDatasetCount(dataset);
+    if (index < 0 || index >= count)
+        throw Error("shape dataset: index " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(count) + ")");
+    const auto truncation = dataset.metadata.find("truncation");
+    if (truncation == dataset.metadata.end())
+        throw Error("shape dataset: metadata has no \"truncation\"");
+    const TensorRecord& sdf = dataset.at("sdf");
+    SdfGrid grid;
+    grid.resolution = int(sdf.shape[1]);
+    const std::string& text = truncation->second;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), grid.truncation);
+    if (parsed.ec != std::errc() || !(grid.truncation > 0))
+        throw Error("shape dataset: metadata truncation \"" + text + "\" is not a positive number");
+    const std::size_t cells = std::size_t(grid.resolution) * grid.resolution * grid.resolution;
+    grid.values.resize(cells);
+    const std::byte* row = sdf.data.data() + std::size_t(index) * cells * 2;
+    for (std::size_t i = 0; i < cells; ++i) {
+        std::uint16_t half = 0;
+        std::memcpy(&half, row + 2 * i, 2);
+        grid.values[i] = halfToFloat(half);
+    }
+    return grid;
+}
+
 }  // namespace lf

@@ -255,6 +255,20 @@ private Q_SLOTS:
         }
         // Same options, same bytes.
         QVERIFY(makeShapeDataset(o).at("sdf").data == c.at("sdf").data);
+
+        // Through a file and back to a grid.
+        QTemporaryDir dir;
+        const std::filesystem::path file = dir.path().toStdString() + "/shapes.safetensors";
+        writeSafetensors(file, c);
+        const SafetensorsContents read = readSafetensors(file);
+        QCOMPARE(shapeDatasetCount(read), 10);
+        const SdfGrid back = shapeDatasetGrid(read, 9);
+        QCOMPARE(back.resolution, 16);
+        QCOMPARE(back.truncation, 0.1f);
+        for (std::size_t i = 0; i < back.values.size(); ++i)
+            QVERIFY(std::fabs(back.values[i] - grid.values[i]) < 1e-3f);
+        QVERIFY_THROWS_EXCEPTION(Error, shapeDatasetGrid(read, 10));
+        QVERIFY_THROWS_EXCEPTION(Error, shapeDatasetGrid(SafetensorsContents{}, 0));
     }
     void datasetRejectsBadOptions() {
         ShapeDatasetOptions o;
