@@ -23,6 +23,7 @@ std::string oneLine(std::string s) {
 void registerAllCommands(CLI::App& app) {
     registerInspectCommand(app);
     registerConvertCommand(app);
+    registerGenerateShapesCommand(app);
 }
 
 int runCli(int argc, char** argv) {
