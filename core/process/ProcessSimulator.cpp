@@ -272,7 +272,7 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
     const double viewDir[3] = {0.0, -sinT, cosT};  // from the surface towards the camera
 
     const double gloss = severities[Effect::Gloss];
-    const double specularStrength = 0.05 + 0.75 * gloss;
+    const double specularStrength = 0.04 + 0.55 * gloss;
     const double specularExponent = 5.0 + 100.0 * gloss;
     const double diffuseStrength = 0.6 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
     constexpr double ambient = 0.25;
@@ -282,87 +282,123 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
     constexpr double dz = 0.025;
     const double eps = 0.5 * unitsPerPixel;
 
+    // Shades one ray through screen point (sx, sy); returns what it hit.
+    auto shade = [&](double sx, double sy, double rgb[3]) -> SurfaceKind {
+        // World point on the ray at height Z, and the same point in part coordinates.
+        auto partXY = [&](double Z, double& x, double& y, double& Y) {
+            Y = (sy - Z * sinT) / cosT;
+            x = cosP * sx + sinP * Y;
+            y = -sinP * sx + cosP * Y;
+        };
+        double hitZ = 0.0, hx = 0.0, hy = 0.0, hY = 0.0;
+        Surface hitSurface{0.0, SurfaceKind::None};
+        double prevZ = zTop;
+        for (double Z = zTop; Z >= zBottom - 1e-9; Z -= dz) {
+            double x, y, Y;
+            partXY(Z, x, y, Y);
+            const Surface surface = part.surface(x, y);
+            if (surface.kind != SurfaceKind::None && Z <= surface.z) {
+                // Bisect between the last miss and this hit.
+                double lo = prevZ, hi = Z;
+                for (int i = 0; i < 7; ++i) {
+                    const double mid = 0.5 * (lo + hi);
+                    double mx, my, mY;
+                    partXY(mid, mx, my, mY);
+                    const Surface m = part.surface(mx, my);
+                    if (m.kind != SurfaceKind::None && mid <= m.z)
+                        hi = mid;
+                    else
+                        lo = mid;
+                }
+                hitZ = hi;
+                partXY(hi, hx, hy, hY);
+                hitSurface = part.surface(hx, hy);
+                break;
+            }
+            prevZ = Z;
+        }
+        if (hitSurface.kind == SurfaceKind::None)
+            return SurfaceKind::None;
+        // Normal from finite differences of the height field; where a neighbour has no
+        // surface (a wall) it counts as a drop, which tilts the normal outwards.
+        auto heightAt = [&](double x, double y) {
+            const Surface s = part.surface(x, y);
+            return s.kind == SurfaceKind::None ? hitSurface.z - 0.3 : s.z;
+        };
+        const double dhdx = (heightAt(hx + eps, hy) - heightAt(hx - eps, hy)) / (2 * eps);
+        const double dhdy = (heightAt(hx, hy + eps) - heightAt(hx, hy - eps)) / (2 * eps);
+        // Rotate the part-space normal into the world.
+        double nx = cosP * -dhdx - sinP * -dhdy, ny = sinP * -dhdx + cosP * -dhdy, nz = 1.0;
+        const double nl = 1.0 / std::sqrt(nx * nx + ny * ny + nz * nz);
+        nx *= nl, ny *= nl, nz *= nl;
+        double lx = nuisance.lightX - sx, ly = nuisance.lightY - hY, lz = nuisance.lightZ - hitZ;
+        const double ll = 1.0 / std::sqrt(lx * lx + ly * ly + lz * lz);
+        lx *= ll, ly *= ll, lz *= ll;
+        const double diffuse = std::max(0.0, nx * lx + ny * ly + nz * lz);
+        const double hxv = lx + viewDir[0], hyv = ly + viewDir[1], hzv = lz + viewDir[2];
+        const double hl = 1.0 / std::sqrt(hxv * hxv + hyv * hyv + hzv * hzv);
+        const double nh = std::max(0.0, (nx * hxv + ny * hyv + nz * hzv) * hl);
+        const double specular =
+            diffuse > 0.0 ? specularStrength * std::pow(nh, specularExponent) : 0.0;
+        double albedo[3];
+        part.albedo(hx, hy, albedo);
+        const bool fin = hitSurface.kind == SurfaceKind::Fin;
+        for (int c = 0; c < 3; ++c) {
+            const double shaded = albedo[c] * (ambient + diffuseStrength * diffuse) + specular;
+            // Fins are thin enough to let the tray show through.
+            rgb[c] = fin ? lerp(rgb[c], shaded, 0.6) : shaded;
+        }
+        return hitSurface.kind;
+    };
+
+    auto screenX = [&](double col) { return (col - 0.5 * w) * unitsPerPixel - nuisance.offsetX * 2.0 * kL; };
+    auto screenY = [&](double row) { return (0.5 * h - row) * unitsPerPixel + nuisance.offsetY * 2.0 * kL; };
+    auto background = [&](int row, double rgb[3]) {
+        const double gradient = 0.85 + 0.3 * (1.0 - double(row) / h);
+        for (int c = 0; c < 3; ++c)
+            rgb[c] = nuisance.backgroundColour[c] * gradient;
+    };
+
+    // Pass 1: one ray through each pixel centre.
+    std::vector<double> colour(std::size_t(w) * h * 3);
+    std::vector<SurfaceKind> kinds(std::size_t(w) * h);
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col) {
+            double* rgb = &colour[(std::size_t(row) * w + col) * 3];
+            background(row, rgb);
+            kinds[std::size_t(row) * w + col] = shade(screenX(col + 0.5), screenY(row + 0.5), rgb);
+        }
+    // Pass 2: anti-alias silhouettes (2x2 supersampling where the hit kind changes), so that
+    // edges, fins and the fill front move continuously with the parameters.
+    std::vector<double> smooth = colour;
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col) {
+            const SurfaceKind k = kinds[std::size_t(row) * w + col];
+            bool edge = false;
+            for (auto [dr, dc] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
+                const int r = row + dr, c = col + dc;
+                if (r >= 0 && r < h && c >= 0 && c < w && kinds[std::size_t(r) * w + c] != k)
+                    edge = true;
+            }
+            if (!edge)
+                continue;
+            double sum[3] = {0, 0, 0};
+            for (double oy : {0.25, 0.75})
+                for (double ox : {0.25, 0.75}) {
+                    double rgb[3];
+                    background(row, rgb);
+                    shade(screenX(col + ox), screenY(row + oy), rgb);
+                    for (int c = 0; c < 3; ++c)
+                        sum[c] += 0.25 * rgb[c];
+                }
+            for (int c = 0; c < 3; ++c)
+                smooth[(std::size_t(row) * w + col) * 3 + c] = sum[c];
+        }
+
     ImageF image{w, h, std::vector<float>(std::size_t(w) * h * 3)};
     for (int row = 0; row < h; ++row) {
         for (int col = 0; col < w; ++col) {
-            const double sx = (col + 0.5 - 0.5 * w) * unitsPerPixel - nuisance.offsetX * 2.0 * kL;
-            const double sy = (0.5 * h - row - 0.5) * unitsPerPixel + nuisance.offsetY * 2.0 * kL;
-            // World point on the ray at height Z, and the same point in part coordinates.
-            auto partXY = [&](double Z, double& x, double& y, double& Y) {
-                Y = (sy - Z * sinT) / cosT;
-                x = cosP * sx + sinP * Y;
-                y = -sinP * sx + cosP * Y;
-            };
-            double rgb[3];
-            const double gradient = 0.85 + 0.3 * (1.0 - double(row) / h);
-            for (int c = 0; c < 3; ++c)
-                rgb[c] = nuisance.backgroundColour[c] * gradient;
-
-            bool hit = false;
-            double hitZ = 0.0, hx = 0.0, hy = 0.0, hY = 0.0;
-            Surface hitSurface{0.0, SurfaceKind::None};
-            double prevZ = zTop;
-            for (double Z = zTop; Z >= zBottom - 1e-9; Z -= dz) {
-                double x, y, Y;
-                partXY(Z, x, y, Y);
-                const Surface surface = part.surface(x, y);
-                if (surface.kind != SurfaceKind::None && Z <= surface.z) {
-                    // Bisect between the last miss and this hit.
-                    double lo = prevZ, hi = Z;
-                    for (int i = 0; i < 7; ++i) {
-                        const double mid = 0.5 * (lo + hi);
-                        double mx, my, mY;
-                        partXY(mid, mx, my, mY);
-                        const Surface m = part.surface(mx, my);
-                        if (m.kind != SurfaceKind::None && mid <= m.z)
-                            hi = mid;
-                        else
-                            lo = mid;
-                    }
-                    hitZ = hi;
-                    partXY(hi, hx, hy, hY);
-                    hitSurface = part.surface(hx, hy);
-                    hit = hitSurface.kind != SurfaceKind::None;
-                    break;
-                }
-                prevZ = Z;
-            }
-            if (hit) {
-                // Normal from finite differences of the height field; where a neighbour has no
-                // surface (a wall) it counts as a drop, which tilts the normal outwards.
-                auto heightAt = [&](double x, double y) {
-                    const Surface s = part.surface(x, y);
-                    return s.kind == SurfaceKind::None ? hitSurface.z - 0.3 : s.z;
-                };
-                const double dhdx = (heightAt(hx + eps, hy) - heightAt(hx - eps, hy)) / (2 * eps);
-                const double dhdy = (heightAt(hx, hy + eps) - heightAt(hx, hy - eps)) / (2 * eps);
-                double nx = -dhdx, ny = -dhdy, nz = 1.0;
-                // Rotate the part-space normal into the world.
-                const double wx = cosP * nx - sinP * ny, wy = sinP * nx + cosP * ny;
-                nx = wx;
-                ny = wy;
-                const double nl = 1.0 / std::sqrt(nx * nx + ny * ny + nz * nz);
-                nx *= nl, ny *= nl, nz *= nl;
-                const double px = sx, py = hY, pz = hitZ;
-                double lx = nuisance.lightX - px, ly = nuisance.lightY - py,
-                       lz = nuisance.lightZ - pz;
-                const double ll = 1.0 / std::sqrt(lx * lx + ly * ly + lz * lz);
-                lx *= ll, ly *= ll, lz *= ll;
-                const double diffuse = std::max(0.0, nx * lx + ny * ly + nz * lz);
-                double hxv = lx + viewDir[0], hyv = ly + viewDir[1], hzv = lz + viewDir[2];
-                const double hl = 1.0 / std::sqrt(hxv * hxv + hyv * hyv + hzv * hzv);
-                const double nh = std::max(0.0, (nx * hxv + ny * hyv + nz * hzv) * hl);
-                const double specular =
-                    diffuse > 0.0 ? specularStrength * std::pow(nh, specularExponent) : 0.0;
-                double albedo[3];
-                part.albedo(hx, hy, albedo);
-                const bool fin = hitSurface.kind == SurfaceKind::Fin;
-                for (int c = 0; c < 3; ++c) {
-                    const double shaded = albedo[c] * (ambient + diffuseStrength * diffuse) + specular;
-                    // Fins are thin enough to let the tray show through.
-                    rgb[c] = fin ? lerp(rgb[c], shaded, 0.6) : shaded;
-                }
-            }
+            const double* rgb = &smooth[(std::size_t(row) * w + col) * 3];
             const std::uint64_t index = std::uint64_t(row) * w + col;
             const double grain = nuisance.noiseSigma * noiseSample(nuisance.noiseSeed, index);
             float* out = &image.pixels[index * 3];

@@ -1,0 +1,439 @@
+#include "core/process/EffectMeasures.h"
+
+#include "core/util/Error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace lf::process {
+
+namespace {
+
+// The design, in part units (must match the lid the simulator draws; see ProcessSimulator.cpp).
+constexpr double kL = 1.6, kW = 1.0;
+constexpr double kHoleX = -0.9, kHoleRadius = 0.14, kRibX0 = -0.2;
+constexpr double kSinkY = 0.55;
+// Projected height of the part at the gate end in units of the x scale, for the nominal 28
+// degree view: 2W cos(t) + (rim + wall) sin(t).
+constexpr double kProjectedHeight = 1.864;
+constexpr double kNominalCos = 0.883;
+
+double luminance(const ImageF& image, int col, int row)
+{
+    return (image.at(col, row, 0) + image.at(col, row, 1) + image.at(col, row, 2)) / 3.0;
+}
+
+double blueness(double r, double g, double b) { return b - 0.5 * (r + g); }
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0.0;
+    const auto mid = values.begin() + values.size() / 2;
+    std::nth_element(values.begin(), mid, values.end());
+    return *mid;
+}
+
+struct LineFit {
+    double a = 0.0, b = 0.0;  // y = a + b x
+};
+LineFit fitLine(const std::vector<double>& xs, const std::vector<double>& ys)
+{
+    const double n = double(xs.size());
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        sx += xs[i], sy += ys[i], sxx += xs[i] * xs[i], sxy += xs[i] * ys[i];
+    }
+    const double det = n * sxx - sx * sx;
+    if (n < 2 || std::abs(det) < 1e-12)
+        return {n > 0 ? sy / n : 0.0, 0.0};
+    const double b = (n * sxy - sx * sy) / det;
+    return {(sy - b * sx) / n, b};
+}
+
+// Least-squares y = c0 + c1 x + c2 x^2; returns c2.
+double fitQuadraticCurvature(const std::vector<double>& xs, const std::vector<double>& ys)
+{
+    double m[3][4] = {};
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const double p[3] = {1.0, xs[i], xs[i] * xs[i]};
+        for (int r = 0; r < 3; ++r) {
+            for (int c = 0; c < 3; ++c)
+                m[r][c] += p[r] * p[c];
+            m[r][3] += p[r] * ys[i];
+        }
+    }
+    for (int c = 0; c < 3; ++c) {  // Gauss-Jordan with partial pivoting
+        int pivot = c;
+        for (int r = c + 1; r < 3; ++r)
+            if (std::abs(m[r][c]) > std::abs(m[pivot][c]))
+                pivot = r;
+        std::swap(m[c], m[pivot]);
+        if (std::abs(m[c][c]) < 1e-12)
+            return 0.0;
+        for (int r = 0; r < 3; ++r) {
+            if (r == c)
+                continue;
+            const double f = m[r][c] / m[c][c];
+            for (int k = c; k < 4; ++k)
+                m[r][k] -= f * m[c][k];
+        }
+    }
+    return m[2][3] / m[2][2];
+}
+
+class Analysis {
+public:
+    explicit Analysis(const ImageF& image)
+        : image_(image), w_(image.width), h_(image.height), coverage_(partCoverage(image)),
+          reg_(registerPart(image))
+    {
+        if (!reg_.found)
+            throw Error("effect measures: no moulded part found in the " + std::to_string(w_) +
+                        "x" + std::to_string(h_) + " image (nothing stands out from the tray)");
+    }
+
+    bool solid(int col, int row) const
+    {
+        return col >= 0 && col < w_ && row >= 0 && row < h_ && coverage_[idx(col, row)] >= 0.8f;
+    }
+    double cover(int col, int row) const { return coverage_[idx(col, row)]; }
+    double lum(int col, int row) const { return luminance(image_, col, row); }
+    int clampCol(double c) const { return std::clamp(int(std::lround(c)), 0, w_ - 1); }
+    int clampRow(double r) const { return std::clamp(int(std::lround(r)), 0, h_ - 1); }
+
+    // Rightmost opaque column along the row through part y, starting from the gate side.
+    double endOfFill(double y) const
+    {
+        const int row = clampRow(reg_.row(-0.5, y));
+        int last = -1;
+        for (int col = clampCol(reg_.column(-kL + 0.3)); col < w_; ++col)
+            if (solid(col, row) || solid(col, row - 1) || solid(col, row + 1))
+                last = col;
+        if (last < 0)
+            return reg_.gateColumn;
+        // Sub-pixel: the anti-aliased edge pixel's coverage says how far the part reaches in it.
+        const double partial = last + 1 < w_ ? std::clamp(cover(last + 1, row), 0.0, 0.79) : 0.0;
+        return last + 0.5 + partial;
+    }
+
+    double shortShot() const
+    {
+        std::vector<double> ends;
+        for (double y = -0.3; y <= 0.301; y += 0.1)
+            ends.push_back(endOfFill(y));
+        const double length = median(ends) - (reg_.gateColumn);
+        return 1.0 - length / (2.0 * kL * reg_.pixelsPerUnit);
+    }
+
+    double flash() const
+    {
+        // Translucent pixels (partly tray, partly part) that touch the opaque part: fins.
+        double area = 0.0;
+        for (int row = 0; row < h_; ++row)
+            for (int col = 0; col < w_; ++col) {
+                const double c = cover(col, row);
+                if (c < 0.25 || c >= 0.8)
+                    continue;
+                bool nearPart = false;
+                for (int dr = -2; dr <= 2 && !nearPart; ++dr)
+                    for (int dc = -2; dc <= 2 && !nearPart; ++dc)
+                        nearPart = solid(col + dc, row + dr);
+                if (nearPart)
+                    area += 1.0 - std::abs(c - 0.55) / 0.55;  // peaks at the fins' opacity
+            }
+        return area / (reg_.pixelsPerUnit * reg_.pixelsPerUnit);
+    }
+
+    // Mean absolute band-pass (row direction) of luminance over part y in [y0, y1], columns
+    // of the clean gate-side field x in [x0, x1].
+    double bandEnergy(double x0, double x1, double y0, double y1) const
+    {
+        double sum = 0.0;
+        int count = 0;
+        for (int col = clampCol(reg_.column(x0)); col <= clampCol(reg_.column(x1)); ++col) {
+            const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
+            const int r0 = clampRow(reg_.row(x, y1)), r1 = clampRow(reg_.row(x, y0));
+            for (int row = std::max(r0, 2); row <= std::min(r1, h_ - 3); ++row) {
+                if (!solid(col, row - 2) || !solid(col, row + 2))
+                    continue;
+                sum += std::abs(lum(col, row) - 0.5 * (lum(col, row - 2) + lum(col, row + 2)));
+                ++count;
+            }
+        }
+        return count ? sum / count : 0.0;
+    }
+
+    double sinkMarks() const
+    {
+        const double x0 = -kL + 0.25, x1 = kRibX0 - 0.15;
+        const double sink = 0.5 * (bandEnergy(x0, x1, kSinkY - 0.2, kSinkY + 0.2) +
+                                   bandEnergy(x0, x1, -kSinkY - 0.2, -kSinkY + 0.2));
+        const double reference = 0.5 * (bandEnergy(x0, x1, 0.12, 0.3) +
+                                        bandEnergy(x0, x1, -0.3, -0.12));
+        return (sink - reference) / reg_.referenceLuminance;
+    }
+
+    double weldLines() const
+    {
+        // Column-averaged luminance profile across the line behind the round hole.
+        const double x0 = kHoleX + kHoleRadius + 0.06, x1 = kRibX0 - 0.12;
+        const int c0 = clampCol(reg_.column(x0)), c1 = clampCol(reg_.column(x1));
+        constexpr int kHalf = 5;
+        double profile[2 * kHalf + 1] = {};
+        int count = 0;
+        for (int col = c0; col <= c1; ++col) {
+            const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
+            const int centre = clampRow(reg_.row(x, 0.0));
+            bool ok = true;
+            for (int k = -kHalf; k <= kHalf; ++k)
+                ok = ok && solid(col, centre + k);
+            if (!ok)
+                continue;
+            for (int k = -kHalf; k <= kHalf; ++k)
+                profile[k + kHalf] += lum(col, centre + k);
+            ++count;
+        }
+        if (count == 0)
+            return 0.0;
+        double best = 0.0;
+        for (int k = -2; k <= 2; ++k) {
+            const int i = k + kHalf;
+            const double dip = 0.5 * (profile[i - 3] + profile[i + 3]) - profile[i];
+            best = std::max(best, dip);
+        }
+        return best / count / reg_.referenceLuminance;
+    }
+
+    double burnMarks() const
+    {
+        double deficit = 0.0;
+        const double ref = reg_.referenceLuminance;
+        for (double y = -0.92; y <= 0.92; y += 0.5 / reg_.rowsPerUnitY) {
+            const double end = endOfFill(y);
+            const int row = clampRow(reg_.row(0.0, y));
+            for (int col = clampCol(end - 0.9 * reg_.pixelsPerUnit); col <= clampCol(end); ++col) {
+                if (!solid(col, row))
+                    continue;
+                const double r = image_.at(col, row, 0), b = image_.at(col, row, 2);
+                const double l = lum(col, row);
+                // Scorched melt is dark and brown (red well above blue); shadows are grey.
+                const double warm = std::clamp((r - b) / std::max(l, 0.02) * 2.0, 0.0, 1.0);
+                deficit += std::max(0.0, 0.8 * ref - l) / ref * warm;
+            }
+        }
+        return deficit / (reg_.pixelsPerUnit * reg_.rowsPerUnitY) * 2.0;
+    }
+
+    std::vector<double> partLuminances() const
+    {
+        std::vector<double> values;
+        for (int row = 0; row < h_; ++row)
+            for (int col = 0; col < w_; ++col)
+                if (solid(col, row))
+                    values.push_back(lum(col, row));
+        return values;
+    }
+
+    double gloss() const
+    {
+        std::vector<double> values = partLuminances();
+        if (values.size() < 20)
+            return 0.0;
+        std::sort(values.begin(), values.end());
+        const double med = values[values.size() / 2];
+        const std::size_t top = std::max<std::size_t>(values.size() / 100, 3);
+        double sum = 0.0;
+        for (std::size_t i = values.size() - top; i < values.size(); ++i)
+            sum += values[i];
+        return (sum / top - med) / std::max(med, 0.02);
+    }
+
+    double yellowing() const
+    {
+        // Body colour: part pixels between the 20th and 90th luminance percentile (no shadows,
+        // burns or highlights), as linear sRGB -> XYZ (D65) -> ASTM E313 yellowness index.
+        std::vector<double> values = partLuminances();
+        if (values.size() < 20)
+            return 0.0;
+        std::sort(values.begin(), values.end());
+        const double lo = values[values.size() / 5], hi = values[values.size() * 9 / 10];
+        double rgb[3] = {0, 0, 0};
+        int count = 0;
+        for (int row = 0; row < h_; ++row)
+            for (int col = 0; col < w_; ++col) {
+                if (!solid(col, row))
+                    continue;
+                const double l = lum(col, row);
+                if (l < lo || l > hi)
+                    continue;
+                for (int c = 0; c < 3; ++c)
+                    rgb[c] += image_.at(col, row, c);
+                ++count;
+            }
+        const double r = rgb[0] / count, g = rgb[1] / count, b = rgb[2] / count;
+        const double X = 0.4124 * r + 0.3576 * g + 0.1805 * b;
+        const double Y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        const double Z = 0.0193 * r + 0.1192 * g + 0.9505 * b;
+        return 100.0 * (1.2985 * X - 1.1335 * Z) / std::max(Y, 1e-3);
+    }
+
+    double warpage() const
+    {
+        // Top silhouette edge (far rim) per column, sub-pixel from the anti-aliased coverage.
+        std::vector<double> xs, rows;
+        const double end = endOfFill(0.0);
+        const int c0 = clampCol(reg_.column(-kL + 0.3));
+        const int c1 = clampCol(std::min(end - 0.45 * reg_.pixelsPerUnit, reg_.column(kL - 0.3)));
+        for (int col = c0; col <= c1; ++col) {
+            int row = 0;
+            while (row < h_ && cover(col, row) < 0.5)
+                ++row;
+            if (row == 0 || row >= h_)
+                continue;
+            const double above = cover(col, row - 1), here = cover(col, row);
+            const double edge = row - 0.5 + (0.5 - above) / std::max(here - above, 1e-3) - 0.5;
+            xs.push_back((col - reg_.gateColumn) / (2.0 * kL * reg_.pixelsPerUnit));
+            rows.push_back(edge);
+        }
+        if (xs.size() < 5)
+            return 0.0;
+        // The far end lifts as z = A s^2 (s: 0 at the gate, 1 at the far end): rows move up.
+        return -fitQuadraticCurvature(xs, rows) / reg_.pixelsPerUnit;
+    }
+
+private:
+    std::size_t idx(int col, int row) const { return std::size_t(row) * w_ + col; }
+    const ImageF& image_;
+    int w_, h_;
+    std::vector<float> coverage_;
+    PartRegistration reg_;
+};
+
+}  // namespace
+
+double PartRegistration::column(double x) const { return gateColumn + (x + kL) * pixelsPerUnit; }
+
+double PartRegistration::row(double x, double y) const
+{
+    return centreRow + rowSlope * (column(x) - gateColumn) - y * rowsPerUnitY;
+}
+
+std::vector<float> partCoverage(const ImageF& image)
+{
+    const int w = image.width, h = image.height;
+    // The tray's blueness, from the image border (mostly tray).
+    std::vector<double> border;
+    for (int col = 0; col < w; ++col)
+        for (int row : {0, h - 1})
+            border.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
+    for (int row = 0; row < h; ++row)
+        for (int col : {0, w - 1})
+            border.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
+    const double tray = std::max(median(border), 0.05);
+    std::vector<float> coverage(std::size_t(w) * h);
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col) {
+            const double b = blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2));
+            coverage[std::size_t(row) * w + col] = float(std::clamp(1.0 - b / tray, 0.0, 1.0));
+        }
+    return coverage;
+}
+
+PartRegistration registerPart(const ImageF& image)
+{
+    const int w = image.width, h = image.height;
+    const std::vector<float> coverage = partCoverage(image);
+    auto solid = [&](int col, int row) { return coverage[std::size_t(row) * w + col] >= 0.8f; };
+    PartRegistration reg;
+    // Gate end: median over rows of the leftmost opaque pixel (rows with enough part).
+    std::vector<double> lefts;
+    int top = h, bottom = -1;
+    for (int row = 0; row < h; ++row) {
+        int count = 0, first = -1;
+        for (int col = 0; col < w; ++col)
+            if (solid(col, row)) {
+                if (first < 0)
+                    first = col;
+                ++count;
+            }
+        if (count >= w / 8) {
+            lefts.push_back(first);
+            top = std::min(top, row);
+            bottom = std::max(bottom, row);
+        }
+    }
+    if (lefts.size() < 4)
+        return reg;
+    std::sort(lefts.begin(), lefts.end());
+    // The straight gate edge is the most common leftmost column; the rounded corners lie right
+    // of it, so a low percentile is robust.
+    const double gate = lefts[lefts.size() / 4];
+    // Scale from the height of the gate end, then refine top/bottom edges over its columns.
+    double ppu = (bottom - top + 1) / kProjectedHeight;
+    std::vector<double> xs, tops, bottoms;
+    for (int col = int(gate + 0.3 * ppu); col <= int(gate + 1.0 * ppu) && col < w; ++col) {
+        int t = -1, b = -1;
+        for (int row = 0; row < h; ++row)
+            if (solid(col, row)) {
+                if (t < 0)
+                    t = row;
+                b = row;
+            }
+        if (t < 0)
+            continue;
+        xs.push_back(col);
+        tops.push_back(t);
+        bottoms.push_back(b);
+    }
+    if (xs.size() < 3)
+        return reg;
+    const LineFit topFit = fitLine(xs, tops), bottomFit = fitLine(xs, bottoms);
+    const double height = (bottomFit.a + bottomFit.b * gate) - (topFit.a + topFit.b * gate) + 1.0;
+    ppu = height / kProjectedHeight;
+    reg.found = ppu > 2.0;
+    reg.gateColumn = gate;
+    reg.pixelsPerUnit = ppu;
+    reg.rowSlope = 0.5 * (topFit.b + bottomFit.b);
+    reg.rowsPerUnitY = kNominalCos * ppu;
+    // The top edge is the far rim (y = +1, lifted by the rim); the centre line is one
+    // half-width below it.
+    reg.centreRow = topFit.a + topFit.b * gate + (kW * kNominalCos + 0.06 * 0.47) * ppu;
+    std::vector<double> lums;
+    for (int col = int(gate + 0.2 * ppu); col <= int(gate + 0.5 * ppu) && col < w; ++col)
+        for (double y = -0.8; y <= 0.8; y += 0.1) {
+            const int row = int(std::lround(reg.row(-kL + (col - gate) / ppu, y)));
+            if (row >= 0 && row < h && solid(col, row))
+                lums.push_back(luminance(image, col, row));
+        }
+    reg.referenceLuminance = std::max(median(lums), 0.02);
+    return reg;
+}
+
+EffectMeasurements measureEffects(const ImageF& image)
+{
+    if (image.width < 8 || image.height < 8 ||
+        image.pixels.size() != std::size_t(image.width) * image.height * 3)
+        throw Error("effect measures: image of " + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + " with " + std::to_string(image.pixels.size()) +
+                    " values is not an RGB image of at least 8x8");
+    const Analysis a(image);
+    EffectMeasurements m;
+    m.values[std::size_t(Effect::ShortShot)] = a.shortShot();
+    m.values[std::size_t(Effect::Flash)] = a.flash();
+    m.values[std::size_t(Effect::SinkMarks)] = a.sinkMarks();
+    m.values[std::size_t(Effect::WeldLines)] = a.weldLines();
+    m.values[std::size_t(Effect::BurnMarks)] = a.burnMarks();
+    m.values[std::size_t(Effect::Gloss)] = a.gloss();
+    m.values[std::size_t(Effect::Yellowing)] = a.yellowing();
+    m.values[std::size_t(Effect::Warpage)] = a.warpage();
+    return m;
+}
+
+double measureEffect(Effect effect, const ImageF& image)
+{
+    return measureEffects(image)[effect];
+}
+
+}  // namespace lf::process
