@@ -118,32 +118,67 @@ public:
         return last + 0.5 + partial;
     }
 
+    // Rightmost column that still holds a good part of the gate end's height in opaque
+    // pixels (robust to the far end being lifted by warpage), with a sub-pixel fraction.
+    double filledEndColumn() const
+    {
+        std::vector<double> counts(w_, 0.0);
+        for (int col = 0; col < w_; ++col)
+            for (int row = 0; row < h_; ++row)
+                counts[col] += std::min(1.0, cover(col, row) / 0.8);
+        const double threshold = 0.45 * kProjectedHeight * reg_.pixelsPerUnit;
+        int last = clampCol(reg_.gateColumn);
+        for (int col = last; col < w_; ++col)
+            if (counts[col] >= threshold)
+                last = col;
+        const double next = last + 1 < w_ ? std::clamp(counts[last + 1] / threshold, 0.0, 1.0) : 0.0;
+        return last + 0.5 + 0.5 * next;
+    }
+
     double shortShot() const
     {
-        std::vector<double> ends;
-        for (double y = -0.3; y <= 0.301; y += 0.1)
-            ends.push_back(endOfFill(y));
-        const double length = median(ends) - (reg_.gateColumn);
+        const double length = filledEndColumn() - reg_.gateColumn;
         return 1.0 - length / (2.0 * kL * reg_.pixelsPerUnit);
     }
 
+    // Fin width: coverage of the non-opaque pixels just outside the silhouette, along the
+    // gate-side long edges and the gate end (anti-aliasing adds a constant ~0.5 pixel).
     double flash() const
     {
-        // Translucent pixels (partly tray, partly part) that touch the opaque part: fins.
-        double area = 0.0;
-        for (int row = 0; row < h_; ++row)
-            for (int col = 0; col < w_; ++col) {
-                const double c = cover(col, row);
-                if (c < 0.25 || c >= 0.8)
-                    continue;
-                bool nearPart = false;
-                for (int dr = -2; dr <= 2 && !nearPart; ++dr)
-                    for (int dc = -2; dc <= 2 && !nearPart; ++dc)
-                        nearPart = solid(col + dc, row + dr);
-                if (nearPart)
-                    area += 1.0 - std::abs(c - 0.55) / 0.55;  // peaks at the fins' opacity
+        double sum = 0.0;
+        int edges = 0;
+        const int reach = std::max(3, int(std::lround(0.3 * reg_.pixelsPerUnit)));
+        for (int col = clampCol(reg_.column(-kL + 0.3)); col <= clampCol(reg_.column(-0.5)); ++col) {
+            int top = -1, bottom = -1;
+            for (int row = 0; row < h_; ++row)
+                if (solid(col, row)) {
+                    if (top < 0)
+                        top = row;
+                    bottom = row;
+                }
+            if (top < 0)
+                continue;
+            for (int k = 1; k <= reach; ++k) {
+                if (top - k >= 0)
+                    sum += cover(col, top - k);
+                if (bottom + k < h_)
+                    sum += cover(col, bottom + k);
             }
-        return area / (reg_.pixelsPerUnit * reg_.pixelsPerUnit);
+            edges += 2;
+        }
+        for (double y = -0.6; y <= 0.61; y += 1.0 / reg_.rowsPerUnitY) {
+            const int row = clampRow(reg_.row(-kL, y));
+            int first = -1;
+            for (int col = 0; col < w_ && first < 0; ++col)
+                if (solid(col, row))
+                    first = col;
+            if (first < 0)
+                continue;
+            for (int k = 1; k <= reach && first - k >= 0; ++k)
+                sum += cover(first - k, row);
+            ++edges;
+        }
+        return edges ? sum / edges / reg_.pixelsPerUnit : 0.0;
     }
 
     // Mean absolute band-pass (row direction) of luminance over part y in [y0, y1], columns
@@ -210,17 +245,18 @@ public:
     {
         double deficit = 0.0;
         const double ref = reg_.referenceLuminance;
+        const double bodyWarmth = reg_.referenceWarmth;
         for (double y = -0.92; y <= 0.92; y += 0.5 / reg_.rowsPerUnitY) {
             const double end = endOfFill(y);
-            const int row = clampRow(reg_.row(0.0, y));
+            const int row = clampRow(reg_.row(-0.5, y));
             for (int col = clampCol(end - 0.9 * reg_.pixelsPerUnit); col <= clampCol(end); ++col) {
                 if (!solid(col, row))
                     continue;
                 const double r = image_.at(col, row, 0), b = image_.at(col, row, 2);
                 const double l = lum(col, row);
                 // Scorched melt is dark and brown (red well above blue); shadows are grey.
-                const double warm = std::clamp((r - b) / std::max(l, 0.02) * 2.0, 0.0, 1.0);
-                deficit += std::max(0.0, 0.8 * ref - l) / ref * warm;
+                const double warm = std::clamp(((r - b) / std::max(l, 0.02) - bodyWarmth - 0.05) * 4.0, 0.0, 1.0);
+                deficit += std::max(0.0, 0.95 * ref - l) / ref * warm;
             }
         }
         return deficit / (reg_.pixelsPerUnit * reg_.rowsPerUnitY) * 2.0;
@@ -283,17 +319,17 @@ public:
     {
         // Top silhouette edge (far rim) per column, sub-pixel from the anti-aliased coverage.
         std::vector<double> xs, rows;
-        const double end = endOfFill(0.0);
+        const double end = filledEndColumn();
         const int c0 = clampCol(reg_.column(-kL + 0.3));
         const int c1 = clampCol(std::min(end - 0.45 * reg_.pixelsPerUnit, reg_.column(kL - 0.3)));
         for (int col = c0; col <= c1; ++col) {
             int row = 0;
-            while (row < h_ && cover(col, row) < 0.5)
+            while (row < h_ && cover(col, row) < 0.8)
                 ++row;
             if (row == 0 || row >= h_)
                 continue;
-            const double above = cover(col, row - 1), here = cover(col, row);
-            const double edge = row - 0.5 + (0.5 - above) / std::max(here - above, 1e-3) - 0.5;
+            // The partly covered pixel above says how far the edge reaches into it.
+            const double edge = row - std::clamp(cover(col, row - 1) / 0.8, 0.0, 1.0);
             xs.push_back((col - reg_.gateColumn) / (2.0 * kL * reg_.pixelsPerUnit));
             rows.push_back(edge);
         }
@@ -332,11 +368,21 @@ std::vector<float> partCoverage(const ImageF& image)
         for (int col : {0, w - 1})
             border.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
     const double tray = std::max(median(border), 0.05);
+    // The part's own blueness (yellowed parts are "less blue" than fresh ones), so that a
+    // translucent fin reads as partly covered whatever the colour of the part.
+    std::vector<double> partBlueness;
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col) {
+            const double b = blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2));
+            if (b < 0.3 * tray)
+                partBlueness.push_back(b);
+        }
+    const double part = partBlueness.empty() ? 0.0 : std::min(median(partBlueness), 0.1 * tray);
     std::vector<float> coverage(std::size_t(w) * h);
     for (int row = 0; row < h; ++row)
         for (int col = 0; col < w; ++col) {
             const double b = blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2));
-            coverage[std::size_t(row) * w + col] = float(std::clamp(1.0 - b / tray, 0.0, 1.0));
+            coverage[std::size_t(row) * w + col] = float(std::clamp((tray - b) / (tray - part), 0.0, 1.0));
         }
     return coverage;
 }
@@ -400,14 +446,18 @@ PartRegistration registerPart(const ImageF& image)
     // The top edge is the far rim (y = +1, lifted by the rim); the centre line is one
     // half-width below it.
     reg.centreRow = topFit.a + topFit.b * gate + (kW * kNominalCos + 0.06 * 0.47) * ppu;
-    std::vector<double> lums;
+    std::vector<double> lums, warmths;
     for (int col = int(gate + 0.2 * ppu); col <= int(gate + 0.5 * ppu) && col < w; ++col)
         for (double y = -0.8; y <= 0.8; y += 0.1) {
             const int row = int(std::lround(reg.row(-kL + (col - gate) / ppu, y)));
-            if (row >= 0 && row < h && solid(col, row))
-                lums.push_back(luminance(image, col, row));
+            if (row >= 0 && row < h && solid(col, row)) {
+                const double l = luminance(image, col, row);
+                lums.push_back(l);
+                warmths.push_back((image.at(col, row, 0) - image.at(col, row, 2)) / std::max(l, 0.02));
+            }
         }
     reg.referenceLuminance = std::max(median(lums), 0.02);
+    reg.referenceWarmth = median(warmths);
     return reg;
 }
 

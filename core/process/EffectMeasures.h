@@ -22,6 +22,7 @@ struct PartRegistration {
     double rowSlope = 0.0;         // change of the centre row per column (in-plane rotation)
     double rowsPerUnitY = 0.0;     // rows per unit of y (foreshortened by the view)
     double referenceLuminance = 0.0;  // median luminance of the gate-side part surface
+    double referenceWarmth = 0.0;     // median (R - B) / luminance there: the body colour
     double column(double x) const;          // part x -> image column
     double row(double x, double y) const;   // part (x, y) on the top face -> image row
 };
@@ -37,7 +38,7 @@ struct EffectMeasurements {
 
 // Every measure grows with its effect:
 //   short_shot  unfilled fraction of the nominal length along the centre line
-//   flash       area (part units^2) of translucent fin pixels around the silhouette
+//   flash       mean width (part units) of translucent fin coverage outside the silhouette
 //   sink_marks  band-pass shading energy over the hidden ribs minus a flat reference band
 //   weld_lines  relative dip of luminance along the weld line behind the hole
 //   burn_marks  darkness deficit (units^2) of brown pixels in the last-filled region

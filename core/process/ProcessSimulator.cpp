@@ -224,7 +224,7 @@ public:
         for (int c = 0; c < 3; ++c)
             rgb[c] *= 1.0 - weld;
         const double burn = std::min(1.0, 1.15 * s_[Effect::BurnMarks]) * burnMask(x, y);
-        const double burnt[3] = {0.16, 0.10, 0.06};
+        const double burnt[3] = {0.30, 0.15, 0.04};
         for (int c = 0; c < 3; ++c)
             rgb[c] = lerp(rgb[c], burnt[c], burn);
     }
