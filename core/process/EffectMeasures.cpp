@@ -118,27 +118,52 @@ public:
         return last + 0.5 + partial;
     }
 
-    // Rightmost column that still holds a good part of the gate end's height in opaque
-    // pixels (robust to the far end being lifted by warpage), with a sub-pixel fraction.
+    // Filled length in pixels: the opaque height of every column right of the gate end, as a
+    // fraction of the gate end's height (a rounded, lagging melt front counts in proportion).
+    // Warpage only shifts columns up, so it does not change their counts.
+    double filledLength() const
+    {
+        const double height = kProjectedHeight * reg_.pixelsPerUnit;
+        double length = 0.0;
+        for (int col = clampCol(reg_.gateColumn); col < w_; ++col) {
+            double count = 0.0;
+            for (int row = 0; row < h_; ++row)
+                count += std::min(1.0, cover(col, row) / 0.8);
+            length += std::min(1.0, count / height);
+        }
+        return length;
+    }
+
+    // Rightmost column that still holds most of the gate end's height in opaque pixels.
     double filledEndColumn() const
     {
-        std::vector<double> counts(w_, 0.0);
-        for (int col = 0; col < w_; ++col)
-            for (int row = 0; row < h_; ++row)
-                counts[col] += std::min(1.0, cover(col, row) / 0.8);
         const double threshold = 0.45 * kProjectedHeight * reg_.pixelsPerUnit;
         int last = clampCol(reg_.gateColumn);
-        for (int col = last; col < w_; ++col)
-            if (counts[col] >= threshold)
+        for (int col = last; col < w_; ++col) {
+            double count = 0.0;
+            for (int row = 0; row < h_; ++row)
+                count += std::min(1.0, cover(col, row) / 0.8);
+            if (count >= threshold)
                 last = col;
-        const double next = last + 1 < w_ ? std::clamp(counts[last + 1] / threshold, 0.0, 1.0) : 0.0;
-        return last + 0.5 + 0.5 * next;
+        }
+        return last + 0.5;
     }
 
     double shortShot() const
     {
-        const double length = filledEndColumn() - reg_.gateColumn;
-        return 1.0 - length / (2.0 * kL * reg_.pixelsPerUnit);
+        return 1.0 - filledLength() / (2.0 * kL * reg_.pixelsPerUnit);
+    }
+
+    // Coverage of pixel (col, row) relative to the tray just beyond it, so that the tray's
+    // shading gradient does not read as fins.
+    double localCover(int col, int row, double tray) const
+    {
+        const double b = blueness(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2));
+        return std::clamp((tray - b) / std::max(tray - reg_.partBlueness, 1e-3), 0.0, 1.0);
+    }
+    double bluenessAt(int col, int row) const
+    {
+        return blueness(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2));
     }
 
     // Fin width: coverage of the non-opaque pixels just outside the silhouette, along the
@@ -148,6 +173,16 @@ public:
         double sum = 0.0;
         int edges = 0;
         const int reach = std::max(3, int(std::lround(0.3 * reg_.pixelsPerUnit)));
+        // Walks outwards from an opaque edge pixel in steps (dc, dr).
+        auto scan = [&](int col, int row, int dc, int dr) {
+            const int fc = col + (reach + 2) * dc, fr = row + (reach + 2) * dr;
+            if (fc < 0 || fc >= w_ || fr < 0 || fr >= h_)
+                return;
+            const double tray = 0.5 * (bluenessAt(fc, fr) + bluenessAt(fc - dc, fr - dr));
+            for (int k = 1; k <= reach; ++k)
+                sum += localCover(col + k * dc, row + k * dr, tray);
+            ++edges;
+        };
         for (int col = clampCol(reg_.column(-kL + 0.3)); col <= clampCol(reg_.column(-0.5)); ++col) {
             int top = -1, bottom = -1;
             for (int row = 0; row < h_; ++row)
@@ -158,13 +193,8 @@ public:
                 }
             if (top < 0)
                 continue;
-            for (int k = 1; k <= reach; ++k) {
-                if (top - k >= 0)
-                    sum += cover(col, top - k);
-                if (bottom + k < h_)
-                    sum += cover(col, bottom + k);
-            }
-            edges += 2;
+            scan(col, top, 0, -1);
+            scan(col, bottom, 0, +1);
         }
         for (double y = -0.6; y <= 0.61; y += 1.0 / reg_.rowsPerUnitY) {
             const int row = clampRow(reg_.row(-kL, y));
@@ -172,28 +202,31 @@ public:
             for (int col = 0; col < w_ && first < 0; ++col)
                 if (solid(col, row))
                     first = col;
-            if (first < 0)
-                continue;
-            for (int k = 1; k <= reach && first - k >= 0; ++k)
-                sum += cover(first - k, row);
-            ++edges;
+            if (first >= 0)
+                scan(first, row, -1, 0);
         }
         return edges ? sum / edges / reg_.pixelsPerUnit : 0.0;
     }
 
-    // Mean absolute band-pass (row direction) of luminance over part y in [y0, y1], columns
-    // of the clean gate-side field x in [x0, x1].
-    double bandEnergy(double x0, double x1, double y0, double y1) const
+    // Mean absolute band-pass of luminance across the rows minus the same along the columns,
+    // over part y in [y0, y1] and x in [x0, x1]. Sink grooves run along x, so they only show
+    // across the rows; pixel noise (whose level varies between images) shows equally in both
+    // directions and cancels.
+    double grooveEnergy(double x0, double x1, double y0, double y1) const
     {
         double sum = 0.0;
         int count = 0;
-        for (int col = clampCol(reg_.column(x0)); col <= clampCol(reg_.column(x1)); ++col) {
+        for (int col = std::max(clampCol(reg_.column(x0)), 2);
+             col <= std::min(clampCol(reg_.column(x1)), w_ - 3); ++col) {
             const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
             const int r0 = clampRow(reg_.row(x, y1)), r1 = clampRow(reg_.row(x, y0));
             for (int row = std::max(r0, 2); row <= std::min(r1, h_ - 3); ++row) {
-                if (!solid(col, row - 2) || !solid(col, row + 2))
+                if (!solid(col, row - 2) || !solid(col, row + 2) || !solid(col - 2, row) ||
+                    !solid(col + 2, row))
                     continue;
-                sum += std::abs(lum(col, row) - 0.5 * (lum(col, row - 2) + lum(col, row + 2)));
+                const double l = lum(col, row);
+                sum += std::abs(l - 0.5 * (lum(col, row - 2) + lum(col, row + 2))) -
+                       std::abs(l - 0.5 * (lum(col - 2, row) + lum(col + 2, row)));
                 ++count;
             }
         }
@@ -202,12 +235,10 @@ public:
 
     double sinkMarks() const
     {
-        const double x0 = -kL + 0.25, x1 = kRibX0 - 0.15;
-        const double sink = 0.5 * (bandEnergy(x0, x1, kSinkY - 0.2, kSinkY + 0.2) +
-                                   bandEnergy(x0, x1, -kSinkY - 0.2, -kSinkY + 0.2));
-        const double reference = 0.5 * (bandEnergy(x0, x1, 0.12, 0.3) +
-                                        bandEnergy(x0, x1, -0.3, -0.12));
-        return (sink - reference) / reg_.referenceLuminance;
+        const double x0 = -kL + 0.25, x1 = -0.6;  // clear of the rib, hole and highlight
+        const double sink = 0.5 * (grooveEnergy(x0, x1, kSinkY - 0.2, kSinkY + 0.2) +
+                                   grooveEnergy(x0, x1, -kSinkY - 0.2, -kSinkY + 0.2));
+        return sink / reg_.referenceLuminance;
     }
 
     double weldLines() const
@@ -241,10 +272,11 @@ public:
         return best / count / reg_.referenceLuminance;
     }
 
+    // Scorched melt is brown: red well above blue compared with the body colour at the same
+    // brightness (shading and yellowing keep that ratio; white highlights lower it).
     double burnMarks() const
     {
-        double deficit = 0.0;
-        const double ref = reg_.referenceLuminance;
+        double excess = 0.0;
         const double bodyWarmth = reg_.referenceWarmth;
         for (double y = -0.92; y <= 0.92; y += 0.5 / reg_.rowsPerUnitY) {
             const double end = endOfFill(y);
@@ -253,13 +285,10 @@ public:
                 if (!solid(col, row))
                     continue;
                 const double r = image_.at(col, row, 0), b = image_.at(col, row, 2);
-                const double l = lum(col, row);
-                // Scorched melt is dark and brown (red well above blue); shadows are grey.
-                const double warm = std::clamp(((r - b) / std::max(l, 0.02) - bodyWarmth - 0.05) * 4.0, 0.0, 1.0);
-                deficit += std::max(0.0, 0.95 * ref - l) / ref * warm;
+                excess += std::max(0.0, (r - b) - (bodyWarmth + 0.03) * lum(col, row));
             }
         }
-        return deficit / (reg_.pixelsPerUnit * reg_.rowsPerUnitY) * 2.0;
+        return excess / (reg_.pixelsPerUnit * reg_.rowsPerUnitY) * 2.0 / reg_.referenceLuminance;
     }
 
     std::vector<double> partLuminances() const
@@ -315,28 +344,33 @@ public:
         return 100.0 * (1.2985 * X - 1.1335 * Z) / std::max(Y, 1e-3);
     }
 
+    // Bend of the far end: the curvature of the top (far rim) and bottom (near wall) silhouette
+    // edges against the normalised length, sub-pixel from the anti-aliased coverage.
     double warpage() const
     {
-        // Top silhouette edge (far rim) per column, sub-pixel from the anti-aliased coverage.
-        std::vector<double> xs, rows;
+        std::vector<double> xs, tops, bottoms;
         const double end = filledEndColumn();
         const int c0 = clampCol(reg_.column(-kL + 0.3));
         const int c1 = clampCol(std::min(end - 0.45 * reg_.pixelsPerUnit, reg_.column(kL - 0.3)));
         for (int col = c0; col <= c1; ++col) {
-            int row = 0;
-            while (row < h_ && cover(col, row) < 0.8)
-                ++row;
-            if (row == 0 || row >= h_)
+            int top = 0;
+            while (top < h_ && cover(col, top) < 0.8)
+                ++top;
+            int bottom = h_ - 1;
+            while (bottom >= 0 && cover(col, bottom) < 0.8)
+                --bottom;
+            if (top == 0 || top >= h_ || bottom <= top || bottom >= h_ - 1)
                 continue;
-            // The partly covered pixel above says how far the edge reaches into it.
-            const double edge = row - std::clamp(cover(col, row - 1) / 0.8, 0.0, 1.0);
+            // The partly covered pixel beyond the edge says how far the edge reaches into it.
             xs.push_back((col - reg_.gateColumn) / (2.0 * kL * reg_.pixelsPerUnit));
-            rows.push_back(edge);
+            tops.push_back(top - std::clamp(cover(col, top - 1) / 0.8, 0.0, 1.0));
+            bottoms.push_back(bottom + std::clamp(cover(col, bottom + 1) / 0.8, 0.0, 1.0));
         }
         if (xs.size() < 5)
             return 0.0;
         // The far end lifts as z = A s^2 (s: 0 at the gate, 1 at the far end): rows move up.
-        return -fitQuadraticCurvature(xs, rows) / reg_.pixelsPerUnit;
+        return -0.5 * (fitQuadraticCurvature(xs, tops) + fitQuadraticCurvature(xs, bottoms)) /
+               reg_.pixelsPerUnit;
     }
 
 private:
@@ -446,18 +480,20 @@ PartRegistration registerPart(const ImageF& image)
     // The top edge is the far rim (y = +1, lifted by the rim); the centre line is one
     // half-width below it.
     reg.centreRow = topFit.a + topFit.b * gate + (kW * kNominalCos + 0.06 * 0.47) * ppu;
-    std::vector<double> lums, warmths;
+    std::vector<double> lums, warmths, bluenesses;
     for (int col = int(gate + 0.2 * ppu); col <= int(gate + 0.5 * ppu) && col < w; ++col)
         for (double y = -0.8; y <= 0.8; y += 0.1) {
             const int row = int(std::lround(reg.row(-kL + (col - gate) / ppu, y)));
             if (row >= 0 && row < h && solid(col, row)) {
                 const double l = luminance(image, col, row);
                 lums.push_back(l);
+                bluenesses.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
                 warmths.push_back((image.at(col, row, 0) - image.at(col, row, 2)) / std::max(l, 0.02));
             }
         }
     reg.referenceLuminance = std::max(median(lums), 0.02);
     reg.referenceWarmth = median(warmths);
+    reg.partBlueness = median(bluenesses);
     return reg;
 }
 

@@ -23,6 +23,7 @@ struct PartRegistration {
     double rowsPerUnitY = 0.0;     // rows per unit of y (foreshortened by the view)
     double referenceLuminance = 0.0;  // median luminance of the gate-side part surface
     double referenceWarmth = 0.0;     // median (R - B) / luminance there: the body colour
+    double partBlueness = 0.0;        // median B - (R + G) / 2 there
     double column(double x) const;          // part x -> image column
     double row(double x, double y) const;   // part (x, y) on the top face -> image row
 };
