@@ -17,7 +17,8 @@ constexpr double kSinkY = 0.55;
 // Projected height of the part at the gate end in units of the x scale, for the nominal 28
 // degree view: 2W cos(t) + (rim + wall) sin(t).
 constexpr double kProjectedHeight = 1.864;
-constexpr double kNominalCos = 0.883;
+constexpr double kNominalCos = 0.883, kNominalSin = 0.469;
+constexpr double kRimHeight = 0.06;
 
 double luminance(const ImageF& image, int col, int row)
 {
@@ -25,6 +26,27 @@ double luminance(const ImageF& image, int col, int row)
 }
 
 double blueness(double r, double g, double b) { return b - 0.5 * (r + g); }
+
+// Colour of the tray and of the part's body: blueness and luminance.
+struct Reference {
+    double trayBlue, trayLum, partBlue, partLum;
+};
+
+// How much of a pixel is part rather than tray. Two estimates, both exact for the pixel types
+// they are meant for: (a) mixing in blueness alone, right for translucent fins and white
+// highlights; (b) mixing of tray with the part's body colour at any brightness (solving for
+// both the fraction and the shading), right for shadowed walls of strongly tinted parts.
+// A fin is partial under both, so the larger one never mistakes shading for a fin.
+double coverageOf(double r, double g, double b, const Reference& ref)
+{
+    const double blue = blueness(r, g, b), lum = (r + g + b) / 3.0;
+    const double linear = (ref.trayBlue - blue) / std::max(ref.trayBlue - ref.partBlue, 1e-3);
+    const double det = ref.trayLum * ref.partBlue - ref.trayBlue * ref.partLum;
+    double shaded = linear;
+    if (std::abs(det) > 1e-4)
+        shaded = ((blue - ref.trayBlue) * ref.partLum - (lum - ref.trayLum) * ref.partBlue) / det;
+    return std::clamp(std::max(linear, shaded), 0.0, 1.0);
+}
 
 double median(std::vector<double> values)
 {
@@ -83,15 +105,38 @@ double fitQuadraticCurvature(const std::vector<double>& xs, const std::vector<do
     return m[2][3] / m[2][2];
 }
 
+Reference imageReference(const ImageF& image);  // below, next to partCoverage
+
 class Analysis {
 public:
     explicit Analysis(const ImageF& image)
-        : image_(image), w_(image.width), h_(image.height), coverage_(partCoverage(image)),
+        : image_(image), w_(image.width), h_(image.height), reference_(imageReference(image)),
+          coverage_(partCoverage(image)),
           reg_(registerPart(image))
     {
         if (!reg_.found)
             throw Error("effect measures: no moulded part found in the " + std::to_string(w_) +
                         "x" + std::to_string(h_) + " image (nothing stands out from the tray)");
+        // Local vertical offset of each column from the rigid registration, read off the far
+        // rim (the top edge): a warped part is lifted progressively towards its far end.
+        rowOffset_.assign(w_, 0.0);
+        double carried = 0.0;
+        for (int col = clampCol(reg_.gateColumn); col < w_; ++col) {
+            const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
+            int top = 0;
+            while (top < h_ && !solid(col, top))
+                ++top;
+            const double expected = reg_.row(x, kW) - (kRimHeight * kNominalSin) * reg_.pixelsPerUnit;
+            if (top < h_ && x < kL - 0.25 && std::abs(top - expected) < 0.5 * reg_.rowsPerUnitY)
+                carried = top - expected;
+            rowOffset_[col] = carried;
+        }
+    }
+
+    // Image row of part point (x, y) on the top face, following a warped part.
+    double rowAt(double x, double y) const
+    {
+        return reg_.row(x, y) + rowOffset_[clampCol(reg_.column(x))];
     }
 
     bool solid(int col, int row) const
@@ -106,7 +151,7 @@ public:
     // Rightmost opaque column along the row through part y, starting from the gate side.
     double endOfFill(double y) const
     {
-        const int row = clampRow(reg_.row(-0.5, y));
+        const int row = clampRow(rowAt(-0.5, y));
         int last = -1;
         for (int col = clampCol(reg_.column(-kL + 0.3)); col < w_; ++col)
             if (solid(col, row) || solid(col, row - 1) || solid(col, row + 1))
@@ -156,14 +201,9 @@ public:
 
     // Coverage of pixel (col, row) relative to the tray just beyond it, so that the tray's
     // shading gradient does not read as fins.
-    double localCover(int col, int row, double tray) const
+    double localCover(int col, int row, const Reference& local) const
     {
-        const double b = blueness(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2));
-        return std::clamp((tray - b) / std::max(tray - reg_.partBlueness, 1e-3), 0.0, 1.0);
-    }
-    double bluenessAt(int col, int row) const
-    {
-        return blueness(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2));
+        return coverageOf(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2), local);
     }
 
     // Fin width: coverage of the non-opaque pixels just outside the silhouette, along the
@@ -178,9 +218,17 @@ public:
             const int fc = col + (reach + 2) * dc, fr = row + (reach + 2) * dr;
             if (fc < 0 || fc >= w_ || fr < 0 || fr >= h_)
                 return;
-            const double tray = 0.5 * (bluenessAt(fc, fr) + bluenessAt(fc - dc, fr - dr));
+            Reference local = reference_;
+            local.trayBlue = 0.0;
+            local.trayLum = 0.0;
+            for (int k : {reach + 1, reach + 2}) {
+                const int c = col + k * dc, r = row + k * dr;
+                local.trayBlue += 0.5 * blueness(image_.at(c, r, 0), image_.at(c, r, 1), image_.at(c, r, 2));
+                local.trayLum += 0.5 * lum(c, r);
+            }
+            local.trayBlue = std::max(local.trayBlue, 0.05);
             for (int k = 1; k <= reach; ++k)
-                sum += localCover(col + k * dc, row + k * dr, tray);
+                sum += localCover(col + k * dc, row + k * dr, local);
             ++edges;
         };
         for (int col = clampCol(reg_.column(-kL + 0.3)); col <= clampCol(reg_.column(-0.5)); ++col) {
@@ -197,7 +245,7 @@ public:
             scan(col, bottom, 0, +1);
         }
         for (double y = -0.6; y <= 0.61; y += 1.0 / reg_.rowsPerUnitY) {
-            const int row = clampRow(reg_.row(-kL, y));
+            const int row = clampRow(rowAt(-kL, y));
             int first = -1;
             for (int col = 0; col < w_ && first < 0; ++col)
                 if (solid(col, row))
@@ -219,7 +267,7 @@ public:
         for (int col = std::max(clampCol(reg_.column(x0)), 2);
              col <= std::min(clampCol(reg_.column(x1)), w_ - 3); ++col) {
             const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
-            const int r0 = clampRow(reg_.row(x, y1)), r1 = clampRow(reg_.row(x, y0));
+            const int r0 = clampRow(rowAt(x, y1)), r1 = clampRow(rowAt(x, y0));
             for (int row = std::max(r0, 2); row <= std::min(r1, h_ - 3); ++row) {
                 if (!solid(col, row - 2) || !solid(col, row + 2) || !solid(col - 2, row) ||
                     !solid(col + 2, row))
@@ -251,7 +299,7 @@ public:
         int count = 0;
         for (int col = c0; col <= c1; ++col) {
             const double x = -kL + (col - reg_.gateColumn) / reg_.pixelsPerUnit;
-            const int centre = clampRow(reg_.row(x, 0.0));
+            const int centre = clampRow(rowAt(x, 0.0));
             bool ok = true;
             for (int k = -kHalf; k <= kHalf; ++k)
                 ok = ok && solid(col, centre + k);
@@ -280,7 +328,7 @@ public:
         const double bodyWarmth = reg_.referenceWarmth;
         for (double y = -0.92; y <= 0.92; y += 0.5 / reg_.rowsPerUnitY) {
             const double end = endOfFill(y);
-            const int row = clampRow(reg_.row(-0.5, y));
+            const int row = clampRow(rowAt(-0.5, y));
             for (int col = clampCol(end - 0.9 * reg_.pixelsPerUnit); col <= clampCol(end); ++col) {
                 if (!solid(col, row))
                     continue;
@@ -344,14 +392,26 @@ public:
         return 100.0 * (1.2985 * X - 1.1335 * Z) / std::max(Y, 1e-3);
     }
 
-    // Bend of the far end: the curvature of the top (far rim) and bottom (near wall) silhouette
-    // edges against the normalised length, sub-pixel from the anti-aliased coverage.
+    // Bend of the far end. The warped lid is clamped at the gate and bends around its filled
+    // length (z = A q, q = (column distance from the gate / filled length)^2), so the top (far
+    // rim) and bottom (near wall) silhouette edges are rows = c + slope * column - A' q, with
+    // the rigid-body slope known from the gate edge (registration). A' is fitted by least
+    // squares over both edges (each with its own c) and returned in part units.
     double warpage() const
     {
-        std::vector<double> xs, tops, bottoms;
+        std::vector<double> ss, tops, bottoms;
         const double end = filledEndColumn();
+        const double filled = std::max(end - reg_.gateColumn, 1.0);
         const int c0 = clampCol(reg_.column(-kL + 0.3));
-        const int c1 = clampCol(std::min(end - 0.45 * reg_.pixelsPerUnit, reg_.column(kL - 0.3)));
+        // Stop short of a short shot's front, whose corners lag behind its centre.
+        const int c1 = clampCol(std::min(end - 0.5 * reg_.pixelsPerUnit, reg_.column(kL - 0.3)));
+        // Sub-pixel edge from an isolated anti-aliased pixel; a wider partial band is a fin.
+        auto partial = [&](int col, int row, int outward) {
+            const int beyond = row + 2 * outward;
+            if (beyond >= 0 && beyond < h_ && cover(col, beyond) > 0.2)
+                return 0.0;
+            return std::clamp(cover(col, row + outward) / 0.8, 0.0, 1.0);
+        };
         for (int col = c0; col <= c1; ++col) {
             int top = 0;
             while (top < h_ && cover(col, top) < 0.8)
@@ -361,23 +421,41 @@ public:
                 --bottom;
             if (top == 0 || top >= h_ || bottom <= top || bottom >= h_ - 1)
                 continue;
-            // The partly covered pixel beyond the edge says how far the edge reaches into it.
-            xs.push_back((col - reg_.gateColumn) / (2.0 * kL * reg_.pixelsPerUnit));
-            tops.push_back(top - std::clamp(cover(col, top - 1) / 0.8, 0.0, 1.0));
-            bottoms.push_back(bottom + std::clamp(cover(col, bottom + 1) / 0.8, 0.0, 1.0));
+            const double rigid = reg_.rowSlope * (col - reg_.gateColumn);
+            ss.push_back((col - reg_.gateColumn) / filled);
+            tops.push_back(top - partial(col, top, -1) - rigid);
+            bottoms.push_back(bottom + partial(col, bottom, +1) - rigid);
         }
-        if (xs.size() < 5)
+        if (ss.size() < 4)
             return 0.0;
-        // The far end lifts as z = A s^2 (s: 0 at the gate, 1 at the far end): rows move up.
-        return -0.5 * (fitQuadraticCurvature(xs, tops) + fitQuadraticCurvature(xs, bottoms)) /
-               reg_.pixelsPerUnit;
+        // rows_i = c - A' q_i with q = s^2; least squares for (c, A') per edge, A' shared.
+        double sq = 0, sqq = 0, n = double(ss.size());
+        for (double s : ss)
+            sq += s * s, sqq += s * s * s * s;
+        const double varQ = sqq - sq * sq / n;
+        if (varQ < 1e-6)
+            return 0.0;
+        double covTop = 0, covBottom = 0, sumTop = 0, sumBottom = 0;
+        for (std::size_t i = 0; i < ss.size(); ++i)
+            sumTop += tops[i], sumBottom += bottoms[i];
+        for (std::size_t i = 0; i < ss.size(); ++i) {
+            const double q = ss[i] * ss[i] - sq / n;
+            covTop += q * (tops[i] - sumTop / n);
+            covBottom += q * (bottoms[i] - sumBottom / n);
+        }
+        // The simulator keeps the end slope (2 lift / filled length) of a given warpage, so
+        // report the lift per full length.
+        const double liftPixels = -0.5 * (covTop + covBottom) / varQ;
+        return liftPixels / filled * (2.0 * kL);
     }
 
 private:
     std::size_t idx(int col, int row) const { return std::size_t(row) * w_ + col; }
     const ImageF& image_;
     int w_, h_;
+    Reference reference_;
     std::vector<float> coverage_;
+    std::vector<double> rowOffset_;
     PartRegistration reg_;
 };
 
@@ -390,34 +468,54 @@ double PartRegistration::row(double x, double y) const
     return centreRow + rowSlope * (column(x) - gateColumn) - y * rowsPerUnitY;
 }
 
+namespace {
+
+Reference imageReference(const ImageF& image)
+{
+    const int w = image.width, h = image.height;
+    // The tray, from the image border (mostly tray).
+    std::vector<double> borderBlue, borderLum;
+    auto addBorder = [&](int col, int row) {
+        const double r = image.at(col, row, 0), g = image.at(col, row, 1), b = image.at(col, row, 2);
+        borderBlue.push_back(blueness(r, g, b));
+        borderLum.push_back((r + g + b) / 3.0);
+    };
+    for (int col = 0; col < w; ++col)
+        for (int row : {0, h - 1})
+            addBorder(col, row);
+    for (int row = 0; row < h; ++row)
+        for (int col : {0, w - 1})
+            addBorder(col, row);
+    Reference ref;
+    ref.trayBlue = std::max(median(borderBlue), 0.05);
+    ref.trayLum = median(borderLum);
+    // The part's body: clearly not-blue pixels, at their median brightness.
+    std::vector<double> partBlue, partLum;
+    for (int row = 0; row < h; ++row)
+        for (int col = 0; col < w; ++col) {
+            const double r = image.at(col, row, 0), g = image.at(col, row, 1), b = image.at(col, row, 2);
+            if (blueness(r, g, b) < 0.3 * ref.trayBlue) {
+                partBlue.push_back(blueness(r, g, b));
+                partLum.push_back((r + g + b) / 3.0);
+            }
+        }
+    // A part is never bluer than a tenth of the tray (keeps the estimates well posed).
+    ref.partBlue = partBlue.empty() ? 0.0 : std::min(median(partBlue), 0.1 * ref.trayBlue);
+    ref.partLum = partLum.empty() ? 0.5 : std::max(median(partLum), 2.0 * ref.trayLum);
+    return ref;
+}
+
+}  // namespace
+
 std::vector<float> partCoverage(const ImageF& image)
 {
     const int w = image.width, h = image.height;
-    // The tray's blueness, from the image border (mostly tray).
-    std::vector<double> border;
-    for (int col = 0; col < w; ++col)
-        for (int row : {0, h - 1})
-            border.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
-    for (int row = 0; row < h; ++row)
-        for (int col : {0, w - 1})
-            border.push_back(blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)));
-    const double tray = std::max(median(border), 0.05);
-    // The part's own blueness (yellowed parts are "less blue" than fresh ones), so that a
-    // translucent fin reads as partly covered whatever the colour of the part.
-    std::vector<double> partBlueness;
-    for (int row = 0; row < h; ++row)
-        for (int col = 0; col < w; ++col) {
-            const double b = blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2));
-            if (b < 0.3 * tray)
-                partBlueness.push_back(b);
-        }
-    const double part = partBlueness.empty() ? 0.0 : std::min(median(partBlueness), 0.1 * tray);
+    const Reference ref = imageReference(image);
     std::vector<float> coverage(std::size_t(w) * h);
     for (int row = 0; row < h; ++row)
-        for (int col = 0; col < w; ++col) {
-            const double b = blueness(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2));
-            coverage[std::size_t(row) * w + col] = float(std::clamp((tray - b) / (tray - part), 0.0, 1.0));
-        }
+        for (int col = 0; col < w; ++col)
+            coverage[std::size_t(row) * w + col] = float(
+                coverageOf(image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2), ref));
     return coverage;
 }
 
@@ -475,11 +573,33 @@ PartRegistration registerPart(const ImageF& image)
     reg.found = ppu > 2.0;
     reg.gateColumn = gate;
     reg.pixelsPerUnit = ppu;
-    reg.rowSlope = 0.5 * (topFit.b + bottomFit.b);
+    // In-plane rotation from the straight gate edge (x = -L): its column drifts by
+    // tan(phi) / cos(t) per row, and the long edges then climb by -that * cos^2(t) per column.
+    {
+        std::vector<double> rowsAt, colsAt;
+        const double centre = 0.5 * (topFit.a + topFit.b * gate + bottomFit.a + bottomFit.b * gate);
+        const double half = 0.5 * (bottomFit.a - topFit.a);
+        for (int row = int(centre - 0.6 * half); row <= int(centre + 0.6 * half); ++row) {
+            if (row < 0 || row >= h)
+                continue;
+            int first = -1;
+            for (int col = 0; col < w && first < 0; ++col)
+                if (solid(col, row))
+                    first = col;
+            if (first <= 0)
+                continue;
+            const double partial = std::clamp(coverage[std::size_t(row) * w + first - 1] / 0.8, 0.0, 1.0);
+            rowsAt.push_back(row);
+            colsAt.push_back(first - partial);
+        }
+        const LineFit gateEdge = fitLine(rowsAt, colsAt);
+        reg.rowSlope = rowsAt.size() >= 4 ? -gateEdge.b * kNominalCos * kNominalCos
+                                          : 0.5 * (topFit.b + bottomFit.b);
+    }
     reg.rowsPerUnitY = kNominalCos * ppu;
     // The top edge is the far rim (y = +1, lifted by the rim); the centre line is one
     // half-width below it.
-    reg.centreRow = topFit.a + topFit.b * gate + (kW * kNominalCos + 0.06 * 0.47) * ppu;
+    reg.centreRow = topFit.a + topFit.b * gate + (kW * kNominalCos + kRimHeight * kNominalSin) * ppu;
     std::vector<double> lums, warmths, bluenesses;
     for (int col = int(gate + 0.2 * ppu); col <= int(gate + 0.5 * ppu) && col < w; ++col)
         for (double y = -0.8; y <= 0.8; y += 0.1) {

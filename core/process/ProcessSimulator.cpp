@@ -127,6 +127,10 @@ public:
         frontX_ = kL + 0.4 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.4);
         finWidth_ = 0.22 * s[Effect::Flash];
         burnLength_ = 0.3 + 0.5 * s[Effect::BurnMarks];
+        // Warpage bends the part around the length that was actually filled (clamped at the
+        // gate), with the same end slope whatever that length, so a short shot still shows it.
+        filledLength_ = std::clamp(frontX_, 0.0, kL) + kL;
+        warpLift_ = kMaxWarpLift * s[Effect::Warpage] * filledLength_ / (2.0 * kL);
     }
 
     // Where the melt front stopped at row y (only meaningful for short shots).
@@ -145,8 +149,8 @@ public:
             return {0.0, SurfaceKind::None};
         if (x > frontAt(y))
             return {0.0, SurfaceKind::None};
-        const double warp = kMaxWarpLift * s_[Effect::Warpage] * ((x + kL) / (2.0 * kL)) *
-                            ((x + kL) / (2.0 * kL));
+        const double along = (x + kL) / filledLength_;
+        const double warp = warpLift_ * along * along;
         const double d = roundedRectDistance(x, y);
         if (d > 0.0) {
             if (finWidth_ <= 0.0 || d > finWidth_)
@@ -242,6 +246,8 @@ private:
     double frontX_ = kL;
     double finWidth_ = 0.0;
     double burnLength_ = 0.3;
+    double filledLength_ = 2.0 * kL;
+    double warpLift_ = 0.0;
 };
 
 double noiseSample(std::uint64_t seed, std::uint64_t index)
