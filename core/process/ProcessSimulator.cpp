@@ -59,7 +59,7 @@ Nuisance sampleNuisance(std::uint64_t seed)
     // The point light is placed so that its mirror highlight lands on the middle of the lid
     // (between the hole and the second rib) (a glossy part always shows it) and the light always grazes from behind, which
     // keeps the shading of sinks and weld lines comparable across seeds.
-    const double highlightX = u(-0.2, 0.3), highlightY = u(-0.6, 0.6);
+    const double highlightX = u(-0.2, 0.3), highlightY = u(-0.25, 0.25);
     z.lightZ = u(2.8, 3.6);
     {
         const double phi = z.azimuthDeg * std::numbers::pi / 180.0;
@@ -123,8 +123,9 @@ class PartModel {
 public:
     PartModel(const DefectSeverities& s, const Nuisance& nuisance) : s_(s), n_(nuisance)
     {
-        // The short-shot front starts beyond the far corners so that S ~ 0 leaves the part whole.
-        frontX_ = kL + 0.4 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.4);
+        // The short-shot front (slightly convex: the centre of a fan-gated plate leads) starts just
+        // beyond the far wall so that S ~ 0 leaves the part whole.
+        frontX_ = kL + 0.1 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.1);
         finWidth_ = 0.22 * s[Effect::Flash];
         burnLength_ = 0.3 + 0.5 * s[Effect::BurnMarks];
         // Warpage bends the part around the length that was actually filled (clamped at the
@@ -134,7 +135,7 @@ public:
     }
 
     // Where the melt front stopped at row y (only meaningful for short shots).
-    double frontAt(double y) const { return frontX_ - 0.35 * (y / kW) * (y / kW); }
+    double frontAt(double y) const { return frontX_ - 0.15 * (y / kW) * (y / kW); }
     // Last-filled x at row y: the front, or the far wall.
     double endOfFill(double y) const
     {
