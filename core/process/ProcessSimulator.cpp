@@ -60,7 +60,7 @@ Nuisance sampleNuisance(std::uint64_t seed)
     // (between the hole and the second rib) (a glossy part always shows it) and the light always grazes from behind, which
     // keeps the shading of sinks and weld lines comparable across seeds.
     const double highlightX = u(-0.2, 0.3), highlightY = u(-0.25, 0.25);
-    z.lightZ = u(2.8, 3.6);
+    z.lightZ = u(1.8, 2.4);
     {
         const double phi = z.azimuthDeg * std::numbers::pi / 180.0;
         const double tanT = std::tan(z.tiltDeg * std::numbers::pi / 180.0);
@@ -68,7 +68,7 @@ Nuisance sampleNuisance(std::uint64_t seed)
         z.lightY = std::sin(phi) * highlightX + std::cos(phi) * highlightY + z.lightZ * tanT;
     }
     // Colour lots of a natural/light-grey ABS: lightness and a slight warm/cool tint.
-    const double lightness = u(0.66, 0.86);
+    const double lightness = u(0.62, 0.82);
     const double tint = u(-0.025, 0.025);
     z.baseColour[0] = lightness * (1.0 + tint);
     z.baseColour[1] = lightness * (1.0 + 0.3 * tint);
@@ -286,10 +286,10 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
     const double viewDir[3] = {0.0, -sinT, cosT};  // from the surface towards the camera
 
     const double gloss = severities[Effect::Gloss];
-    const double specularStrength = 0.03 + 0.45 * gloss;
+    const double specularStrength = 0.02 + 0.5 * gloss;
     const double specularExponent = 6.0 + 70.0 * gloss;
-    const double diffuseStrength = 0.6 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
-    constexpr double ambient = 0.25;
+    const double diffuseStrength = 0.5 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
+    constexpr double ambient = 0.2;  // with the diffuse term: highlights stay below clipping
 
     constexpr double zTop = kBossHeight + kMaxWarpLift + kRimHeight + 0.03;
     constexpr double zBottom = -kThickness;
