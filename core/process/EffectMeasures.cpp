@@ -416,7 +416,7 @@ public:
         }
         // The simulator keeps the end slope (2 lift / filled length) of a given warpage, so
         // report the lift per full length.
-        const double liftPixels = -0.5 * (covTop + covBottom) / varQ;
+        const double liftPixels = -(0.75 * covTop + 0.25 * covBottom) / varQ;
         return liftPixels / filled * (2.0 * kL);
     }
 

@@ -131,7 +131,8 @@ public:
         // Warpage bends the part around the length that was actually filled (clamped at the
         // gate), with the same end slope whatever that length, so a short shot still shows it.
         filledLength_ = std::clamp(frontX_, 0.0, kL) + kL;
-        warpLift_ = kMaxWarpLift * s[Effect::Warpage] * filledLength_ / (2.0 * kL);
+        // A slight warp is already visible as a bend: lift ~ S^0.7.
+        warpLift_ = kMaxWarpLift * std::pow(s[Effect::Warpage], 0.7) * filledLength_ / (2.0 * kL);
     }
 
     // Where the melt front stopped at row y (only meaningful for short shots).
@@ -235,7 +236,8 @@ public:
         const double weld = 0.6 * s_[Effect::WeldLines] * weldProfile(x, y);
         for (int c = 0; c < 3; ++c)
             rgb[c] *= 1.0 - weld;
-        const double burn = std::min(1.0, 1.15 * s_[Effect::BurnMarks]) * burnMask(x, y);
+        // Scorching shows early (a faint brown tinge at low severity): coverage ~ sqrt(S).
+        const double burn = std::min(1.0, 1.05 * std::sqrt(s_[Effect::BurnMarks])) * burnMask(x, y);
         const double burnt[3] = {0.30, 0.15, 0.04};
         for (int c = 0; c < 3; ++c)
             rgb[c] = lerp(rgb[c], burnt[c], burn);
@@ -286,7 +288,7 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
     const double viewDir[3] = {0.0, -sinT, cosT};  // from the surface towards the camera
 
     const double gloss = severities[Effect::Gloss];
-    const double specularStrength = 0.02 + 0.5 * gloss;
+    const double specularStrength = 0.02 + 0.55 * gloss;
     const double specularExponent = 6.0 + 70.0 * gloss;
     const double diffuseStrength = 0.5 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
     constexpr double ambient = 0.2;  // with the diffuse term: highlights stay below clipping
