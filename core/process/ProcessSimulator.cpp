@@ -126,7 +126,8 @@ public:
         // The short-shot front (slightly convex: the centre of a fan-gated plate leads) starts just
         // beyond the far wall so that S ~ 0 leaves the part whole.
         frontX_ = kL + 0.1 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.1);
-        finWidth_ = 0.22 * s[Effect::Flash];
+        // Fins appear as soon as the clamp lets go anywhere along the parting line: width ~ sqrt(S).
+        finWidth_ = 0.22 * std::sqrt(s[Effect::Flash]);
         burnLength_ = 0.3 + 0.5 * s[Effect::BurnMarks];
         // Warpage bends the part around the length that was actually filled (clamped at the
         // gate), with the same end slope whatever that length, so a short shot still shows it.
@@ -158,8 +159,8 @@ public:
             if (finWidth_ <= 0.0 || d > finWidth_)
                 return {0.0, SurfaceKind::None};
             const double a = std::atan2(y / kW, x / kL);
-            const double irregular = 0.55 + 0.45 * std::sin(5.0 * a + n_.finPhase) *
-                                                std::sin(3.0 * a + 2.0 * n_.finPhase);
+            const double irregular = 0.55 + 0.45 * std::sin(29.0 * a + n_.finPhase) *
+                                                std::sin(17.0 * a + 2.0 * n_.finPhase);
             if (d > finWidth_ * irregular)
                 return {0.0, SurfaceKind::None};
             return {kFinZ + warp, SurfaceKind::Fin};
