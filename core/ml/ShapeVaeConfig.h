@@ -7,6 +7,14 @@
 
 namespace lf::ml {
 
+// Extra tensors in a shape VAE weights file, as documented in core/model/ModelManifest.h.
+inline constexpr const char* kLatentMeanTensor = "latent_pca.mean";              // F32 [L]
+inline constexpr const char* kLatentDirectionsTensor = "latent_pca.directions";  // F32 [K,L]
+inline constexpr const char* kLatentSigmaTensor = "latent_pca.stddev";           // F32 [K]
+// Weights-file metadata holding ShapeVaeConfig::toJson(), so the file describes itself.
+inline constexpr const char* kArchitectureMetadataKey = "shape_vae.architecture";
+inline constexpr const char* kTruncationMetadataKey = "shape_vae.truncation";
+
 struct ShapeVaeConfig {
     int latentSize = 128;
     // Edge length of the decoder's fine output grid (a power of two, >= 16). The decoder also has
