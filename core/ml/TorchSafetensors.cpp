@@ -95,7 +95,8 @@ void appendStateDict(SafetensorsContents& contents, const torch::nn::Module& mod
 }
 
 void loadStateDict(torch::nn::Module& module, const SafetensorsContents& contents,
-                   const std::string& what, const std::string& prefix) {
+                   const std::string& what, const std::string& prefix,
+                   const std::set<std::string>& extras) {
     std::vector<std::pair<torch::Tensor, torch::Tensor>> assignments;  // target, source
     std::set<std::string> expected;
     auto check = [&](const std::string& key, const torch::Tensor& target) {
@@ -124,7 +125,8 @@ void loadStateDict(torch::nn::Module& module, const SafetensorsContents& content
     for (const auto& item : module.named_parameters(true)) check(item.key(), item.value());
     for (const auto& item : module.named_buffers(true)) check(item.key(), item.value());
     for (const auto& record : contents.tensors) {
-        if (record.name.compare(0, prefix.size(), prefix) == 0 && !expected.count(record.name)) {
+        if (record.name.compare(0, prefix.size(), prefix) == 0 && !expected.count(record.name) &&
+            !extras.count(record.name)) {
             throw Error(what + ": unexpected tensor '" + record.name +
                         "' (the model has no such parameter; wrong architecture?)");
         }

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <set>
 #include <string>
 
 namespace lf::ml {
@@ -24,8 +25,10 @@ void appendStateDict(SafetensorsContents& contents, const torch::nn::Module& mod
 // throws lf::Error naming `what` (usually the file) and the tensor when one is missing, has
 // another shape, or has a dtype that does not convert losslessly in kind (floating tensors
 // accept F32/F16/BF16/F64, integer ones need their exact dtype), and when the file holds a
-// tensor under `prefix` that the module does not have. Nothing is modified unless all pass.
+// tensor under `prefix` that the module does not have (other than the names in `extras`, e.g.
+// the latent PCA tensors stored next to the network). Nothing is modified unless all pass.
 void loadStateDict(torch::nn::Module& module, const SafetensorsContents& contents,
-                   const std::string& what, const std::string& prefix = {});
+                   const std::string& what, const std::string& prefix = {},
+                   const std::set<std::string>& extras = {});
 
 }  // namespace lf::ml
