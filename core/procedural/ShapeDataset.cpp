@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <sstream>
+#include <charconv>
 
 namespace lf {
 namespace {
@@ -20,11 +20,11 @@ void appendValue(std::vector<std::byte>& bytes, T value) {
     std::memcpy(bytes.data() + at, &value, sizeof(T));
 }
 
+// Shortest text that reads back as the same float ("0.1", not "0.100000001").
 std::string formatFloat(float v) {
-    std::ostringstream s;
-    s.precision(9);
-    s << v;
-    return s.str();
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, result.ptr);
 }
 
 }  // namespace

@@ -221,7 +221,7 @@ public:
         const float cup = cup_.distance(sdf::revolve(p));
         float handle = sdf::torusXY(p, {handleX_, handleY_, 0}, loop_, tube_);
         // Only the outer part of the ring: nothing of the handle may enter the cavity.
-        handle = sdf::subtract(handle, innerRadiusAt(p.y) + t_ / 2 - sdf::length(p.x, p.z));
+        handle = sdf::subtract(handle, sdf::length(p.x, p.z) - (innerRadiusAt(p.y) + t_ / 2));
         return sdf::smoothUnite(cup, handle, 3.f);
     }
     ShapeFamily::Bounds bounds() const override {
