@@ -16,6 +16,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <thread>
 
 namespace lf::ml {
 namespace {
@@ -351,7 +352,10 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     validateOptions(options);
     const auto sessionStart = Clock::now();
     const torch::Device device = chooseDevice(options.device);
-    if (options.threads > 0) torch::set_num_threads(options.threads);
+    // Debian's libgomp may default to one thread here: use every core unless told otherwise.
+    torch::set_num_threads(options.threads > 0
+                               ? options.threads
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
 
     const SdfDatasetTensor data = loadSdfDataset(options.dataset);
     const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;

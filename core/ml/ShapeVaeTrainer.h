@@ -45,7 +45,7 @@ struct ShapeVaeTrainingOptions {
     int pcaComponents = 16;
     bool resume = false;                // continue from outDir/checkpoint.safetensors
     std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
-    int threads = 0;                    // > 0: torch::set_num_threads
+    int threads = 0;                    // torch CPU threads; 0: all cores
     std::string modelId;                // empty: outDir's folder name
     std::string commandLine;            // recorded in model.json
 };
