@@ -24,6 +24,7 @@ void registerAllCommands(CLI::App& app) {
     registerInspectCommand(app);
     registerConvertCommand(app);
     registerGenerateShapesCommand(app);
+    registerTrainShapeVaeCommand(app);
 }
 
 int runCli(int argc, char** argv) {

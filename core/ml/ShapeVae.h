@@ -1,0 +1,73 @@
+#pragma once
+// The shape VAE over truncated signed-distance grids, as LibTorch modules.
+//
+// Encoder: [B,1,R,R,R] -> stride-2 Conv3d(k4) + LeakyReLU down to 4^3 -> Linear -> (mu, logvar).
+// Decoder: z -> Linear -> [C0,4,4,4] -> ConvTranspose3d(k4,s2) + LeakyReLU up to (R/2)^3 features,
+//   then two heads on those features:
+//     coarse = Conv3d(k3, ->1)                        an (R/2)^3 SDF, used while dragging
+//     fine   = shuffle3d(Conv3d(k3, ->8)) + up2(coarse) an R^3 SDF: each coarse voxel predicts
+//              its 2x2x2 children as a residual over the trilinearly upsampled coarse grid.
+// The fine head costs about as much as the coarse one (no convolution runs at R^3), which is
+// what makes decoding at 64^3 interactive and training at 64^3 affordable on a 2-core CPU.
+//
+// Budget (measured 2026-11-21 on the 2-core build machine while 4 other builds ran, load 5-8,
+// so absolute numbers are pessimistic and noisy; re-measure with tests/bench/bench_shapetrain
+// and bench_shapedecode on an idle machine before a long run and pick --epochs from it):
+//   default R=64, L=128, encoder {8,16,32,64}, decoder {64,32,16,8}: 0.15 GFLOP encoder +
+//   0.25 GFLOP decoder forward per shape, ~1.2 GFLOP per training sample (fwd+bwd).
+//   Training step at load 6-8: 104-145 ms per shape (the 12..96 variant, 2.5 GFLOP: 140-190 ms).
+//   Idle estimate: 30 ms/shape (a same-code Python calibration ran 3.8x faster at load 2 than at
+//   load 7) to 80 ms/shape (if the convolutions only reach ~15% of an idle matmul's FLOP/s, as
+//   they did under load), so 3000 shapes x 20 epochs (the trainer's default) ~ 30-80 min.
+//   Decode (batch 1, OMP_WAIT_POLICY=PASSIVE, load ~7): coarse 32^3 p50 14 ms / p95 20-27 ms,
+//   fine 64^3 p50 ~50 ms / p95 ~57 ms; flying edges + normals of a real shape add 0.3 ms (32^3)
+//   and 1-9 ms (64^3): the interactive path stays well under p95 100 ms.
+#include "core/ml/ShapeVaeConfig.h"
+
+#include <torch/torch.h>
+
+namespace lf::ml {
+
+struct ShapeEncoderImpl : torch::nn::Module {
+    explicit ShapeEncoderImpl(const ShapeVaeConfig& config);
+    // grid: [B,1,R,R,R] float. Returns {mu, logvar}, each [B,L].
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor grid);
+
+    std::vector<torch::nn::Conv3d> convs;
+    torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(ShapeEncoder);
+
+struct ShapeDecoderImpl : torch::nn::Module {
+    explicit ShapeDecoderImpl(const ShapeVaeConfig& config);
+    // z: [B,L]. Fine SDF [B,1,R,R,R].
+    torch::Tensor forward(torch::Tensor z);
+    // Coarse SDF [B,1,R/2,R/2,R/2] only (skips the fine head).
+    torch::Tensor forwardCoarse(torch::Tensor z);
+    // Both heads from one pass: {coarse, fine}.
+    std::pair<torch::Tensor, torch::Tensor> forwardBoth(torch::Tensor z);
+
+    torch::Tensor features(torch::Tensor z);
+    torch::Tensor fineFrom(const torch::Tensor& features, const torch::Tensor& coarse);
+
+    int bottleneckChannels;
+    torch::nn::Linear project{nullptr};
+    std::vector<torch::nn::ConvTranspose3d> ups;
+    torch::nn::Conv3d coarseHead{nullptr};
+    torch::nn::Conv3d fineHead{nullptr};
+};
+TORCH_MODULE(ShapeDecoder);
+
+struct ShapeVaeImpl : torch::nn::Module {
+    explicit ShapeVaeImpl(const ShapeVaeConfig& config);
+
+    ShapeVaeConfig config;
+    ShapeEncoder encoder{nullptr};
+    ShapeDecoder decoder{nullptr};
+};
+TORCH_MODULE(ShapeVae);
+
+// Rearranges [B,8,D,H,W] into [B,1,2D,2H,2W]: channel 4i+2j+k becomes offset (i,j,k).
+torch::Tensor shuffle3d(const torch::Tensor& x);
+
+}  // namespace lf::ml
