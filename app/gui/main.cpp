@@ -1,4 +1,5 @@
 // latentforge: the desktop application.
+#include "core/util/OpenMpWaitPolicy.h"
 #include "ui/MainWindow.h"
 #include "ui/SurfaceFormat.h"
 
@@ -12,6 +13,7 @@
 
 int main(int argc, char** argv)
 {
+    lf::ensurePassiveOpenMpWaitPolicy(argv);
     // Before QApplication: every OpenGL context must be 3.2 core for VTK.
     lf::ui::installDefaultSurfaceFormat();
     QApplication app(argc, argv);
