@@ -47,6 +47,9 @@ void capAddressSpace(std::uint64_t extraBytes) {
 
 [[noreturn]] void runChild(int fd, const std::function<std::string()>& work,
                            std::uint64_t maxMemoryBytes) {
+    // Crash handlers inherited from the application (Qt Test, crash reporters) must not run
+    // here: the parent reports the signal.
+    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
     capAddressSpace(maxMemoryBytes);
     char status = 1;
     std::string payload;
