@@ -148,6 +148,11 @@ struct HeaderCheck {
             std::istringstream words(line);
             std::string key;
             words >> key;
+            // Assimp's PLY reader can loop forever on header lines it does not expect.
+            static const char* const known[] = {"ply", "format", "comment", "obj_info", "element",
+                                                "property", ""};
+            if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return key == k; }))
+                fail(file, format, "unexpected line in the header: '" + line.substr(0, 40) + "'");
             if (key == "format") {
                 std::string kind;
                 words >> kind;

@@ -15,7 +15,7 @@ struct ImportLimits {
     std::uint64_t maxTriangles = 20'000'000;
     // Only with ImportOptions::isolateParser: memory the parser may allocate, and its time.
     std::uint64_t maxParserMemoryBytes = 8ull << 30;  // 8 GiB
-    double maxParserSeconds = 300;
+    double maxParserSeconds = 120;
 };
 
 struct ImportOptions {

@@ -223,6 +223,10 @@ private Q_SLOTS:
                      "end_header\x82" "0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n");
         const std::string msg = importError(p);
         QVERIFY2(contains(msg, "glued.ply") && contains(msg, "end_header"), msg.c_str());
+        writeText(p, "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+                     "property float z\n99999999end_header\n0 0 0\n1 0 0\n0 1 0\n");
+        const std::string junk = importError(p);
+        QVERIFY2(contains(junk, "glued.ply") && contains(junk, "unexpected line"), junk.c_str());
     }
     void isolatedRunReportsEachOutcome() {
         using Outcome = lf::detail::IsolatedResult::Outcome;
