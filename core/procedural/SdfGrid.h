@@ -27,7 +27,9 @@ struct SdfGrid {
     float at(int ix, int iy, int iz) const { return values[index(ix, iy, iz)]; }
 };
 
-// Samples shape.distance on the grid with `threads` std::threads (z slabs interleaved).
+// Samples shape.distance on the grid with `threads` std::threads (z slabs of 4^3 blocks,
+// interleaved). Blocks far from the surface are filled with +-truncation without sampling
+// every point, which relies on shape.distance being 1-Lipschitz (true for every family).
 // Throws lf::Error for resolution < 2 or > 1024, truncation <= 0 or threads < 1.
 SdfGrid makeSdfGrid(const Shape& shape, int resolution, float truncation, int threads = 2);
 

@@ -18,13 +18,14 @@ float segmentDistanceSquared(Point2 q, Point2 a, Point2 b) {
 
 }  // namespace
 
-ProfilePolygon::ProfilePolygon(std::vector<Point2> vertices) : v_(std::move(vertices)) {
+ProfilePolygon::ProfilePolygon(std::vector<Point2> vertices, Revolved revolved)
+    : v_(std::move(vertices)) {
     const std::size_t n = v_.size();
     onAxis_.resize(n);
     minY_ = maxY_ = v_.empty() ? 0.f : v_[0].y;
     for (std::size_t i = 0; i < n; ++i) {
         const Point2 a = v_[i], b = v_[(i + 1) % n];
-        onAxis_[i] = std::fabs(a.x) < 1e-6f && std::fabs(b.x) < 1e-6f;
+        onAxis_[i] = revolved == Revolved::Yes && std::fabs(a.x) < 1e-6f && std::fabs(b.x) < 1e-6f;
         minY_ = std::min(minY_, a.y);
         maxY_ = std::max(maxY_, a.y);
         maxX_ = std::max(maxX_, a.x);

@@ -53,7 +53,7 @@ inline float capsule(Point3 p, Point3 a, Point3 b, float r) {
     return length(px - bx * h, py - by * h, pz - bz * h) - r;
 }
 
-// Torus in the plane spanned by `u` = x and y (axis along z), centre c, radii R (major), r.
+// Torus whose ring lies in the xy plane (axis along z), centre c, ring radius R, tube radius r.
 inline float torusXY(Point3 p, Point3 c, float R, float r) {
     const float q = length(p.x - c.x, p.y - c.y) - R;
     return length(q, p.z - c.z) - r;
@@ -65,7 +65,7 @@ inline Point2 revolve(Point3 p) { return {length(p.x, p.z), p.y}; }
 // Rotates p about the y axis into the first of n equal sectors, so that one feature modelled
 // at angle 0 (on +x) repeats n times around the axis (bolt circles, knurls).
 inline Point3 repeatAroundY(Point3 p, int n) {
-    const float sector = 2.f * float(M_PI) / float(n);
+    const float sector = 6.28318530717958647692f / float(n);
     float a = std::atan2(p.z, p.x);
     a -= sector * std::round(a / sector);
     const float r = length(p.x, p.z);
@@ -74,9 +74,11 @@ inline Point3 repeatAroundY(Point3 p, int n) {
 
 // A closed polygon in the profile half-plane (x >= 0). Edges lying on the axis (x == 0) are
 // not surfaces of the revolved solid, so they count for inside/outside but not for distance.
+// With Revolved::No it is a plain 2D polygon (every edge is a surface), e.g. for extrusions.
 class ProfilePolygon {
 public:
-    explicit ProfilePolygon(std::vector<Point2> vertices);
+    enum class Revolved { Yes, No };
+    explicit ProfilePolygon(std::vector<Point2> vertices, Revolved revolved = Revolved::Yes);
     float distance(Point2 q) const;  // exact signed distance in the profile plane
     float minY() const { return minY_; }
     float maxY() const { return maxY_; }
@@ -100,7 +102,8 @@ private:
     float halfThickness_;
 };
 
-// Samples y = f(t) style smooth curves: `count` points of a Catmull-Rom spline through `knots`.
+// Points along the Catmull-Rom spline through `knots` (passes through every knot; the end
+// tangents repeat the end knots): samplesPerSegment points per segment plus the last knot.
 std::vector<Point2> catmullRom(const std::vector<Point2>& knots, int samplesPerSegment);
 
 }  // namespace lf::sdf

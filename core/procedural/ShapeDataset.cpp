@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <sstream>
+#include <charconv>
 
 namespace lf {
 namespace {
@@ -20,11 +20,11 @@ void appendValue(std::vector<std::byte>& bytes, T value) {
     std::memcpy(bytes.data() + at, &value, sizeof(T));
 }
 
+// Shortest text that reads back as the same float ("0.1", not "0.100000001").
 std::string formatFloat(float v) {
-    std::ostringstream s;
-    s.precision(9);
-    s << v;
-    return s.str();
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, result.ptr);
 }
 
 }  // namespace
@@ -107,6 +107,41 @@ SafetensorsContents makeShapeDataset(const ShapeDatasetOptions& options,
     contents.tensors = {std::move(sdf), std::move(family), std::move(params),
                         std::move(paramCount), std::move(seeds)};
     return contents;
+}
+
+int shapeDatasetCount(const SafetensorsContents& dataset) {
+    const TensorRecord* sdf = dataset.find("sdf");
+    if (!sdf) throw Error("shape dataset: no \"sdf\" tensor");
+    if (sdf->dtype != DType::F16 || sdf->shape.size() != 4 || sdf->shape[1] != sdf->shape[2] ||
+        sdf->shape[1] != sdf->shape[3] || sdf->shape[1] < 2)
+        throw Error("shape dataset: \"sdf\" must be F16 [N, R, R, R]");
+    return int(sdf->shape[0]);
+}
+
+SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index) {
+    const int count = shapeDatasetCount(dataset);
+    if (index < 0 || index >= count)
+        throw Error("shape dataset: index " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(count) + ")");
+    const auto truncation = dataset.metadata.find("truncation");
+    if (truncation == dataset.metadata.end())
+        throw Error("shape dataset: metadata has no \"truncation\"");
+    const TensorRecord& sdf = dataset.at("sdf");
+    SdfGrid grid;
+    grid.resolution = int(sdf.shape[1]);
+    const std::string& text = truncation->second;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), grid.truncation);
+    if (parsed.ec != std::errc() || !(grid.truncation > 0))
+        throw Error("shape dataset: metadata truncation \"" + text + "\" is not a positive number");
+    const std::size_t cells = std::size_t(grid.resolution) * grid.resolution * grid.resolution;
+    grid.values.resize(cells);
+    const std::byte* row = sdf.data.data() + std::size_t(index) * cells * 2;
+    for (std::size_t i = 0; i < cells; ++i) {
+        std::uint16_t half = 0;
+        std::memcpy(&half, row + 2 * i, 2);
+        grid.values[i] = halfToFloat(half);
+    }
+    return grid;
 }
 
 }  // namespace lf

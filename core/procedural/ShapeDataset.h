@@ -38,4 +38,10 @@ std::uint64_t shapeSeed(std::uint64_t datasetSeed, int index);
 SafetensorsContents makeShapeDataset(const ShapeDatasetOptions& options,
                                      const std::function<void(int, int)>& progress = {});
 
+// Reading back (e.g. to show a training example): checks that `dataset` has an F16 "sdf" tensor
+// [N, R, R, R] and a "truncation" metadata entry; throws lf::Error naming what is wrong.
+int shapeDatasetCount(const SafetensorsContents& dataset);
+struct SdfGrid;
+SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index);
+
 }  // namespace lf

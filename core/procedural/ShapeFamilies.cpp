@@ -221,7 +221,7 @@ public:
         const float cup = cup_.distance(sdf::revolve(p));
         float handle = sdf::torusXY(p, {handleX_, handleY_, 0}, loop_, tube_);
         // Only the outer part of the ring: nothing of the handle may enter the cavity.
-        handle = sdf::subtract(handle, innerRadiusAt(p.y) + t_ / 2 - sdf::length(p.x, p.z));
+        handle = sdf::subtract(handle, sdf::length(p.x, p.z) - (innerRadiusAt(p.y) + t_ / 2));
         return sdf::smoothUnite(cup, handle, 3.f);
     }
     ShapeFamily::Bounds bounds() const override {
@@ -532,8 +532,7 @@ private:
     float holeB(int i) const { return T_ + fillet_ + pitchB_ * (float(i) + 0.5f); }
     static sdf::ProfilePolygon lProfile(const ShapeParams& p) {
         const float La = float(p[0]), Lb = float(p[1]), T = float(p[3]), f = float(p[4]);
-        // Counter-clockwise in (x, y); the profile is not revolved, so no edge lies "on the
-        // axis" (all x > 0 except the outer faces, which are real surfaces: offset by 1e-3).
+        // Counter-clockwise in (x, y), extruded along z (not revolved).
         std::vector<Point2> v{{0, 0}, {La, 0}, {La, T}, {T + f, T}};
         for (int i = 1; i < 8; ++i) {  // fillet arc centred at (T + f, T + f)
             const float a = -kPi / 2 - kPi / 2 * float(i) / 8;
@@ -542,8 +541,7 @@ private:
         v.push_back({T, T + f});
         v.push_back({T, Lb});
         v.push_back({0, Lb});
-        for (Point2& q : v) q.x += 1e-3f;  // keep the x = 0 face a surface (see ProfilePolygon)
-        return sdf::ProfilePolygon(std::move(v));
+        return sdf::ProfilePolygon(std::move(v), sdf::ProfilePolygon::Revolved::No);
     }
 
     float La_, Lb_, W_, T_, fillet_;

@@ -17,7 +17,7 @@ struct ShapeParameter {
     std::string name;
     double min = 0;
     double max = 1;
-    std::string unit;  // "mm", "deg", "1" (a ratio), "count" (an integer)
+    std::string unit;  // "mm", "1" (a ratio) or "count" (an integer)
     std::string description;
     bool integer = false;  // sampled and used as a whole number
 };
@@ -40,7 +40,8 @@ public:
     virtual ~Shape() = default;
     // Signed distance at p in normalised coordinates ([-1,1]^3 holds the whole shape).
     virtual float distance(sdf::Point3 p) const = 0;
-    virtual std::vector<ShapeProbe> probes() const = 0;
+    // Design probe points (procedural families list some; other shapes need not).
+    virtual std::vector<ShapeProbe> probes() const { return {}; }
 };
 
 class ShapeFamily {
