@@ -1,0 +1,49 @@
+#include "app/cli/Commands.h"
+
+#include "core/util/Error.h"
+#include "latentforge/Version.h"
+
+#include <exception>
+#include <iostream>
+#include <string>
+
+namespace lf::cli {
+namespace {
+
+// Messages go out as one line: scripts read the first line of stderr.
+std::string oneLine(std::string s) {
+    for (char& c : s)
+        if (c == '\n' || c == '\r') c = ' ';
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+void registerAllCommands(CLI::App& app) {
+    registerInspectCommand(app);
+    registerConvertCommand(app);
+}
+
+int runCli(int argc, char** argv) {
+    CLI::App app{"LatentForge: explore trained generative models of product designs", "latentforge-cli"};
+    app.set_version_flag("--version", std::string(lf::kVersion), "Print the version and exit");
+    app.require_subcommand(1);
+    registerAllCommands(app);
+    try {
+        app.parse(argc, argv);  // sub-command callbacks run inside parse
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::cerr << "latentforge-cli: " << oneLine(e.what()) << " (see --help)" << std::endl;
+        return e.get_exit_code();
+    } catch (const lf::Error& e) {
+        std::cerr << "latentforge-cli: " << oneLine(e.what()) << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "latentforge-cli: unexpected error: " << oneLine(e.what()) << std::endl;
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace lf::cli

@@ -1,0 +1,162 @@
+// Runs the built latentforge-cli executable as a user would.
+#include "latentforge/Version.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+const QString kValid = QStringLiteral(LF_CORPUS_DIR "/valid/");
+const QString kInvalid = QStringLiteral(LF_CORPUS_DIR "/invalid/");
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runCli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(LF_CLI_PATH), args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    Result r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// An error is exactly one non-empty line on stderr, nothing on stdout, and a non-zero exit.
+void verifyOneLineError(const Result& r, const QString& mustContain) {
+    QVERIFY2(r.exitCode > 0, qPrintable(QString("exit code %1").arg(r.exitCode)));
+    QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.contains(mustContain), qPrintable(r.err));
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void version() {
+        const Result r = runCli({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QString(lf::kVersion));
+    }
+    void help() {
+        const Result r = runCli({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("latentforge-cli"));
+        QVERIFY(r.out.contains("inspect"));
+        QVERIFY(r.out.contains("convert"));
+    }
+    void subcommandIsRequired() { verifyOneLineError(runCli({}), "subcommand"); }
+    void unknownOption() { verifyOneLineError(runCli({"inspect", "--frobnicate", kValid + "box.obj"}), "--frobnicate"); }
+    void conflictingOptions() {
+        QTemporaryDir dir;
+        verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("x.stl"), "--scale", "2",
+                                   "--units", "m"}),
+                           "excludes");
+    }
+
+    void inspect_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("triangles");
+        QTest::addColumn<bool>("watertight");
+        QTest::newRow("box.obj") << "box.obj" << 12 << true;
+        QTest::newRow("Cube.off") << "Cube.off" << 12 << true;  // quads, triangulated
+        QTest::newRow("cube_binary.ply") << "cube_binary.ply" << 12 << true;
+        QTest::newRow("sphereWithHole.stl") << "sphereWithHole.stl" << -1 << false;
+    }
+    void inspect() {
+        QFETCH(QString, file);
+        QFETCH(int, triangles);
+        QFETCH(bool, watertight);
+        const Result r = runCli({"inspect", kValid + file});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        const nlohmann::json j = nlohmann::json::parse(r.out.toStdString());
+        if (triangles >= 0) QCOMPARE(j["triangles"].get<int>(), triangles);
+        QCOMPARE(j["watertight"].get<bool>(), watertight);
+        QVERIFY(j["surfaceArea"].get<double>() > 0);
+        QVERIFY(j.contains("connectedComponents"));
+        QVERIFY(j["file"].get<std::string>().find(file.toStdString()) != std::string::npos);
+    }
+    void inspectWithTriangleLimit() {
+        verifyOneLineError(runCli({"inspect", "--max-triangles", "100", kValid + "Spider_binary.stl"}),
+                           "limit of 100");
+    }
+    void inspectBadInput_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("missing") << kValid + "does-not-exist.stl";
+        for (const QString& f : QDir(kInvalid).entryList(QDir::Files))
+            QTest::newRow(qPrintable(f)) << kInvalid + f;
+    }
+    void inspectBadInput() {
+        QFETCH(QString, file);
+        verifyOneLineError(runCli({"inspect", file}), QFileInfo(file).fileName());
+    }
+
+    void convert_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<double>("maxX");
+        QTest::newRow("stl") << "out.stl" << QStringList{} << 0.5;
+        QTest::newRow("stl ascii") << "out.stl" << QStringList{"--ascii"} << 0.5;
+        QTest::newRow("obj") << "out.obj" << QStringList{} << 0.5;
+        QTest::newRow("ply") << "out.ply" << QStringList{"--scale", "4"} << 2.0;
+        QTest::newRow("gltf") << "out.gltf" << QStringList{"--units", "cm"} << 0.05;
+        QTest::newRow("glb") << "out.glb" << QStringList{"--units", "m"} << 0.0005;
+    }
+    void convert() {
+        QFETCH(QString, name);
+        QFETCH(QStringList, extra);
+        QFETCH(double, maxX);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(name);
+        const Result r = runCli(QStringList{"convert", kValid + "box.obj", out} + extra);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        QCOMPARE(r.out.count('\n'), 1);
+        QVERIFY2(r.out.contains("12 triangles"), qPrintable(r.out));
+        QVERIFY(QFileInfo::exists(out));
+        if (extra.contains("--ascii")) {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY(f.read(5) == "solid");
+        }
+        const Result back = runCli({"inspect", out});
+        QCOMPARE(back.exitCode, 0);
+        const nlohmann::json j = nlohmann::json::parse(back.out.toStdString());
+        QCOMPARE(j["triangles"].get<int>(), 12);
+        QVERIFY(j["watertight"].get<bool>());
+        QVERIFY(std::abs(j["bounds"]["max"][0].get<double>() - maxX) < 1e-6);
+    }
+    void convertBadRequests() {
+        QTemporaryDir dir;
+        verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("out.docx")}),
+                           "unknown export format");
+        verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("out.obj"), "--ascii"}),
+                           "--ascii");
+        verifyOneLineError(runCli({"convert", kInvalid + "malformed.obj", dir.filePath("out.stl")}),
+                           "malformed.obj");
+        verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("gone/out.stl")}),
+                           "does not exist");
+        verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("o.stl"), "--units", "ft"}),
+                           "ft");
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

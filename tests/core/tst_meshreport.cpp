@@ -1,0 +1,132 @@
+#include "TestMeshes.h"
+
+#include "core/geometry/MeshReport.h"
+#include "core/io/MeshImport.h"
+
+#include <nlohmann/json.hpp>
+#include <open3d/geometry/TriangleMesh.h>
+
+#include <QtTest>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kValid = fs::path(LF_CORPUS_DIR) / "valid";
+
+open3d::geometry::TriangleMesh toOpen3d(const lf::Mesh& mesh) {
+    open3d::geometry::TriangleMesh o3d;
+    for (const lf::Vec3f& v : mesh.vertices) o3d.vertices_.emplace_back(v[0], v[1], v[2]);
+    for (const lf::Triangle& t : mesh.triangles)
+        o3d.triangles_.emplace_back(int(t[0]), int(t[1]), int(t[2]));
+    return o3d;
+}
+
+}  // namespace
+
+class TestMeshReport : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void closedBox() {
+        const lf::MeshReport r = lf::computeMeshReport(lf::test::box(2.0f, {1, 1, 1}));
+        QCOMPARE(r.vertices, std::size_t(8));
+        QCOMPARE(r.triangles, std::size_t(12));
+        QVERIFY(r.watertight);
+        QVERIFY(r.edgeManifold);
+        QVERIFY(r.vertexManifold);
+        QVERIFY(r.orientable);
+        QVERIFY(!r.selfIntersecting);
+        QVERIFY(r.printable());
+        QCOMPARE(r.connectedComponents, std::size_t(1));
+        QVERIFY(std::abs(r.surfaceArea - 24.0) < 1e-9);
+        QVERIFY(r.volume.has_value());
+        QVERIFY(std::abs(*r.volume - 8.0) < 1e-9);
+        QCOMPARE(r.bounds.min[0], 1.0f);
+        QCOMPARE(r.bounds.max[2], 3.0f);
+    }
+    void sphereVolumeAndArea() {
+        const lf::MeshReport r = lf::computeMeshReport(lf::test::icosphere(5, 10.0f));
+        QVERIFY(r.watertight);
+        // An inscribed polyhedron: slightly below the sphere's 4/3 pi r^3 and 4 pi r^2.
+        QVERIFY(*r.volume < 4188.8 && *r.volume > 4188.8 * 0.995);
+        QVERIFY(r.surfaceArea < 1256.7 && r.surfaceArea > 1256.7 * 0.995);
+    }
+    void openBoxIsNotWatertight() {
+        lf::Mesh box = lf::test::box();
+        box.triangles.pop_back();
+        const lf::MeshReport r = lf::computeMeshReport(box);
+        QVERIFY(!r.watertight);
+        QVERIFY(r.edgeManifold);  // boundary edges are allowed for edge-manifoldness
+        QVERIFY(!r.volume.has_value());
+        QVERIFY(!r.printable());
+    }
+    void sphereWithHoleIsNotWatertight() {
+        const lf::MeshReport r = lf::computeMeshReport(lf::importMesh(kValid / "sphereWithHole.stl"));
+        QVERIFY(!r.watertight);
+        QVERIFY(!r.volume.has_value());
+        QVERIFY(r.surfaceArea > 0);
+    }
+    void twoDisjointBoxesAreTwoComponents() {
+        const lf::Mesh two = lf::test::merged(lf::test::box(), lf::test::box(1.0f, {5, 0, 0}));
+        const lf::MeshReport r = lf::computeMeshReport(two);
+        QCOMPARE(r.connectedComponents, std::size_t(2));
+        QVERIFY(r.watertight);
+        QVERIFY(!r.selfIntersecting);
+        QVERIFY(std::abs(*r.volume - 2.0) < 1e-9);
+    }
+    void overlappingBoxesSelfIntersect() {
+        const lf::Mesh two = lf::test::merged(lf::test::box(), lf::test::box(1.0f, {0.5f, 0.5f, 0.5f}));
+        const lf::MeshReport r = lf::computeMeshReport(two);
+        QVERIFY(r.selfIntersecting);
+        QVERIFY(!r.watertight);  // Open3D's definition excludes self-intersecting meshes
+        QVERIFY(!r.printable());
+    }
+    void nonManifoldEdge() {
+        // Three triangles sharing one edge.
+        lf::Mesh m;
+        m.vertices = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}};
+        m.triangles = {{0, 1, 2}, {1, 0, 3}, {0, 1, 4}};
+        const lf::MeshReport r = lf::computeMeshReport(m);
+        QVERIFY(!r.edgeManifold);
+        QVERIFY(!r.watertight);
+    }
+    void selfIntersectionAgreesWithOpen3d_data() {
+        QTest::addColumn<QString>("file");
+        for (const char* f : {"Spider_binary.stl", "sphereWithHole.stl", "spider.obj", "box.obj",
+                              "concave_polygon.obj", "cube_uv.ply"})
+            QTest::newRow(f) << f;
+    }
+    void selfIntersectionAgreesWithOpen3d() {
+        // Our grid-accelerated test must answer exactly as Open3D's all-pairs test.
+        QFETCH(QString, file);
+        const lf::Mesh mesh = lf::importMesh(kValid / file.toStdString());
+        const lf::MeshReport r = lf::computeMeshReport(mesh);
+        const auto o3d = toOpen3d(mesh);
+        QCOMPARE(r.selfIntersecting, o3d.IsSelfIntersecting());
+        QCOMPARE(r.watertight, o3d.IsWatertight());
+        QCOMPARE(r.orientable, o3d.IsOrientable());
+    }
+    void emptyMesh() {
+        const lf::MeshReport r = lf::computeMeshReport(lf::Mesh{});
+        QCOMPARE(r.triangles, std::size_t(0));
+        QVERIFY(!r.watertight);
+        QVERIFY(!r.printable());
+    }
+    void jsonHasEveryKey() {
+        const nlohmann::json j = lf::toJson(lf::computeMeshReport(lf::test::box()));
+        for (const char* key : {"vertices", "triangles", "bounds", "surfaceArea", "volume", "watertight",
+                                "edgeManifold", "vertexManifold", "selfIntersecting", "orientable",
+                                "connectedComponents", "printable"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["triangles"].get<int>(), 12);
+        QCOMPARE(j["bounds"]["max"][0].get<double>(), 1.0);
+        QCOMPARE(j["volume"].get<double>(), 1.0);
+        QCOMPARE(j["watertight"].get<bool>(), true);
+        lf::Mesh open = lf::test::box();
+        open.triangles.pop_back();
+        QVERIFY(lf::toJson(lf::computeMeshReport(open))["volume"].is_null());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMeshReport)
+#include "tst_meshreport.moc"
