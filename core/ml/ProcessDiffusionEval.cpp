@@ -40,9 +40,6 @@ std::optional<std::array<double, kEffectCount>> meanMeasures(const std::vector<p
     return sum;
 }
 
-double seconds(std::chrono::steady_clock::time_point since) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "core/util/Error.h"
 
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -40,7 +41,7 @@ void registerWhatIfCommand(CLI::App& app) {
             parameters.set(parameter, value);
         }
         if (a->requireInRange) process::requireInRange(parameters);
-        const auto warnings = warnOutOfRange(parameters, "whatif");
+        warnOutOfRange(parameters, "whatif");
         ml::ProcessSampleRequest request;
         request.parameters = parameters;
         request.seeds = parseSeedList(a->seeds);
@@ -70,7 +71,6 @@ void registerWhatIfCommand(CLI::App& app) {
         summary["out_of_range"] = outOfRange;
         summary["seconds_per_image"] = result.elapsedSeconds / double(result.images.size());
         std::cout << summary.dump(2) << std::endl;
-        (void)warnings;
     });
 }
 
