@@ -15,6 +15,10 @@ packages=(
   libopenblas0-pthread
   # JSON, command line
   nlohmann-json3-dev libcli11-dev
+  # SHA-256 of model weight files (libcrypto)
+  libssl-dev
+  # PNG images with metadata (what-if images, contact sheets)
+  libpng-dev
   # headless GUI tests: X server, Mesa's llvmpipe
   xvfb xauth libgl1-mesa-dri
   # independent reference checks (Python PyTorch / Open3D under /usr/bin/python3)

@@ -23,6 +23,18 @@ std::string oneLine(std::string s) {
 void registerAllCommands(CLI::App& app) {
     registerInspectCommand(app);
     registerConvertCommand(app);
+    registerTrainProcessDiffusionCommand(app);
+    registerWhatIfCommand(app);
+    registerSweepCommand(app);
+    registerEvalProcessDiffusionCommand(app);
+}
+
+CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description) {
+    const auto found = app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; });
+    if (!found.empty()) return found.front();
+    CLI::App* group = app.add_subcommand(name, description);
+    group->require_subcommand(1);
+    return group;
 }
 
 int runCli(int argc, char** argv) {
