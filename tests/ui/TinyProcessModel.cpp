@@ -5,7 +5,7 @@
 
 namespace lf::test {
 
-void makeTinyProcessModel(const QString& packageDirectory) {
+void makeTinyProcessModel(const QString& packageDirectory, bool fullSize) {
     ml::ProcessDiffusionTrainingOptions o;
     o.count = 16;
     o.dataSeed = 4;
@@ -16,6 +16,11 @@ void makeTinyProcessModel(const QString& packageDirectory) {
     o.seed = 9;
     o.baseChannels = 8;
     o.channelMultipliers = {1, 2};
+    if (fullSize) {
+        o.count = 8;
+        o.baseChannels = ml::ProcessDiffusionConfig{}.baseChannels;
+        o.channelMultipliers.clear();  // the config default
+    }
     o.threads = 1;
     o.modelId = "tiny-whatif";
     o.commandLine = "tests/ui fixture";

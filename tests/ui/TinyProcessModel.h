@@ -6,7 +6,8 @@
 
 namespace lf::test {
 
-// Trains into `packageDirectory` (created). Throws lf::Error on failure.
-void makeTinyProcessModel(const QString& packageDirectory);
+// Trains into `packageDirectory` (created). Throws lf::Error on failure. fullSize: the default
+// architecture (the shipped model's per-step cost; the bench), trained for one step.
+void makeTinyProcessModel(const QString& packageDirectory, bool fullSize = false);
 
 }  // namespace lf::test

@@ -166,6 +166,9 @@ QWidget* WhatIfPanel::buildParameters() {
         auto& row = rows_[i];
         row.slider = new QSlider(Qt::Horizontal);
         row.slider->setRange(0, kSliderSteps);
+        // A tick every 0.5 normalised units: the training range is between the 2nd and 6th tick.
+        row.slider->setTickPosition(QSlider::TicksBelow);
+        row.slider->setTickInterval(kSliderSteps / 6);
         row.slider->setObjectName(QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())) + QStringLiteral("_slider"));
         row.spin = new QDoubleSpinBox;
         row.spin->setObjectName(QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())));
@@ -175,6 +178,7 @@ QWidget* WhatIfPanel::buildParameters() {
         row.spin->setSingleStep((spec.maximum - spec.minimum) / 100.0);
         row.spin->setSuffix(QStringLiteral(" ") + unitOf(spec));
         row.spin->setKeyboardTracking(false);
+        row.spin->setFixedWidth(120);  // equal widths: the sliders line up
         row.spin->setToolTip(tr("Training range %1 – %2 %3; nominal %4")
                                  .arg(spec.minimum).arg(spec.maximum).arg(unitOf(spec)).arg(spec.nominal));
         auto* line = new QHBoxLayout;
@@ -331,6 +335,8 @@ QWidget* WhatIfPanel::buildSweep() {
     buttons->addWidget(sweepSaveButton_);
     buttons->addStretch(1);
     layout->addLayout(buttons);
+    sweepAxes_ = new QLabel;
+    layout->addWidget(sweepAxes_);
     sweepTable_ = new QTableWidget;
     sweepTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     sweepTable_->setIconSize(QSize(kThumbnail / 2 * 3 / 2, kThumbnail / 2 * 3 / 2));
@@ -520,8 +526,9 @@ void WhatIfPanel::runSweep() {
     sweepTable_->setColumnCount(int(sweep_.xValues.size()));
     sweepTable_->setRowCount(int(sweep_.yValues.size()));
     QStringList columns, rowsLabels;
-    for (const double x : sweep_.xValues) columns << QStringLiteral("%1\n%2 %3").arg(labelOf(xs)).arg(x, 0, 'g', 4).arg(unitOf(xs));
-    for (const double y : sweep_.yValues) rowsLabels << QStringLiteral("%1\n%2 %3").arg(labelOf(ys)).arg(y, 0, 'g', 4).arg(unitOf(ys));
+    for (const double x : sweep_.xValues) columns << QStringLiteral("%1 %2").arg(x, 0, 'g', 4).arg(unitOf(xs));
+    for (const double y : sweep_.yValues) rowsLabels << QStringLiteral("%1 %2").arg(y, 0, 'g', 4).arg(unitOf(ys));
+    sweepAxes_->setText(tr("→ %1   ↓ %2").arg(labelOf(xs), labelOf(ys)));
     sweepTable_->setHorizontalHeaderLabels(columns);
     sweepTable_->setVerticalHeaderLabels(rowsLabels);
     const int cellSize = sweepTable_->iconSize().width() + 8;

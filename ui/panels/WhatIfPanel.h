@@ -133,6 +133,7 @@ private:
     QPushButton* sweepCancelButton_ = nullptr;
     QPushButton* sweepSaveButton_ = nullptr;
     QTableWidget* sweepTable_ = nullptr;
+    QLabel* sweepAxes_ = nullptr;  // which parameter runs along which axis
     quint64 currentSweep_ = 0;
     struct Sweep {
         process::ProcessParameter x{}, y{};
