@@ -14,6 +14,8 @@
 #include <optional>
 #include <set>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -61,9 +63,9 @@ struct ProcessSampleWorker::State {
     std::set<quint64> cancelledSweeps;
 };
 
-ProcessSampleWorker::ProcessSampleWorker(int threads, QObject* parent)
+ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, QObject* parent)
     : QObject(parent), state_(std::make_shared<State>()),
-      threads_(threads > 0 ? threads : std::max(1, QThread::idealThreadCount() - 1)) {
+      threads_(threads > 0 ? threads : std::max(1, QThread::idealThreadCount() - 1)), priority_(priority) {
     qRegisterMetaType<lf::ui::ProcessSampleOutput>();
     connect(this, &ProcessSampleWorker::deliverResult_, this, &ProcessSampleWorker::onResult, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverProgress_, this, &ProcessSampleWorker::onProgress, Qt::QueuedConnection);
@@ -71,10 +73,15 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, QObject* parent)
 
     auto state = state_;
     const int torchThreads = threads_;
-    thread_ = QThread::create([this, state, torchThreads] {
-        // Lower priority for this thread and the torch pool threads it creates (Linux nice is per
-        // thread and inherited), so the GUI thread wins every contended core.
-        setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+    thread_ = QThread::create([this, state, torchThreads, priority] {
+        // Lower priority for this thread and the torch pool threads it creates (Linux nice and
+        // policy are per thread and inherited), so the GUI thread wins every contended core.
+        if (priority == WorkerPriority::Low) {
+            setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+        } else if (priority == WorkerPriority::Idle) {
+            sched_param parameters{};
+            pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters);
+        }
         torch::set_num_threads(torchThreads);  // OpenMP's pool belongs to the thread that starts it
         std::unique_lock lock(state->mutex);
         for (;;) {
@@ -171,7 +178,7 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, QObject* parent)
         }
     });
     thread_->setObjectName(QStringLiteral("what-if sampler"));
-    thread_->start(QThread::LowPriority);
+    thread_->start(priority == WorkerPriority::Normal ? QThread::InheritPriority : QThread::LowPriority);
 }
 
 ProcessSampleWorker::~ProcessSampleWorker() {

@@ -35,11 +35,19 @@ struct ProcessSampleOutput {
 
 QImage toQImage(const process::ImageU8& image);
 
+// Scheduling of the worker thread and the torch threads it starts (Linux: per thread, inherited).
+enum class WorkerPriority {
+    Normal,  // as the GUI thread
+    Low,     // nice +10: the GUI thread wins contended cores, the worker still gets a fair share
+    Idle,    // SCHED_IDLE: runs only on otherwise idle cores (may stall behind other busy programs)
+};
+
 class ProcessSampleWorker : public QObject {
     Q_OBJECT
 public:
     // threads: torch intra-op threads on the worker (0: cores - 1, at least 1).
-    explicit ProcessSampleWorker(int threads = 0, QObject* parent = nullptr);
+    explicit ProcessSampleWorker(int threads = 0, WorkerPriority priority = WorkerPriority::Low,
+                                 QObject* parent = nullptr);
     // Cancels everything and joins the thread.
     ~ProcessSampleWorker() override;
 
@@ -58,6 +66,7 @@ public:
     bool isBusy() const;
 
     int torchThreads() const { return threads_; }
+    WorkerPriority priority() const { return priority_; }
 
 Q_SIGNALS:
     void modelLoaded(const QString& modelId, const QString& device);
@@ -85,6 +94,7 @@ private:
     struct State;
     std::shared_ptr<State> state_;
     int threads_;
+    WorkerPriority priority_;
     class QThread* thread_ = nullptr;
 };
 

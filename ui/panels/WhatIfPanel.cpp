@@ -94,7 +94,7 @@ QPixmap thumbnail(const QImage& image) {
 }  // namespace
 
 WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
-    : QDockWidget(tr("What-if"), parent), worker_(worker ? worker : new ProcessSampleWorker(0, this)) {
+    : QDockWidget(tr("What-if"), parent), worker_(worker ? worker : new ProcessSampleWorker(0, WorkerPriority::Low, this)) {
     setObjectName(QStringLiteral("WhatIfPanel"));
     auto* content = new QWidget;
     auto* layout = new QVBoxLayout(content);
