@@ -16,14 +16,20 @@ namespace {
 
 using Vec3d = Eigen::Vector3d;
 
+bool repeatsAVertex(const Triangle& t) { return t[0] == t[1] || t[1] == t[2] || t[0] == t[2]; }
+
+// Triangles that repeat a vertex index are left out: they have no area and no edges of their
+// own, and Open3D's vertex-manifold test dereferences an empty edge map on them (segfault,
+// found by fuzzing STL files whose facets repeat a corner).
 open3d::geometry::TriangleMesh toOpen3d(const Mesh& mesh) {
     open3d::geometry::TriangleMesh o3d;
     o3d.vertices_.reserve(mesh.vertices.size());
     for (const Vec3f& v : mesh.vertices) o3d.vertices_.emplace_back(v[0], v[1], v[2]);
     o3d.triangles_.reserve(mesh.triangles.size());
     for (const Triangle& t : mesh.triangles)
-        o3d.triangles_.emplace_back(static_cast<int>(t[0]), static_cast<int>(t[1]),
-                                    static_cast<int>(t[2]));
+        if (!repeatsAVertex(t))
+            o3d.triangles_.emplace_back(static_cast<int>(t[0]), static_cast<int>(t[1]),
+                                        static_cast<int>(t[2]));
     return o3d;
 }
 
@@ -155,9 +161,11 @@ MeshReport computeMeshReport(const Mesh& mesh) {
     r.vertices = mesh.vertexCount();
     r.triangles = mesh.triangleCount();
     r.bounds = mesh.bounds();
-    if (mesh.triangles.empty()) return r;
-
+    r.degenerateTriangles = static_cast<std::size_t>(
+        std::count_if(mesh.triangles.begin(), mesh.triangles.end(), repeatsAVertex));
     const open3d::geometry::TriangleMesh o3d = toOpen3d(mesh);
+    if (o3d.triangles_.empty()) return r;
+
     r.surfaceArea = o3d.GetSurfaceArea();
     // Each Open3D check builds its own edge map (seconds on a million triangles), so the
     // closed-surface check runs first and the boundary-tolerant one only when it fails.
@@ -189,6 +197,7 @@ nlohmann::json toJson(const MeshReport& r) {
     j["selfIntersecting"] = r.selfIntersecting;
     j["orientable"] = r.orientable;
     j["connectedComponents"] = r.connectedComponents;
+    j["degenerateTriangles"] = r.degenerateTriangles;
     j["printable"] = r.printable();
     return j;
 }

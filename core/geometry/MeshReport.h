@@ -21,6 +21,8 @@ struct MeshReport {
     bool selfIntersecting = false;
     bool orientable = false;
     std::size_t connectedComponents = 0;
+    // Triangles that use one vertex twice (zero area); the checks above ignore them.
+    std::size_t degenerateTriangles = 0;
     // A plain-words verdict: "printable" when watertight, manifold, orientable, not self-intersecting.
     bool printable() const;
 };

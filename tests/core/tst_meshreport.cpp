@@ -17,8 +17,9 @@ const fs::path kValid = fs::path(LF_CORPUS_DIR) / "valid";
 open3d::geometry::TriangleMesh toOpen3d(const lf::Mesh& mesh) {
     open3d::geometry::TriangleMesh o3d;
     for (const lf::Vec3f& v : mesh.vertices) o3d.vertices_.emplace_back(v[0], v[1], v[2]);
-    for (const lf::Triangle& t : mesh.triangles)
-        o3d.triangles_.emplace_back(int(t[0]), int(t[1]), int(t[2]));
+    for (const lf::Triangle& t : mesh.triangles)  // without degenerate ones, as the report does
+        if (t[0] != t[1] && t[1] != t[2] && t[0] != t[2])
+            o3d.triangles_.emplace_back(int(t[0]), int(t[1]), int(t[2]));
     return o3d;
 }
 
@@ -106,6 +107,21 @@ private Q_SLOTS:
         QCOMPARE(r.watertight, o3d.IsWatertight());
         QCOMPARE(r.orientable, o3d.IsOrientable());
     }
+    void degenerateTrianglesAreCountedAndIgnored() {
+        // A facet repeating a corner (common in STL files) used to crash Open3D's vertex check.
+        lf::Mesh box = lf::test::box();
+        box.triangles.push_back({0, 0, 7});
+        box.triangles.push_back({3, 3, 3});
+        const lf::MeshReport r = lf::computeMeshReport(box);
+        QCOMPARE(r.degenerateTriangles, std::size_t(2));
+        QCOMPARE(r.triangles, std::size_t(14));
+        QVERIFY(r.watertight);
+        QVERIFY(std::abs(*r.volume - 1.0) < 1e-9);
+        lf::Mesh onlyDegenerate;
+        onlyDegenerate.vertices = {{0, 0, 0}, {1, 0, 0}};
+        onlyDegenerate.triangles = {{0, 0, 1}};
+        QVERIFY(!lf::computeMeshReport(onlyDegenerate).watertight);
+    }
     void emptyMesh() {
         const lf::MeshReport r = lf::computeMeshReport(lf::Mesh{});
         QCOMPARE(r.triangles, std::size_t(0));
@@ -116,7 +132,7 @@ private Q_SLOTS:
         const nlohmann::json j = lf::toJson(lf::computeMeshReport(lf::test::box()));
         for (const char* key : {"vertices", "triangles", "bounds", "surfaceArea", "volume", "watertight",
                                 "edgeManifold", "vertexManifold", "selfIntersecting", "orientable",
-                                "connectedComponents", "printable"})
+                                "connectedComponents", "degenerateTriangles", "printable"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["triangles"].get<int>(), 12);
         QCOMPARE(j["bounds"]["max"][0].get<double>(), 1.0);
