@@ -22,6 +22,7 @@ Result runCli(const QStringList& args) {
     // Tiny networks: one thread (OpenMP spin-waiting on a loaded machine costs more than it gains).
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("OMP_NUM_THREADS", "1");
+    env.insert("OMP_WAIT_POLICY", "PASSIVE");
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(LF_CLI_PATH), args);
     if (!p.waitForFinished(300000)) {
