@@ -1,5 +1,6 @@
 #include "core/io/MeshImport.h"
 
+#include "core/io/IsolatedRun.h"
 #include "core/util/Error.h"
 
 #include <assimp/Importer.hpp>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <new>
@@ -146,6 +148,11 @@ struct HeaderCheck {
             std::istringstream words(line);
             std::string key;
             words >> key;
+            // Assimp's PLY reader can loop forever on header lines it does not expect.
+            static const char* const known[] = {"ply", "format", "comment", "obj_info", "element",
+                                                "property", ""};
+            if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return key == k; }))
+                fail(file, format, "unexpected line in the header: '" + line.substr(0, 40) + "'");
             if (key == "format") {
                 std::string kind;
                 words >> kind;
@@ -298,14 +305,10 @@ Mesh importWithAssimp(const fs::path& file, const std::string& format,
     return mesh;
 }
 
-}  // namespace
-
-Mesh importMesh(const fs::path& file, const ImportOptions& options) {
-    std::string format = lowerExtension(file);
+// The parse proper, in this process; every failure becomes an lf::Error naming file and format.
+Mesh importInProcess(const fs::path& file, const std::string& format, const ImportOptions& options) {
     try {
         Assimp::Importer importer;
-        format = formatName(importer, file);
-        checkFileBeforeParsing(file, format, options.limits);
         return importWithAssimp(file, format, options, importer);
     } catch (const Error&) {
         throw;
@@ -317,6 +320,95 @@ Mesh importMesh(const fs::path& file, const ImportOptions& options) {
     } catch (...) {
         fail(file, format, "the importer failed with an unknown error");
     }
+}
+
+// Mesh <-> bytes for the trip from the parser process: counts, then the raw arrays.
+template <typename T>
+void appendArray(std::string& out, const std::vector<T>& v) {
+    const std::uint64_t n = v.size();
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+}
+template <typename T>
+bool takeArray(const std::string& in, std::size_t& pos, std::vector<T>& v) {
+    std::uint64_t n = 0;
+    if (in.size() - pos < sizeof n) return false;
+    std::memcpy(&n, in.data() + pos, sizeof n);
+    pos += sizeof n;
+    if (n > (in.size() - pos) / sizeof(T)) return false;
+    v.resize(n);
+    std::memcpy(static_cast<void*>(v.data()), in.data() + pos, n * sizeof(T));
+    pos += n * sizeof(T);
+    return true;
+}
+std::string serialize(const Mesh& m) {
+    std::string out;
+    appendArray(out, m.vertices);
+    appendArray(out, m.triangles);
+    appendArray(out, m.uvs);
+    appendArray(out, m.colors);
+    appendArray(out, std::vector<char>(m.name.begin(), m.name.end()));
+    return out;
+}
+bool deserialize(const std::string& in, Mesh& m) {
+    std::size_t pos = 0;
+    std::vector<char> name;
+    const bool ok = takeArray(in, pos, m.vertices) && takeArray(in, pos, m.triangles) &&
+                    takeArray(in, pos, m.uvs) && takeArray(in, pos, m.colors) &&
+                    takeArray(in, pos, name) && pos == in.size();
+    m.name.assign(name.begin(), name.end());
+    return ok;
+}
+
+}  // namespace
+
+Mesh importMesh(const fs::path& file, const ImportOptions& options) {
+    std::string format = lowerExtension(file);
+    try {
+        format = formatName(Assimp::Importer(), file);
+        checkFileBeforeParsing(file, format, options.limits);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(file, format, e.what());
+    }
+    if (!options.isolateParser) return importInProcess(file, format, options);
+
+    ImportOptions childOptions = options;
+    childOptions.computeNormals = false;  // done here, after the trip through the pipe
+    const auto& limits = options.limits;
+    const detail::IsolatedResult result = detail::runIsolated(
+        [&] { return serialize(importInProcess(file, format, childOptions)); },
+        limits.maxParserMemoryBytes, limits.maxParserSeconds);
+    using Outcome = detail::IsolatedResult::Outcome;
+    switch (result.outcome) {
+        case Outcome::Finished: {
+            Mesh mesh;
+            if (!deserialize(result.payload, mesh)) fail(file, format, "the import process sent garbled data");
+            try {
+                mesh.validate();
+            } catch (const Error& e) {
+                fail(file, format, std::string("invalid mesh data: ") + e.what());
+            }
+            if (options.computeNormals) mesh.computeVertexNormals();
+            return mesh;
+        }
+        case Outcome::Failed:
+            if (result.payload.rfind("cannot import " + file.string(), 0) == 0) throw Error(result.payload);
+            fail(file, format, result.payload);  // e.g. out of memory outside the parse proper
+        case Outcome::TimedOut:
+            fail(file, format,
+                 "reading took longer than " + std::to_string(int(limits.maxParserSeconds)) +
+                     " s, so it was stopped (corrupt file, or too complex for the time limit)");
+        case Outcome::Crashed:
+            break;
+    }
+    std::string why = "the importer crashed on this file";
+    if (result.signal == SIGKILL)
+        why = "the importer was killed, most likely for using too much memory";
+    else if (result.signal != 0)
+        why += std::string(" (") + strsignal(result.signal) + ")";
+    fail(file, format, why + "; the file is corrupt or not supported");
 }
 
 std::vector<std::string> importPatterns() {

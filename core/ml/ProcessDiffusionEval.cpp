@@ -61,6 +61,9 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
     std::vector<std::uint64_t> seeds;
     for (int s = 0; s < o.seedsPerPoint; ++s) seeds.push_back(process::mixSeed(o.seed * 1000 + std::uint64_t(s)));
 
+    // Simulator images at the model's resolution, so both sides are measured alike.
+    process::RenderOptions render;
+    render.width = render.height = model.config().imageSize;
     int failures = 0;
     std::vector<std::optional<std::array<double, kEffectCount>>> generated, simulated;
     std::vector<std::array<double, kEffectCount>> severities;
@@ -77,7 +80,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         sampleSeconds += result.elapsedSeconds;
         std::vector<process::ImageF> gen, sim;
         for (const auto& image : result.images) gen.push_back(process::toFloat(image));
-        for (const auto seed : seeds) sim.push_back(process::simulateProcess(params, seed));
+        for (const auto seed : seeds) sim.push_back(process::simulateProcess(params, seed, render));
         int simFailures = 0;
         generated.push_back(meanMeasures(gen, failures));
         simulated.push_back(meanMeasures(sim, simFailures));

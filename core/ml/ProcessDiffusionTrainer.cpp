@@ -121,6 +121,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
     if (options.threads > 0) torch::set_num_threads(options.threads);
 
     ProcessDiffusionConfig config;
+    config.imageSize = options.imageSize;
     config.baseChannels = options.baseChannels;
     if (!options.channelMultipliers.empty()) config.channelMultipliers = options.channelMultipliers;
     config.resBlocksPerLevel = options.resBlocksPerLevel;

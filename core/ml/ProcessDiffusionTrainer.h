@@ -33,6 +33,7 @@ struct ProcessDiffusionTrainingOptions {
     double learningRate = 5e-4;
     std::uint64_t seed = 1;
     std::string device = "cpu";
+    int imageSize = 64;                   // rendered/required image size (tests use 32)
     int baseChannels = 32;
     std::vector<int> channelMultipliers;  // empty: the config default
     int resBlocksPerLevel = 1;

@@ -9,7 +9,9 @@
 #include <dlfcn.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace lf::ml {
 namespace {
@@ -150,6 +152,13 @@ SdfGrid ShapeModel::decode(const Latent& z, int resolution) const {
     grid.truncation = impl_->truncation;
     grid.values.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
     return grid;
+}
+
+int recommendedInferenceThreads() {
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    const bool passive = policy && (std::strcmp(policy, "PASSIVE") == 0 || std::strcmp(policy, "passive") == 0);
+    if (!passive) return 1;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 void setInferenceThreads(int torchThreads) {

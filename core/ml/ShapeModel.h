@@ -53,6 +53,14 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Threads for interactive decoding, measured with tests/bench/bench_shapedecode on the 2-core
+// machine while it was busy: with OMP_WAIT_POLICY=PASSIVE in the environment, 2 threads were
+// fastest (coarse decode p50 12 ms vs 16 ms); without it libgomp's spin-waiting threads fight
+// the other processes and 2 threads were 2-4x slower than 1 (32 vs 8 ms). So: 2 (or all cores)
+// when PASSIVE is set, else 1. libgomp reads the variable at load time, so a program that
+// wants it must have it in its environment when it starts (launcher or re-exec).
+int recommendedInferenceThreads();
+
 // Sets torch's intra-op threads and, when LibTorch runs on OpenBLAS, OpenBLAS's own threads
 // (1, because torch already parallelises around its BLAS calls: letting both spawn threads
 // oversubscribes a small CPU). Process-wide; call once at start-up.

@@ -11,11 +11,13 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <thread>
 
 namespace lf::ml {
 namespace {
@@ -351,7 +353,10 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     validateOptions(options);
     const auto sessionStart = Clock::now();
     const torch::Device device = chooseDevice(options.device);
-    if (options.threads > 0) torch::set_num_threads(options.threads);
+    // Debian's libgomp may default to one thread here: use every core unless told otherwise.
+    torch::set_num_threads(options.threads > 0
+                               ? options.threads
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
 
     const SdfDatasetTensor data = loadSdfDataset(options.dataset);
     const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;

@@ -28,7 +28,7 @@ namespace lf::ml {
 struct ShapeVaeTrainingOptions {
     std::filesystem::path dataset;  // generate-shapes .safetensors
     std::filesystem::path outDir;   // checkpoint.safetensors, then model.json + weights.safetensors
-    int epochs = 30;
+    int epochs = 20;  // ~30-80 min for 3000 shapes at 64^3 on 2 idle cores (see ShapeVae.h)
     int batchSize = 32;
     double learningRate = 1e-3;
     std::uint64_t seed = 1;
@@ -45,7 +45,7 @@ struct ShapeVaeTrainingOptions {
     int pcaComponents = 16;
     bool resume = false;                // continue from outDir/checkpoint.safetensors
     std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
-    int threads = 0;                    // > 0: torch::set_num_threads
+    int threads = 0;                    // torch CPU threads; 0: all cores
     std::string modelId;                // empty: outDir's folder name
     std::string commandLine;            // recorded in model.json
 };

@@ -74,37 +74,6 @@ LineFit fitLine(const std::vector<double>& xs, const std::vector<double>& ys)
     return {(sy - b * sx) / n, b};
 }
 
-// Least-squares y = c0 + c1 x + c2 x^2; returns c2.
-double fitQuadraticCurvature(const std::vector<double>& xs, const std::vector<double>& ys)
-{
-    double m[3][4] = {};
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-        const double p[3] = {1.0, xs[i], xs[i] * xs[i]};
-        for (int r = 0; r < 3; ++r) {
-            for (int c = 0; c < 3; ++c)
-                m[r][c] += p[r] * p[c];
-            m[r][3] += p[r] * ys[i];
-        }
-    }
-    for (int c = 0; c < 3; ++c) {  // Gauss-Jordan with partial pivoting
-        int pivot = c;
-        for (int r = c + 1; r < 3; ++r)
-            if (std::abs(m[r][c]) > std::abs(m[pivot][c]))
-                pivot = r;
-        std::swap(m[c], m[pivot]);
-        if (std::abs(m[c][c]) < 1e-12)
-            return 0.0;
-        for (int r = 0; r < 3; ++r) {
-            if (r == c)
-                continue;
-            const double f = m[r][c] / m[c][c];
-            for (int k = c; k < 4; ++k)
-                m[r][k] -= f * m[c][k];
-        }
-    }
-    return m[2][3] / m[2][2];
-}
-
 Reference imageReference(const ImageF& image);  // below, next to partCoverage
 
 class Analysis {
@@ -333,7 +302,7 @@ public:
                 if (!solid(col, row))
                     continue;
                 const double r = image_.at(col, row, 0), b = image_.at(col, row, 2);
-                excess += std::max(0.0, (r - b) - (bodyWarmth + 0.03) * lum(col, row));
+                excess += std::max(0.0, (r - b) - (1.1 * bodyWarmth + 0.05) * lum(col, row));
             }
         }
         return excess / (reg_.pixelsPerUnit * reg_.rowsPerUnitY) * 2.0 / reg_.referenceLuminance;
@@ -349,6 +318,8 @@ public:
         return values;
     }
 
+    // Peak of the specular highlight over the body brightness (the light puts the highlight in
+    // the middle of the lid): mean of the brightest 1 % of part pixels over their median.
     double gloss() const
     {
         std::vector<double> values = partLuminances();
@@ -445,7 +416,7 @@ public:
         }
         // The simulator keeps the end slope (2 lift / filled length) of a given warpage, so
         // report the lift per full length.
-        const double liftPixels = -0.5 * (covTop + covBottom) / varQ;
+        const double liftPixels = -(0.75 * covTop + 0.25 * covBottom) / varQ;
         return liftPixels / filled * (2.0 * kL);
     }
 
@@ -612,7 +583,11 @@ PartRegistration registerPart(const ImageF& image)
             }
         }
     reg.referenceLuminance = std::max(median(lums), 0.02);
-    reg.referenceWarmth = median(warmths);
+    // Specular light is white and lowers the ratio; the upper quartile is the body itself.
+    if (!warmths.empty()) {
+        std::sort(warmths.begin(), warmths.end());
+        reg.referenceWarmth = warmths[warmths.size() * 3 / 4];
+    }
     reg.partBlueness = median(bluenesses);
     return reg;
 }

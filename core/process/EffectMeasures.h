@@ -10,6 +10,7 @@
 #include "core/process/ProcessSimulator.h"
 
 #include <array>
+#include <vector>
 
 namespace lf::process {
 
@@ -22,13 +23,14 @@ struct PartRegistration {
     double rowSlope = 0.0;         // change of the centre row per column (in-plane rotation)
     double rowsPerUnitY = 0.0;     // rows per unit of y (foreshortened by the view)
     double referenceLuminance = 0.0;  // median luminance of the gate-side part surface
-    double referenceWarmth = 0.0;     // median (R - B) / luminance there: the body colour
+    double referenceWarmth = 0.0;     // upper-quartile (R - B) / luminance there: body colour
     double partBlueness = 0.0;        // median B - (R + G) / 2 there
     double column(double x) const;          // part x -> image column
     double row(double x, double y) const;   // part (x, y) on the top face -> image row
 };
 
-// Per-pixel "partness" (0 = tray, 1 = opaque part) from how much less blue it is than the tray.
+// Per-pixel "partness" (0 = tray, 1 = opaque part): the mixing fraction of tray and part body
+// colour, robust to shading and tinted (yellowed) parts.
 std::vector<float> partCoverage(const ImageF& image);
 PartRegistration registerPart(const ImageF& image);
 
@@ -38,11 +40,12 @@ struct EffectMeasurements {
 };
 
 // Every measure grows with its effect:
-//   short_shot  unfilled fraction of the nominal length along the centre line
+//   short_shot  unfilled fraction of the nominal length (column-wise opaque height)
 //   flash       mean width (part units) of translucent fin coverage outside the silhouette
-//   sink_marks  band-pass shading energy over the hidden ribs minus a flat reference band
+//   sink_marks  band-pass shading energy across the rows over the hidden ribs minus the same
+//               along the columns (noise cancels), relative to the body luminance
 //   weld_lines  relative dip of luminance along the weld line behind the hole
-//   burn_marks  darkness deficit (units^2) of brown pixels in the last-filled region
+//   burn_marks  excess of (R - B) over the body colour's in the last-filled region, per area
 //   gloss       luminance of the brightest 1% of part pixels above the median, relative
 //   yellowing   ASTM E313 yellowness index of the part's body colour
 //   warpage     upward bend of the far end (part units x sin(view tilt)) from the top edge

@@ -59,8 +59,8 @@ Nuisance sampleNuisance(std::uint64_t seed)
     // The point light is placed so that its mirror highlight lands on the middle of the lid
     // (between the hole and the second rib) (a glossy part always shows it) and the light always grazes from behind, which
     // keeps the shading of sinks and weld lines comparable across seeds.
-    const double highlightX = u(-0.2, 0.3), highlightY = u(-0.6, 0.6);
-    z.lightZ = u(2.8, 3.6);
+    const double highlightX = u(-0.2, 0.3), highlightY = u(-0.25, 0.25);
+    z.lightZ = u(1.8, 2.4);
     {
         const double phi = z.azimuthDeg * std::numbers::pi / 180.0;
         const double tanT = std::tan(z.tiltDeg * std::numbers::pi / 180.0);
@@ -68,7 +68,7 @@ Nuisance sampleNuisance(std::uint64_t seed)
         z.lightY = std::sin(phi) * highlightX + std::cos(phi) * highlightY + z.lightZ * tanT;
     }
     // Colour lots of a natural/light-grey ABS: lightness and a slight warm/cool tint.
-    const double lightness = u(0.66, 0.86);
+    const double lightness = u(0.62, 0.82);
     const double tint = u(-0.025, 0.025);
     z.baseColour[0] = lightness * (1.0 + tint);
     z.baseColour[1] = lightness * (1.0 + 0.3 * tint);
@@ -123,18 +123,21 @@ class PartModel {
 public:
     PartModel(const DefectSeverities& s, const Nuisance& nuisance) : s_(s), n_(nuisance)
     {
-        // The short-shot front starts beyond the far corners so that S ~ 0 leaves the part whole.
-        frontX_ = kL + 0.4 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.4);
-        finWidth_ = 0.22 * s[Effect::Flash];
+        // The short-shot front (slightly convex: the centre of a fan-gated plate leads) starts just
+        // beyond the far wall so that S ~ 0 leaves the part whole.
+        frontX_ = kL + 0.1 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.1);
+        // Fins appear as soon as the clamp lets go anywhere along the parting line: width ~ sqrt(S).
+        finWidth_ = 0.22 * std::sqrt(s[Effect::Flash]);
         burnLength_ = 0.3 + 0.5 * s[Effect::BurnMarks];
         // Warpage bends the part around the length that was actually filled (clamped at the
         // gate), with the same end slope whatever that length, so a short shot still shows it.
         filledLength_ = std::clamp(frontX_, 0.0, kL) + kL;
-        warpLift_ = kMaxWarpLift * s[Effect::Warpage] * filledLength_ / (2.0 * kL);
+        // A slight warp is already visible as a bend: lift ~ S^0.7.
+        warpLift_ = kMaxWarpLift * std::pow(s[Effect::Warpage], 0.7) * filledLength_ / (2.0 * kL);
     }
 
     // Where the melt front stopped at row y (only meaningful for short shots).
-    double frontAt(double y) const { return frontX_ - 0.35 * (y / kW) * (y / kW); }
+    double frontAt(double y) const { return frontX_ - 0.15 * (y / kW) * (y / kW); }
     // Last-filled x at row y: the front, or the far wall.
     double endOfFill(double y) const
     {
@@ -156,8 +159,8 @@ public:
             if (finWidth_ <= 0.0 || d > finWidth_)
                 return {0.0, SurfaceKind::None};
             const double a = std::atan2(y / kW, x / kL);
-            const double irregular = 0.55 + 0.45 * std::sin(5.0 * a + n_.finPhase) *
-                                                std::sin(3.0 * a + 2.0 * n_.finPhase);
+            const double irregular = 0.55 + 0.45 * std::sin(29.0 * a + n_.finPhase) *
+                                                std::sin(17.0 * a + 2.0 * n_.finPhase);
             if (d > finWidth_ * irregular)
                 return {0.0, SurfaceKind::None};
             return {kFinZ + warp, SurfaceKind::Fin};
@@ -234,7 +237,8 @@ public:
         const double weld = 0.6 * s_[Effect::WeldLines] * weldProfile(x, y);
         for (int c = 0; c < 3; ++c)
             rgb[c] *= 1.0 - weld;
-        const double burn = std::min(1.0, 1.15 * s_[Effect::BurnMarks]) * burnMask(x, y);
+        // Scorching shows early (a faint brown tinge at low severity): coverage ~ sqrt(S).
+        const double burn = std::min(1.0, 1.05 * std::sqrt(s_[Effect::BurnMarks])) * burnMask(x, y);
         const double burnt[3] = {0.30, 0.15, 0.04};
         for (int c = 0; c < 3; ++c)
             rgb[c] = lerp(rgb[c], burnt[c], burn);
@@ -285,10 +289,10 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
     const double viewDir[3] = {0.0, -sinT, cosT};  // from the surface towards the camera
 
     const double gloss = severities[Effect::Gloss];
-    const double specularStrength = 0.03 + 0.45 * gloss;
+    const double specularStrength = 0.02 + 0.55 * gloss;
     const double specularExponent = 6.0 + 70.0 * gloss;
-    const double diffuseStrength = 0.6 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
-    constexpr double ambient = 0.25;
+    const double diffuseStrength = 0.5 + 0.08 * (1.0 - gloss);  // matte surfaces scatter more
+    constexpr double ambient = 0.2;  // with the diffuse term: highlights stay below clipping
 
     constexpr double zTop = kBossHeight + kMaxWarpLift + kRimHeight + 0.03;
     constexpr double zBottom = -kThickness;

@@ -44,7 +44,7 @@ struct Nuisance {
     double scale = 1.0;             // zoom
     double offsetX = 0.0;           // screen offset, fraction of the image width
     double offsetY = 0.0;
-    double lightX = -0.45, lightY = 1.7, lightZ = 3.2;  // point light, world units
+    double lightX = 0.05, lightY = 1.12, lightZ = 2.1;  // point light, world units (above the tray)
     double baseColour[3] = {0.78, 0.77, 0.74};        // colour lot (linear RGB albedo)
     double backgroundColour[3] = {0.10, 0.16, 0.30};  // blue-grey tray
     double noiseSigma = 0.01;

@@ -116,6 +116,16 @@ int main(int argc, char** argv) {
             triangles = lf::importMesh(file, options).triangleCount();
         });
         report((std::string("import ") + c.name).c_str(), bytes, importSeconds);
+        if (std::string(c.name) == "STL binary") {
+            // What parsing in a child process (ImportOptions::isolateParser) costs.
+            const double direct = medianSeconds(repetitions, [&] {
+                lf::ImportOptions options;
+                options.computeNormals = false;
+                options.isolateParser = false;
+                lf::importMesh(file, options);
+            });
+            report("import STL binary, in-process", bytes, direct);
+        }
         if (triangles != mesh.triangleCount())
             std::printf("  !! re-import gave %zu triangles\n", triangles);
         fs::remove(file);

@@ -3,13 +3,17 @@
 // of the decoded grid. The decoder's achieved FLOP/s is reported as a share of a float matmul of
 // about the same FLOP count measured in the same run (a BLAS-bound baseline on this machine).
 //
-//   build/tests/bench/bench_shapedecode [repetitions=40] [model-package-dir]
+//   OMP_WAIT_POLICY=PASSIVE build/tests/bench/bench_shapedecode [repetitions=40] [package-dir]
+// (without PASSIVE, libgomp's spinning threads make 2 threads slower than 1 on a busy 2-core
+// machine; see recommendedInferenceThreads() in core/ml/ShapeModel.h)
 // Without a package the shipped default architecture runs with random weights (latency does not
 // depend on the weights); contour timings are only meaningful with a trained package.
 #include "core/geometry/SdfContour.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
 #include "core/ml/ShapeVae.h"
+#include "core/procedural/SdfGrid.h"
+#include "core/procedural/ShapeFamily.h"
 
 #include <torch/torch.h>
 
@@ -17,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
@@ -83,6 +88,9 @@ int main(int argc, char** argv) {
                 "other jobs: compare rows, not absolute times\n",
                 config.gridResolution, config.coarseResolution(), config.latentSize,
                 model ? "trained" : "random", reps);
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    std::printf("OMP_WAIT_POLICY=%s, recommendedInferenceThreads()=%d\n", policy ? policy : "(unset)",
+                recommendedInferenceThreads());
     std::printf("%-8s %-6s %9s %9s %9s %12s %14s\n", "threads", "grid", "p50 ms", "p95 ms",
                 "GFLOP", "GFLOP/s", "share of mm");
     for (const int threads : {1, 2}) {
@@ -99,6 +107,19 @@ int main(int argc, char** argv) {
             std::printf("%-8d %-6d %9.2f %9.2f %9.3f %12.1f %13.0f%%\n", threads, r, s.p50, s.p95,
                         flops / 1e9, flops / 1e9 / (s.p50 / 1e3), 100.0 * baseline / s.p50);
         }
+    }
+
+    // Contouring cost on a real surface (a procedural shape), independent of the model's quality.
+    std::printf("\ncontour + normals of a procedural %s (decoder output has the same layout)\n",
+                shapeFamilies().front()->name().c_str());
+    std::printf("%-8s %9s %9s %12s\n", "grid", "p50 ms", "p95 ms", "triangles");
+    const auto& family = *shapeFamilies().front();
+    const auto shape = family.build(family.sample(1));
+    for (const int r : {config.coarseResolution(), config.gridResolution}) {
+        const SdfGrid grid = makeSdfGrid(*shape, r, 0.1f);
+        std::size_t triangles = 0;
+        const Stats s = measure(reps, [&] { triangles = contourSdfGrid(grid).triangleCount(); });
+        std::printf("%-8d %9.2f %9.2f %12zu\n", r, s.p50, s.p95, triangles);
     }
 
     if (model) {

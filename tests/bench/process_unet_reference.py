@@ -153,7 +153,7 @@ def main():
     weights, meta = read_safetensors(a.weights)
     cfg = json.loads(meta["process_diffusion.architecture"])
     net = ProcessUNet(cfg)
-    missing, unexpected = net.load_state_dict({k: v.float() for k, v in weights.items()}, strict=True), None
+    net.load_state_dict({k: v.float() for k, v in weights.items()}, strict=True)  # every name must match
     net.eval()
     inp, _ = read_safetensors(a.input)
     x, t, cond, mask = inp["x"], inp["t"], inp["cond"], inp["mask"]

@@ -1,5 +1,6 @@
 #include "TestMeshes.h"
 
+#include "core/io/IsolatedRun.h"
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/util/Error.h"
@@ -7,7 +8,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <fstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -220,6 +223,53 @@ private Q_SLOTS:
                      "end_header\x82" "0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n");
         const std::string msg = importError(p);
         QVERIFY2(contains(msg, "glued.ply") && contains(msg, "end_header"), msg.c_str());
+        writeText(p, "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+                     "property float z\n99999999end_header\n0 0 0\n1 0 0\n0 1 0\n");
+        const std::string junk = importError(p);
+        QVERIFY2(contains(junk, "glued.ply") && contains(junk, "unexpected line"), junk.c_str());
+    }
+    void isolatedRunReportsEachOutcome() {
+        using Outcome = lf::detail::IsolatedResult::Outcome;
+        const auto ok = lf::detail::runIsolated([] { return std::string("mesh bytes"); }, 1ull << 30, 30);
+        QCOMPARE(int(ok.outcome), int(Outcome::Finished));
+        QCOMPARE(ok.payload, std::string("mesh bytes"));
+        const auto failed = lf::detail::runIsolated([]() -> std::string { throw lf::Error("bad face"); },
+                                                    1ull << 30, 30);
+        QCOMPARE(int(failed.outcome), int(Outcome::Failed));
+        QCOMPARE(failed.payload, std::string("bad face"));
+        const auto crashed = lf::detail::runIsolated([]() -> std::string {
+            std::raise(SIGSEGV);
+            return {};
+        }, 1ull << 30, 30);
+        QCOMPARE(int(crashed.outcome), int(Outcome::Crashed));
+        QCOMPARE(crashed.signal, SIGSEGV);
+        const auto hung = lf::detail::runIsolated([]() -> std::string {
+            for (;;) ::pause();
+        }, 1ull << 30, 0.3);
+        QCOMPARE(int(hung.outcome), int(Outcome::TimedOut));
+        const auto greedy = lf::detail::runIsolated([]() -> std::string {
+            std::vector<std::vector<char>> blocks;
+            for (;;) blocks.emplace_back(64 << 20, 'x');  // 64 MiB at a time, forever
+        }, 256ull << 20, 30);
+        QCOMPARE(int(greedy.outcome), int(Outcome::Failed));
+        QCOMPARE(greedy.payload, std::string("out of memory"));
+    }
+    void parserTimeLimit() {
+        lf::ImportOptions options;
+        options.limits.maxParserSeconds = 0.001;
+        const std::string msg = importError(kValid / "Spider_ascii.stl", options);
+        QVERIFY2(contains(msg, "Spider_ascii.stl") && contains(msg, "longer than"), msg.c_str());
+    }
+    void inProcessParsingGivesTheSameMesh() {
+        lf::ImportOptions direct;
+        direct.isolateParser = false;
+        const lf::Mesh a = lf::importMesh(kValid / "spider.obj", direct);
+        const lf::Mesh b = lf::importMesh(kValid / "spider.obj");
+        QCOMPARE(a.vertices, b.vertices);
+        QCOMPARE(a.triangles, b.triangles);
+        QCOMPARE(a.uvs.size(), b.uvs.size());
+        QCOMPARE(a.name, b.name);
+        QCOMPARE(importError(kInvalid / "malformed.obj", direct), importError(kInvalid / "malformed.obj"));
     }
     void plyClaimingHugeCountIsRefused() {
         QTemporaryDir dir;

@@ -66,6 +66,27 @@ private Q_SLOTS:
         QVERIFY(torch::equal(a, again->decoder->forward(z)));
     }
 
+    void singleGridFastPathMatchesBatchedPath() {
+        // One grid at inference runs the heads as transposed convolutions (speed); it must give
+        // the same numbers as the ordinary convolution used for batches and training.
+        torch::manual_seed(4);
+        ShapeVae vae(tiny());
+        vae->eval();
+        torch::NoGradGuard noGrad;
+        const auto z = torch::randn({2, 8});
+        const auto [coarse, fine] = vae->decoder->forwardBoth(z);
+        for (int i = 0; i < 2; ++i) {
+            const auto [c1, f1] = vae->decoder->forwardBoth(z.slice(0, i, i + 1));
+            QVERIFY(torch::allclose(c1, coarse.slice(0, i, i + 1), 1e-4, 1e-5));
+            QVERIFY(torch::allclose(f1, fine.slice(0, i, i + 1), 1e-4, 1e-5));
+        }
+        // And with gradients on (training), a single grid takes the ordinary path.
+        torch::GradMode::set_enabled(true);
+        const auto trained = vae->decoder->forward(z.slice(0, 0, 1));
+        QVERIFY(trained.requires_grad());
+        QVERIFY(torch::allclose(trained, fine.slice(0, 0, 1), 1e-4, 1e-5));
+    }
+
     void logvarIsClamped() {
         ShapeVae vae(tiny());
         torch::NoGradGuard noGrad;

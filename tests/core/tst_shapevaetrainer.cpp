@@ -11,7 +11,10 @@
 #include <QtTest>
 
 #include <cmath>
+#include <csignal>
 #include <fstream>
+
+#include <sys/resource.h>
 
 using namespace lf;
 using namespace lf::ml;
@@ -208,6 +211,38 @@ private Q_SLOTS:
         o = tinyOptions(data_, corrupt);
         o.resume = true;
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+    }
+
+    void fullDiskKeepsTheLastCheckpoint() {
+        auto o = tinyOptions(data_, path(dir_, "full"));
+        o.epochs = 1;
+        o.pcaComponents = 2;
+        trainShapeVae(o);
+        const auto file = o.outDir / kCheckpointFileName;
+        const auto before = readSafetensors(file);
+        QCOMPARE(before.metadata.at("step"), std::string("4"));
+        std::filesystem::remove(o.outDir / "model.json");
+
+        // Writes beyond 16 KiB fail (root ignores permissions, not RLIMIT_FSIZE).
+        o.epochs = 2;
+        o.resume = true;
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 16 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        std::string msg = errorOf([&] { trainShapeVae(o); });
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        QVERIFY2(msg.find(kCheckpointFileName) != std::string::npos, msg.c_str());
+
+        const auto after = readSafetensors(file);  // intact, still the step-4 checkpoint
+        QCOMPARE(after.metadata.at("step"), std::string("4"));
+        QVERIFY(sameModelTensors(before, after));
+        QVERIFY(!std::filesystem::exists(o.outDir / "model.json"));
+        // And the run can go on once there is space again.
+        QVERIFY(trainShapeVae(o).finished);
     }
 
     void badInputsAreRefused() {

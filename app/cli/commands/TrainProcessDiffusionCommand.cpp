@@ -21,7 +21,7 @@ std::string commandLine(const ml::ProcessDiffusionTrainingOptions& o) {
     if (o.dataset.empty()) s << " --count " << o.count << " --data-seed " << o.dataSeed;
     else s << " --data " << o.dataset.string();
     s << " --epochs " << o.epochs << " --batch " << o.batchSize << " --lr " << o.learningRate << " --seed "
-      << o.seed << " --device " << o.device << " --base-channels " << o.baseChannels << " --res-blocks "
+      << o.seed << " --device " << o.device << " --image-size " << o.imageSize << " --base-channels " << o.baseChannels << " --res-blocks "
       << o.resBlocksPerLevel << " --cond-dropout " << o.conditionDropout << " --ema " << o.emaDecay;
     if (!o.channelMultipliers.empty()) {
         s << " --multipliers ";
@@ -50,6 +50,8 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
     cmd->add_option("--seed", o->seed, "seed for initialisation, shuffling, timesteps and noise");
     cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
     cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
+    cmd->add_option("--image-size", o->imageSize, "image size in pixels (the simulator renders at it)")
+        ->check(CLI::Range(8, 1024));
     cmd->add_option("--base-channels", o->baseChannels, "UNet channels at full resolution")->check(CLI::Range(8, 512));
     cmd->add_option("--multipliers", o->channelMultipliers, "channel multiplier per level, e.g. 1,2,2,4")->delimiter(',');
     cmd->add_option("--res-blocks", o->resBlocksPerLevel, "ResBlocks per level")->check(CLI::Range(1, 8));
