@@ -213,6 +213,10 @@ private Q_SLOTS:
         // The model is found through $LATENTFORGE_MODELS and loaded in the background.
         QTRY_VERIFY_WITH_TIMEOUT(panel->statusLabel()->text().contains(QStringLiteral("tiny-whatif")), 60000);
         QVERIFY(panel->generateButton()->isEnabled());
+        panel->raise();  // tabbed with the mesh report
+        window.resize(1280, 900);
+        QTest::qWait(50);
+        screenshot(window, "whatif_mainwindow.png");
         toggle->trigger();
         QCOMPARE(panel->isHidden(), !toggle->isChecked());
         qunsetenv("LATENTFORGE_MODELS");
