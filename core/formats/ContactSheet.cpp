@@ -97,7 +97,7 @@ RgbImage8 composeContactSheet(const std::vector<std::vector<RgbImage8>>& cells, 
     sheet.height = top + int(rows) * (h + gap);
     sheet.pixels.assign(std::size_t(sheet.width) * sheet.height * 3, 24);
     drawText(sheet, left, s, layout.columnTitle, s, 255, 210, 120);
-    drawText(sheet, s, s, layout.rowTitle, s, 140, 200, 255);
+    drawText(sheet, s, lineHeight + s, layout.rowTitle, s, 140, 200, 255);  // beside the column labels
     for (std::size_t c = 0; c < columns; ++c) {
         const int x = left + int(c) * (w + gap);
         drawText(sheet, x + std::max(0, (w - textWidth(layout.columnLabels[c], s)) / 2), lineHeight + s,

@@ -54,6 +54,7 @@ double pairLoopSeconds(ProcessUNet& net, const torch::Tensor& x1, const torch::T
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // lines appear as measured, also into a file
     const int reps = argc > 1 ? std::atoi(argv[1]) : 20;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
     const std::string packageArg = argc > 3 ? argv[3] : "-";
