@@ -4,6 +4,8 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(Torch REQUIRED)
 # libcrypto: SHA-256 of model weights (lf_core_base, so the torch-only build needs it too).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# libpng: generated images with their metadata (core/formats/PngImage, lf_core_base).
+find_package(PNG REQUIRED)
 
 if(LF_TORCH_ONLY)
   return()

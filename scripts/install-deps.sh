@@ -17,6 +17,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   # SHA-256 of model weight files (libcrypto)
   libssl-dev
+  # PNG images with metadata (what-if images, contact sheets)
+  libpng-dev
   # headless GUI tests: X server, Mesa's llvmpipe
   xvfb xauth libgl1-mesa-dri
   # independent reference checks (Python PyTorch / Open3D under /usr/bin/python3)

@@ -13,6 +13,7 @@
 #include "ui/reactions/OpenMeshReaction.h"
 #include "ui/reactions/RecentFilesReaction.h"
 #include "ui/reactions/ViewReactions.h"
+#include "ui/reactions/WhatIfReaction.h"
 
 #include <QAction>
 #include <QApplication>
@@ -149,6 +150,7 @@ void MainWindow::createMenus()
     new ShowGridReaction(gridAction, scene_, preferences_.get());
     viewMenu->addSeparator();
     viewMenu->addAction(reportPanel_->toggleViewAction());
+    whatIfPanel_ = installWhatIfPanel(*this, *viewMenu);
 }
 
 void MainWindow::openFile(const QString& path)

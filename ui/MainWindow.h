@@ -19,6 +19,7 @@ class MeshReportPanel;
 class MeshSceneManager;
 class OpenMeshReaction;
 class VtkView;
+class WhatIfPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -39,6 +40,7 @@ public:
     ExportMeshReaction* exportReaction() const { return exportReaction_; }
     Preferences* preferences() const { return preferences_.get(); }
     QMenu* recentFilesMenu() const { return recentMenu_; }
+    WhatIfPanel* whatIfPanel() const { return whatIfPanel_; }
 
 Q_SIGNALS:
     // The document's current mesh is in the 3D view (after its background conversion).
@@ -64,6 +66,7 @@ private:
     OpenMeshReaction* openReaction_ = nullptr;
     ExportMeshReaction* exportReaction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    WhatIfPanel* whatIfPanel_ = nullptr;
     QProgressBar* progress_;
     int shownGeneration_ = 0;  // drops conversions of meshes that were replaced meanwhile
 };

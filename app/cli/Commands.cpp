@@ -25,6 +25,17 @@ void registerAllCommands(CLI::App& app) {
     registerConvertCommand(app);
     registerGenerateShapesCommand(app);
     registerTrainShapeVaeCommand(app);
+    registerTrainProcessDiffusionCommand(app);
+    registerWhatIfCommand(app);
+    registerSweepCommand(app);
+    registerEvalProcessDiffusionCommand(app);
+}
+CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description) {
+    const auto found = app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; });
+    if (!found.empty()) return found.front();
+    CLI::App* group = app.add_subcommand(name, description);
+    group->require_subcommand(1);
+    return group;
 }
 
 int runCli(int argc, char** argv) {

@@ -10,6 +10,14 @@ void registerInspectCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
 void registerGenerateShapesCommand(CLI::App& app);
 void registerTrainShapeVaeCommand(CLI::App& app);
+void registerTrainProcessDiffusionCommand(CLI::App& app);
+void registerWhatIfCommand(CLI::App& app);
+void registerSweepCommand(CLI::App& app);
+void registerEvalProcessDiffusionCommand(CLI::App& app);
+
+// The group sub-command `name` ("train", "eval"), created on first use, shared by every
+// model kind's sub-command under it.
+CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description);
 
 // All of the above, in --help order.
 void registerAllCommands(CLI::App& app);

@@ -40,15 +40,6 @@ std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
     return s.str();
 }
 
-CLI::App* trainGroup(CLI::App& app) {
-    // "train" is shared by every model kind's sub-command: create it once.
-    const auto found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "train"; });
-    if (!found.empty()) return found.front();
-    CLI::App* train = app.add_subcommand("train", "Train a model");
-    train->require_subcommand(1);
-    return train;
-}
-
 }  // namespace
 
 void registerTrainShapeVaeCommand(CLI::App& app) {
@@ -56,7 +47,7 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     auto quiet = std::make_shared<bool>(false);
     auto data = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
-    CLI::App* cmd = trainGroup(app)->add_subcommand(
+    CLI::App* cmd = commandGroup(app, "train", "Train a model")->add_subcommand(
         "shape-vae", "Train the shape VAE on a generate-shapes dataset; writes a model package");
     cmd->add_option("--data", *data, "dataset .safetensors from generate-shapes")->required();
     cmd->add_option("--out", *out, "output folder: checkpoint, then model.json + weights")->required();

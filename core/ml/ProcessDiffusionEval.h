@@ -1,0 +1,39 @@
+#pragma once
+// Fidelity evaluation of a process diffusion package against the simulator (torch-free API):
+//   * per effect, Spearman's rho between the simulator's severity at a parameter point and the
+//     effect measured (core/process/EffectMeasures.h) on generated images there, over a grid of
+//     random points plus the held-out points; the same rho on simulator images is the ceiling;
+//   * per effect, the MAE between measured effects on generated and on simulator images at the
+//     held-out points (never seen in training), also divided by the simulator's spread;
+//   * same-seed reproducibility (max pixel difference of two identical requests);
+//   * DDIM (default 20 steps) vs DDPM (1000 steps, eta 1): time per image and their fidelity.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace lf::ml {
+
+class ProcessModel;
+
+struct ProcessEvalOptions {
+    int gridPoints = 24;     // random points in the training box (plus the held-out points)
+    int seedsPerPoint = 2;   // images per point (measures are averaged)
+    int steps = 20;
+    double guidance = 2.0;
+    double eta = 0.0;
+    std::uint64_t seed = 7;  // grid points and image seeds
+    int ddpmPoints = 1;      // points for the DDPM-1000 comparison (0: skip it, it is slow on CPU)
+    std::function<void(const std::string&)> log;  // progress lines
+};
+
+// Returns the metrics object ({"spearman": {...}, "held_out_mae": {...}, ...}).
+nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& options);
+
+// Stores `metrics` under metrics["evaluation"] in the package's model.json (atomic rewrite of
+// model.json only; the weights and their SHA-256 are untouched).
+void writeEvaluationMetrics(const std::filesystem::path& packageDirectory, const nlohmann::json& metrics);
+
+}  // namespace lf::ml

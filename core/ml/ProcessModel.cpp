@@ -1,0 +1,150 @@
+#include "core/ml/ProcessModel.h"
+
+#include "core/ml/DiffusionSampler.h"
+#include "core/ml/TorchSafetensors.h"
+#include "core/ml/TrainingCheckpoint.h"
+#include "core/util/Error.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace lf::ml {
+namespace {
+
+std::vector<process::ImageU8> toImages(const torch::Tensor& x) {
+    const auto cpu = x.detach().to(torch::kCPU).to(torch::kFloat32).contiguous();
+    const int size = int(cpu.size(2));
+    std::vector<process::ImageU8> images;
+    for (std::int64_t i = 0; i < cpu.size(0); ++i) {
+        images.push_back(imageFromSigned(cpu.data_ptr<float>() + i * 3 * size * size, size));
+    }
+    return images;
+}
+
+}  // namespace
+
+process::ImageU8 imageFromSigned(const float* chw, int size) {
+    process::ImageU8 image;
+    image.width = image.height = size;
+    image.pixels.resize(std::size_t(size) * size * 3);
+    const std::size_t plane = std::size_t(size) * size;
+    for (std::size_t p = 0; p < plane; ++p) {
+        for (std::size_t c = 0; c < 3; ++c) {
+            const float v = (std::clamp(chw[c * plane + p], -1.0f, 1.0f) + 1.0f) * 127.5f;
+            image.pixels[p * 3 + c] = static_cast<std::uint8_t>(std::lround(v));
+        }
+    }
+    return image;
+}
+
+nlohmann::json ProcessSampleMetadata::toJson() const {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& spec : process::parameterSpecs()) {
+        params[std::string(spec.name)] = {{"value", parameters.get(spec.parameter)}, {"unit", spec.unit}};
+    }
+    return {{"model_id", modelId},   {"weights_sha256", weightsSha256}, {"parameters", params},
+            {"seed", seed},          {"sampler", sampler},              {"steps", steps},
+            {"guidance", guidance},  {"eta", eta},                      {"device", device},
+            {"precision", precision}, {"elapsed_seconds", elapsedSeconds}, {"warnings", warnings}};
+}
+
+struct ProcessModel::Impl {
+    ModelManifest manifest;
+    ProcessDiffusionConfig config;
+    torch::Device device{torch::kCPU};
+    ProcessUNet net{nullptr};
+};
+
+ProcessModel::ProcessModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ProcessModel::ProcessModel(ProcessModel&&) noexcept = default;
+ProcessModel& ProcessModel::operator=(ProcessModel&&) noexcept = default;
+ProcessModel::~ProcessModel() = default;
+
+ProcessModel ProcessModel::load(const std::filesystem::path& directory, const std::string& device) {
+    ModelPackage package = loadModelPackage(directory);
+    const std::string what = (directory / package.manifest.weights.file).string();
+    auto impl = std::make_unique<Impl>();
+    impl->manifest = std::move(package.manifest);
+    if (impl->manifest.kind != ModelKind::ProcessDiffusion) {
+        throw Error((directory / kManifestFileName).string() + ": kind is " + modelKindName(impl->manifest.kind) +
+                    ", not process-diffusion");
+    }
+    impl->config = ProcessDiffusionConfig::fromJson(impl->manifest.architecture);
+    if (device == "auto") impl->device = torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    else impl->device = chooseTrainingDevice(device);
+    torch::NoGradGuard noGrad;
+    impl->net = ProcessUNet(impl->config);
+    loadStateDict(*impl->net, package.weights, what);
+    impl->net->to(impl->device);
+    impl->net->eval();
+    return ProcessModel(std::move(impl));
+}
+
+const ModelManifest& ProcessModel::manifest() const { return impl_->manifest; }
+const ProcessDiffusionConfig& ProcessModel::config() const { return impl_->config; }
+std::string ProcessModel::deviceName() const { return impl_->device.str(); }
+std::string ProcessModel::precision() const { return "fp32"; }
+
+ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, const ProcessSampleCallback& progress,
+                                         const std::atomic<bool>* cancel) const {
+    const auto start = std::chrono::steady_clock::now();
+    c10::InferenceMode inferenceMode;  // thread-local: must be created in the calling thread
+    if (request.seeds.empty()) throw Error("what-if sampling: no seeds given");
+    if (request.seeds.size() > 256) throw Error("what-if sampling: at most 256 seeds per request");
+    const auto normalised = process::normalise(request.parameters);
+    for (std::size_t i = 0; i < normalised.size(); ++i) {
+        if (!std::isfinite(normalised[i])) {
+            throw Error("what-if sampling: " + std::string(process::parameterSpecs()[i].name) + " is not a finite number");
+        }
+    }
+    ProcessSampleResult result;
+    result.outOfRange = process::findOutOfRange(request.parameters);
+
+    std::vector<float> row(normalised.begin(), normalised.end());
+    const auto b = std::int64_t(request.seeds.size());
+    const auto condition = torch::tensor(row).view({1, 5}).expand({b, 5}).contiguous().to(impl_->device);
+    DdimOptions options{request.steps, request.eta, request.guidance};
+    std::vector<process::ImageU8> previews;
+    const auto ddim = ddimSample(
+        impl_->net, condition, request.seeds, options,
+        [&](int done, int steps, const torch::Tensor* x0) {
+            if (!progress) return true;
+            ProcessSampleProgress p;
+            p.step = done;
+            p.steps = steps;
+            if (x0) {
+                previews = toImages(*x0);
+                p.previews = &previews;
+            }
+            return progress(p);
+        },
+        request.previews, cancel);
+    result.cancelled = ddim.cancelled;
+    result.stepsDone = ddim.stepsDone;
+    result.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (ddim.cancelled) return result;
+    result.images = toImages(ddim.images);
+    std::vector<std::string> warnings;
+    for (const auto& v : result.outOfRange) warnings.push_back(v.describe());
+    for (const auto seed : request.seeds) {
+        ProcessSampleMetadata m;
+        m.modelId = impl_->manifest.id;
+        m.weightsSha256 = impl_->manifest.weights.sha256;
+        m.parameters = request.parameters;
+        m.seed = seed;
+        m.steps = request.steps;
+        m.guidance = request.guidance;
+        m.eta = request.eta;
+        m.sampler = request.eta == 1.0 && request.steps == impl_->config.schedule.steps() ? "ddpm" : "ddim";
+        m.device = deviceName();
+        m.precision = precision();
+        m.elapsedSeconds = result.elapsedSeconds;
+        m.warnings = warnings;
+        result.metadata.push_back(std::move(m));
+    }
+    return result;
+}
+
+}  // namespace lf::ml

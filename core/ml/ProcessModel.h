@@ -1,0 +1,95 @@
+#pragma once
+// A trained process diffusion package (model.json + weights.safetensors) ready for what-if
+// sampling: process parameters + seeds in, RGB images + metadata out. No torch in this header.
+//
+// Threads: sample() runs under c10::InferenceMode created in the calling thread (the guard is
+// thread-local), so it may be called from a worker thread; the network is in eval mode and is
+// not modified after load(), so concurrent calls are safe.
+#include "core/ml/ProcessDiffusionConfig.h"
+#include "core/model/ModelManifest.h"
+#include "core/process/ProcessSimulator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lf::ml {
+
+struct ProcessSampleRequest {
+    process::ProcessParameters parameters;
+    std::vector<std::uint64_t> seeds = {1};  // one image per seed, sampled as one batch
+    int steps = 20;        // DDIM steps, 1..schedule steps (10..100 is the useful range)
+    double guidance = 2.0; // classifier-free guidance scale (1: plain conditional model)
+    double eta = 0.0;      // 0: deterministic DDIM; 1 with all steps: DDPM
+    bool previews = false; // pass x0 estimates to the progress callback
+};
+
+struct ProcessSampleProgress {
+    int step = 0;   // steps done, 1..steps
+    int steps = 0;
+    // x0 estimates after this step, one per seed (only when the request asked for previews).
+    const std::vector<process::ImageU8>* previews = nullptr;
+};
+// Return false to cancel.
+using ProcessSampleCallback = std::function<bool(const ProcessSampleProgress&)>;
+
+struct ProcessSampleMetadata {
+    std::string modelId, weightsSha256;
+    process::ProcessParameters parameters;
+    std::uint64_t seed = 0;
+    int steps = 0;
+    double guidance = 0, eta = 0;
+    std::string sampler = "ddim";
+    std::string device, precision;
+    double elapsedSeconds = 0;  // of the whole batch
+    // Out-of-range warnings ("melt temperature 320 C is above ... by 0.40 normalised units").
+    std::vector<std::string> warnings;
+    nlohmann::json toJson() const;  // parameters by name with units
+};
+
+struct ProcessSampleResult {
+    bool cancelled = false;
+    int stepsDone = 0;
+    std::vector<process::ImageU8> images;         // one per seed; empty when cancelled
+    std::vector<ProcessSampleMetadata> metadata;  // one per image
+    std::vector<process::RangeViolation> outOfRange;
+    double elapsedSeconds = 0;
+};
+
+class ProcessModel {
+public:
+    // device: "auto" (CUDA when torch::cuda::is_available(), else CPU), "cpu", "cuda", "cuda:N".
+    // Throws lf::Error naming the file for a missing/corrupt package, a package of another kind,
+    // weights that do not match the architecture, or an unavailable device.
+    static ProcessModel load(const std::filesystem::path& packageDirectory, const std::string& device = "auto");
+
+    ProcessModel(ProcessModel&&) noexcept;
+    ProcessModel& operator=(ProcessModel&&) noexcept;
+    ~ProcessModel();
+
+    const ModelManifest& manifest() const;
+    const ProcessDiffusionConfig& config() const;
+    std::string deviceName() const;  // "cpu" or "cuda:0"
+    std::string precision() const;   // "fp32"
+
+    // Throws lf::Error for bad steps/guidance/eta, no seeds or non-finite parameters.
+    // Out-of-range parameters are sampled (the model extrapolates) and listed in the result.
+    ProcessSampleResult sample(const ProcessSampleRequest& request, const ProcessSampleCallback& progress = {},
+                               const std::atomic<bool>* cancel = nullptr) const;
+
+private:
+    struct Impl;
+    explicit ProcessModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// [-1,1] CHW float tensor data of one image -> 8-bit RGB (HWC). Exposed for the tests/bench.
+process::ImageU8 imageFromSigned(const float* chw, int size);
+
+}  // namespace lf::ml

@@ -1,0 +1,148 @@
+#include "core/ml/TrainingCheckpoint.h"
+
+#include "core/ml/TorchSafetensors.h"
+#include "core/util/Error.h"
+
+#include <charconv>
+#include <cctype>
+
+namespace lf::ml {
+namespace {
+
+std::string adamKey(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+
+}  // namespace
+
+std::uint64_t splitMix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
+    for (std::size_t i = v.size(); i > 1; --i) {
+        const std::size_t j = static_cast<std::size_t>(rng() % i);
+        std::swap(v[i - 1], v[j]);
+    }
+}
+
+std::string exactNumber(double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
+    return std::string(buf, r.ptr);
+}
+
+double parseExactNumber(const std::string& s, const std::string& what) {
+    double v = 0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::hex);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) throw Error(what + ": bad number '" + s + "'");
+    return v;
+}
+
+torch::Device chooseTrainingDevice(const std::string& name, const std::string& flag) {
+    torch::Device device(torch::kCPU);
+    try {
+        device = torch::Device(name);
+    } catch (const std::exception&) {
+        throw Error(flag + " " + name + ": expected cpu, cuda or cuda:N");
+    }
+    if (device.is_cuda()) {
+        if (!torch::cuda::is_available()) {
+            throw Error(flag + " " + name + ": CUDA is not available to this LibTorch build/machine");
+        }
+        if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count())) {
+            throw Error(flag + " " + name + ": only " + std::to_string(torch::cuda::device_count()) +
+                        " CUDA device(s)");
+        }
+    } else if (!device.is_cpu()) {
+        throw Error(flag + " " + name + ": expected cpu, cuda or cuda:N");
+    }
+    return device;
+}
+
+void appendAdamState(SafetensorsContents& contents, const torch::nn::Module& module,
+                     torch::optim::Adam& adam) {
+    std::int64_t adamStep = 0;
+    for (const auto& item : module.named_parameters(true)) {
+        const auto it = adam.state().find(adamKey(item.value()));
+        if (it == adam.state().end()) continue;  // before the first step
+        auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
+        adamStep = s.step();
+        contents.tensors.push_back(tensorToRecord("adam.exp_avg." + item.key(), s.exp_avg()));
+        contents.tensors.push_back(tensorToRecord("adam.exp_avg_sq." + item.key(), s.exp_avg_sq()));
+    }
+    contents.metadata["adam_step"] = std::to_string(adamStep);
+}
+
+void loadAdamState(const SafetensorsContents& contents, const torch::nn::Module& module,
+                   torch::optim::Adam& adam, const torch::Device& device, const std::string& what) {
+    std::int64_t adamStep = 0;
+    try {
+        adamStep = std::stoll(checkpointMetadata(contents, "adam_step", what));
+    } catch (const std::logic_error&) {
+        throw Error(what + ": bad adam_step in metadata");
+    }
+    for (const auto& item : module.named_parameters(true)) {
+        const auto* m = contents.find("adam.exp_avg." + item.key());
+        const auto* v = contents.find("adam.exp_avg_sq." + item.key());
+        if (!m || !v) {
+            if (adamStep == 0) continue;
+            throw Error(what + ": Adam moments for '" + item.key() + "' are missing");
+        }
+        auto s = std::make_unique<torch::optim::AdamParamState>();
+        s->step(adamStep);
+        s->exp_avg(recordToTensor(*m).to(device).to(torch::kFloat32));
+        s->exp_avg_sq(recordToTensor(*v).to(device).to(torch::kFloat32));
+        if (s->exp_avg().sizes() != item.value().sizes() || s->exp_avg_sq().sizes() != item.value().sizes()) {
+            throw Error(what + ": Adam moments for '" + item.key() + "' have the wrong shape");
+        }
+        adam.state()[adamKey(item.value())] = std::move(s);
+    }
+}
+
+const std::string& checkpointMetadata(const SafetensorsContents& contents, const std::string& key,
+                                      const std::string& what) {
+    const auto it = contents.metadata.find(key);
+    if (it == contents.metadata.end()) throw Error(what + ": metadata \"" + key + "\" is missing");
+    return it->second;
+}
+
+SafetensorsContents readCheckpointFile(const std::filesystem::path& file, const std::string& format,
+                                       const nlohmann::json& fingerprint) {
+    if (!std::filesystem::exists(file)) throw Error("--resume: no checkpoint at " + file.string());
+    SafetensorsContents contents = readSafetensors(file);
+    const std::string what = "checkpoint " + file.string();
+    if (checkpointMetadata(contents, "format", what) != format ||
+        checkpointMetadata(contents, "format_version", what) != "1") {
+        throw Error(what + ": not a " + format + " file (format " + contents.metadata["format"] + ")");
+    }
+    nlohmann::json saved;
+    try {
+        saved = nlohmann::json::parse(checkpointMetadata(contents, "run", what));
+    } catch (const nlohmann::json::exception&) {
+        throw Error(what + ": metadata \"run\" is not JSON");
+    }
+    for (const auto& [key, value] : fingerprint.items()) {
+        if (!saved.contains(key) || saved[key] != value) {
+            throw Error(what + ": was written by a run with a different " + key + " (" +
+                        (saved.contains(key) ? saved[key].dump() : "none") + " vs " + value.dump() +
+                        "); resume needs the same options");
+        }
+    }
+    return contents;
+}
+
+std::string packageIdFor(const std::filesystem::path& outDir, const std::string& explicitId,
+                         const std::string& fallback) {
+    if (!explicitId.empty()) return explicitId;
+    const auto normal = std::filesystem::absolute(outDir).lexically_normal();
+    std::string id = normal.filename().string();
+    if (id.empty()) id = normal.parent_path().filename().string();
+    for (char& c : id) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '-';
+    }
+    return id.empty() ? fallback : id;
+}
+
+}  // namespace lf::ml

@@ -1,0 +1,130 @@
+// The process what-if commands of latentforge-cli, run as a user would: train a tiny model,
+// generate what-if images and a sweep sheet (PNG + metadata), evaluate, and the error paths.
+#include "core/formats/PngImage.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Result runCli(const QStringList& args) {
+    QProcess p;
+    // Tiny networks: one thread (OpenMP spin-waiting on a loaded machine costs more than it gains).
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("OMP_NUM_THREADS", "1");
+    env.insert("OMP_WAIT_POLICY", "PASSIVE");
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(LF_CLI_PATH), args);
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    Result r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+}  // namespace
+
+class TestWhatIfCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString model_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        model_ = dir_.filePath("tiny");
+        const Result r = runCli({"train", "process-diffusion", "--out", model_, "--count", "8", "--epochs", "2",
+                                 "--batch", "4", "--image-size", "32", "--base-channels", "8", "--multipliers", "1,2", "--threads", "1",
+                                 "--seed", "3", "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("trained process diffusion"));
+        QVERIFY(QFileInfo::exists(model_ + "/model.json"));
+    }
+
+    void whatifWritesPngsWithMetadata() {
+        const QString out = dir_.filePath("whatif");
+        const Result r = runCli({"whatif", "--model", model_, "--param", "melt_temperature=320", "--param",
+                                 "cooling_time=10", "--seeds", "1-2", "--steps", "3", "--guidance", "2", "--out-dir", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // Out of range: warned on stderr with the distance in normalised units, listed in the JSON.
+        QVERIFY2(r.err.contains("warning") && r.err.contains("melt temperature") && r.err.contains("0.4"), qPrintable(r.err));
+        const auto summary = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(summary["images"].size(), std::size_t(2));
+        QCOMPARE(summary["out_of_range"].size(), std::size_t(1));
+        QVERIFY(std::abs(summary["out_of_range"][0]["excess_normalised"].get<double>() - 0.4) < 1e-9);
+        const auto png = lf::readPng(summary["images"][1]["file"].get<std::string>());
+        QCOMPARE(png.image.width, 32);
+        const auto meta = nlohmann::json::parse(png.text.at(lf::kPngMetadataKey));
+        QCOMPARE(meta["seed"].get<int>(), 2);
+        QCOMPARE(meta["steps"].get<int>(), 3);
+        QCOMPARE(meta["parameters"]["melt_temperature"]["value"].get<double>(), 320.0);
+        QCOMPARE(meta["parameters"]["cooling_time"]["value"].get<double>(), 10.0);
+        QCOMPARE(meta["model_id"].get<std::string>(), std::string("tiny"));
+        QCOMPARE(meta["weights_sha256"].get<std::string>().size(), std::size_t(64));
+        // Same seed, same request: the same pixels.
+        const QString again = dir_.filePath("whatif2");
+        QCOMPARE(runCli({"whatif", "--model", model_, "--param", "melt_temperature=320", "--param", "cooling_time=10",
+                         "--seeds", "2", "--steps", "3", "--out-dir", again}).exitCode, 0);
+        QVERIFY(lf::readPng((again + "/whatif_seed2.png").toStdString()).image.pixels == png.image.pixels);
+    }
+
+    void whatifRefusesBadInput() {
+        const QString out = dir_.filePath("bad");
+        Result r = runCli({"whatif", "--model", model_, "--param", "melt=250", "--out-dir", out});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("melt_temperature"), qPrintable(r.err));  // lists the known names
+        r = runCli({"whatif", "--model", model_, "--seeds", "4-2", "--out-dir", out});
+        QVERIFY(r.exitCode != 0 && r.err.contains("descending"));
+        r = runCli({"whatif", "--model", dir_.filePath("nope"), "--out-dir", out});
+        QVERIFY(r.exitCode != 0 && r.err.contains("nope"));
+        r = runCli({"whatif", "--model", model_, "--param", "injection_pressure=200", "--require-in-range", "--out-dir", out});
+        QVERIFY(r.exitCode != 0 && r.err.contains("injection pressure"));
+    }
+
+    void sweepWritesALabelledSheet() {
+        const QString out = dir_.filePath("sheet.png");
+        const Result r = runCli({"sweep", "--model", model_, "--x", "melt_temperature=200:300:3", "--y",
+                                 "injection_speed=20:200:2", "--steps", "2", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto png = lf::readPng(out.toStdString());
+        QVERIFY(png.image.width > 3 * 64 && png.image.height > 2 * 64);  // cells at 2x
+        const auto meta = nlohmann::json::parse(png.text.at(lf::kPngMetadataKey));
+        QCOMPARE(meta["sweep"]["x"]["parameter"].get<std::string>(), std::string("melt_temperature"));
+        QCOMPARE(meta["sweep"]["x"]["values"].size(), std::size_t(3));
+        QCOMPARE(meta["sweep"]["y"]["values"][1].get<double>(), 200.0);
+        const Result bad = runCli({"sweep", "--model", model_, "--x", "melt_temperature=200:300", "--y",
+                                   "injection_speed=20:200:2", "--out", out});
+        QVERIFY(bad.exitCode != 0 && bad.err.contains("lo:hi:n"));
+    }
+
+    void evalStoresMetricsInTheManifest() {
+        const Result r = runCli({"eval", "process-diffusion", "--model", model_, "--grid", "3", "--seeds-per-point", "1",
+                                 "--steps", "2", "--ddpm-points", "0", "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto metrics = nlohmann::json::parse(r.out.toStdString());
+        QVERIFY(metrics["same_seed_reproducible"].get<bool>());
+        QFile f(model_ + "/model.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto manifest = nlohmann::json::parse(f.readAll().toStdString());
+        QVERIFY(manifest["metrics"]["evaluation"].contains("held_out_mae"));
+        QVERIFY(manifest["metrics"].contains("train_loss_last_epoch"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWhatIfCli)
+#include "tst_whatifcli.moc"

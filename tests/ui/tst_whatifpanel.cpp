@@ -1,0 +1,233 @@
+// WhatIfPanel: generate into the gallery without freezing the event loop, cancel, range
+// warnings, PNG metadata, the sweep's contact sheet, and the MainWindow hook.
+#include "TinyProcessModel.h"
+
+#include "core/formats/PngImage.h"
+#include "ui/MainWindow.h"
+#include "ui/Preferences.h"
+#include "ui/panels/WhatIfPanel.h"
+
+#include <QAction>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+using namespace lf;
+using namespace lf::ui;
+using process::ProcessParameter;
+
+class TestWhatIfPanel : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString package_;
+
+    // A shown panel with the tiny model loaded.
+    std::unique_ptr<WhatIfPanel> makePanel() {
+        auto panel = std::make_unique<WhatIfPanel>(nullptr, nullptr);
+        panel->resize(560, 980);
+        panel->show();
+        QSignalSpy loaded(panel->worker(), &ProcessSampleWorker::modelLoaded);
+        panel->loadModel(package_, QStringLiteral("cpu"));
+        if (!loaded.wait(60000)) return nullptr;
+        return panel;
+    }
+
+    void screenshot(QWidget& widget, const char* name) {
+        const QString folder = qEnvironmentVariable("LF_SCREENSHOT_DIR");
+        if (!folder.isEmpty()) widget.grab().save(folder + QChar('/') + QString::fromLatin1(name));
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        package_ = dir_.filePath(QStringLiteral("models/process-default"));
+        lf::test::makeTinyProcessModel(package_);
+    }
+
+    void slidersAndSpinBoxesStayInSync() {
+        WhatIfPanel panel(nullptr, nullptr);
+        auto* spin = panel.parameterSpinBox(ProcessParameter::MouldTemperature);
+        auto* slider = panel.parameterSlider(ProcessParameter::MouldTemperature);
+        const auto& spec = process::parameterSpec(ProcessParameter::MouldTemperature);
+        QCOMPARE(spin->value(), spec.nominal);
+        QVERIFY(spin->suffix().contains(QStringLiteral("°C")));
+        // The spin box goes beyond the training range by half its width on each side.
+        QVERIFY(spin->maximum() > spec.maximum);
+        QVERIFY(spin->minimum() < spec.minimum);
+        QCOMPARE(spin->maximum(), process::denormalise(ProcessParameter::MouldTemperature, WhatIfPanel::kNormalisedLimit));
+        slider->setValue(slider->maximum());
+        QCOMPARE(spin->value(), spin->maximum());
+        spin->setValue(spec.minimum);
+        QCOMPARE(slider->value(), slider->maximum() / 6);  // normalised -1 of [-1.5, 1.5]
+        QCOMPARE(panel.parameters().mouldTemperatureC, spec.minimum);
+    }
+
+    void outOfRangeValuesAreWarnedAbout() {
+        WhatIfPanel panel(nullptr, nullptr);
+        panel.show();
+        QVERIFY(panel.rangeWarningLabel()->isHidden());
+        const auto& spec = process::parameterSpec(ProcessParameter::MeltTemperature);
+        // A quarter of the range above the maximum: 0.5 normalised units.
+        panel.parameterSpinBox(ProcessParameter::MeltTemperature)->setValue(spec.maximum + 0.25 * (spec.maximum - spec.minimum));
+        QVERIFY(!panel.rangeWarningLabel()->isHidden());
+        const QString text = panel.rangeWarningLabel()->text();
+        QVERIFY2(text.contains(QStringLiteral("Melt temperature")) && text.contains(QStringLiteral("above")) &&
+                     text.contains(QStringLiteral("0.50 normalised units")),
+                 qPrintable(text));
+        screenshot(panel, "whatif_out_of_range.png");
+        panel.parameterSpinBox(ProcessParameter::MeltTemperature)->setValue(spec.maximum);  // the edge is inside
+        QVERIFY(panel.rangeWarningLabel()->isHidden());
+        panel.parameterSpinBox(ProcessParameter::CoolingTime)->setValue(panel.parameterSpinBox(ProcessParameter::CoolingTime)->minimum());
+        QVERIFY(panel.rangeWarningLabel()->text().contains(QStringLiteral("below")));
+    }
+
+    void generateFillsTheGalleryWhileTheEventLoopRuns() {
+        auto panel = makePanel();
+        QVERIFY(panel);
+        QVERIFY(panel->generateButton()->isEnabled());
+        panel->sampleCountSpinBox()->setValue(3);
+        panel->stepsSpinBox()->setValue(150);
+        int ticks = 0;
+        int ticksMidway = 0;  // ticks that saw the progress bar part-way: events flowed during sampling
+        QTimer ticker;
+        ticker.setInterval(5);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            ++ticks;
+            const int v = panel->progressBar()->value();
+            if (v > 0 && v < panel->progressBar()->maximum()) ++ticksMidway;
+        });
+        ticker.start();
+        QSignalSpy galleryChanged(panel.get(), &WhatIfPanel::galleryChanged);
+        QTest::mouseClick(panel->generateButton(), Qt::LeftButton);
+        QVERIFY(panel->cancelButton()->isEnabled());
+        QVERIFY(galleryChanged.wait(60000));
+        ticker.stop();
+        QCOMPARE(panel->gallery().size(), std::size_t(3));
+        QCOMPARE(panel->galleryWidget()->count(), 3);
+        QVERIFY(panel->galleryWidget()->item(0)->toolTip().contains(QStringLiteral("tiny-whatif")));
+        QCOMPARE(panel->progressBar()->value(), panel->progressBar()->maximum());
+        QVERIFY(!panel->previewLabel()->pixmap().isNull());
+        QVERIFY(!panel->cancelButton()->isEnabled());
+        // The GUI thread kept running its timers while the worker sampled.
+        QVERIFY2(ticks >= 3 && ticksMidway >= 1,
+                 qPrintable(QStringLiteral("%1 ticks, %2 while sampling").arg(ticks).arg(ticksMidway)));
+        screenshot(*panel, "whatif_gallery.png");
+    }
+
+    void cancelStopsSampling() {
+        auto panel = makePanel();
+        QVERIFY(panel);
+        panel->sampleCountSpinBox()->setValue(16);
+        panel->stepsSpinBox()->setValue(200);
+        QTest::mouseClick(panel->generateButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->progressBar()->value() >= 1, 60000);
+        QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+        QVERIFY(!panel->cancelButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->worker()->isBusy(), 60000);
+        QTest::qWait(100);
+        QCOMPARE(panel->gallery().size(), std::size_t(0));
+        QVERIFY(panel->progressBar()->value() < 200);
+    }
+
+    void savedImagesCarryTheirMetadata() {
+        auto panel = makePanel();
+        QVERIFY(panel);
+        panel->sampleCountSpinBox()->setValue(2);
+        panel->stepsSpinBox()->setValue(5);
+        panel->parameterSpinBox(ProcessParameter::InjectionPressure)->setValue(75.0);
+        QSignalSpy galleryChanged(panel.get(), &WhatIfPanel::galleryChanged);
+        panel->generate();
+        QVERIFY(galleryChanged.wait(60000));
+        QTemporaryDir out;
+        const auto files = panel->saveImages(out.path());
+        QCOMPARE(files.size(), 2);
+        for (const auto& file : files) {
+            const auto png = readPng(file.toStdString());
+            QCOMPARE(png.image.width, 64);
+            QVERIFY(png.text.count(kPngMetadataKey));
+            const auto json = nlohmann::json::parse(png.text.at(kPngMetadataKey));
+            QVERIFY2(json.dump().find("tiny-whatif") != std::string::npos, json.dump().c_str());
+            QVERIFY2(json.dump().find("75") != std::string::npos, json.dump().c_str());
+            QVERIFY2(json.dump().find("injection_pressure") != std::string::npos, json.dump().c_str());
+        }
+        // The newest image first; seeds 1 and 2 of one request.
+        const auto first = nlohmann::json::parse(readPng(files[0].toStdString()).text.at(kPngMetadataKey));
+        const auto second = nlohmann::json::parse(readPng(files[1].toStdString()).text.at(kPngMetadataKey));
+        QVERIFY(first.dump() != second.dump());
+        // The image pixels are what the gallery shows.
+        const auto png = readPng(files[0].toStdString());
+        const QImage shown = panel->gallery()[0].image;
+        QCOMPARE(QColor(shown.pixel(10, 20)).red(), int(png.image.pixels[(20 * 64 + 10) * 3]));
+        // A folder that does not exist is an lf::Error, not a crash.
+        QVERIFY_THROWS_EXCEPTION(std::exception, panel->saveImages(out.filePath(QStringLiteral("missing/folder"))));
+    }
+
+    void sweepFillsALabelledGridAndSavesAContactSheet() {
+        auto panel = makePanel();
+        QVERIFY(panel);
+        panel->stepsSpinBox()->setValue(4);
+        QVERIFY_THROWS_EXCEPTION(std::exception, panel->saveContactSheet(dir_.filePath(QStringLiteral("none.png"))));
+        panel->setSweepAxes(ProcessParameter::MeltTemperature, 210, 270, 3, ProcessParameter::InjectionSpeed, 50, 170, 2);
+        QSignalSpy completed(panel.get(), &WhatIfPanel::sweepCompleted);
+        panel->runSweep();
+        QVERIFY(completed.wait(60000));
+        auto* table = panel->sweepTable();
+        QCOMPARE(table->columnCount(), 3);
+        QCOMPARE(table->rowCount(), 2);
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 3; ++c) QVERIFY(table->item(r, c) && !table->item(r, c)->data(Qt::DecorationRole).isNull());
+        QVERIFY(table->horizontalHeaderItem(1)->text().contains(QStringLiteral("240")));
+        QVERIFY(table->verticalHeaderItem(1)->text().contains(QStringLiteral("170")));
+        QVERIFY(table->item(1, 2)->toolTip().contains(QStringLiteral("270")));
+        screenshot(*panel, "whatif_sweep.png");
+        const QString sheet = dir_.filePath(QStringLiteral("sheet.png"));
+        panel->saveContactSheet(sheet);
+        const auto png = readPng(sheet.toStdString());
+        QVERIFY(png.image.width > 3 * 64);
+        QVERIFY(png.image.height > 2 * 64);
+        const auto json = nlohmann::json::parse(png.text.at(kPngMetadataKey));
+        QCOMPARE(json.at("cells").size(), std::size_t(6));
+        QCOMPARE(json.at("x").at("parameter").get<std::string>(), std::string("melt_temperature"));
+        QCOMPARE(json.at("y").at("values").at(1).get<double>(), 170.0);
+    }
+
+    void mainWindowHasTheWhatIfDock() {
+        qputenv("LATENTFORGE_MODELS", dir_.filePath(QStringLiteral("models")).toUtf8());
+        MainWindow window(std::make_unique<Preferences>(dir_.filePath(QStringLiteral("settings.ini"))));
+        window.show();
+        auto* panel = window.whatIfPanel();
+        QVERIFY(panel);
+        QAction* toggle = nullptr;
+        for (auto* menu : window.menuBar()->findChildren<QMenu*>())
+            for (auto* action : menu->actions())
+                if (action == panel->toggleViewAction()) toggle = action;
+        QVERIFY2(toggle, "the View menu has the What-if toggle");
+        QVERIFY(toggle->text().contains(QStringLiteral("What-if")));
+        // The model is found through $LATENTFORGE_MODELS and loaded in the background.
+        QTRY_VERIFY_WITH_TIMEOUT(panel->statusLabel()->text().contains(QStringLiteral("tiny-whatif")), 60000);
+        QVERIFY(panel->generateButton()->isEnabled());
+        panel->raise();  // tabbed with the mesh report
+        window.resize(1280, 900);
+        QTest::qWait(50);
+        screenshot(window, "whatif_mainwindow.png");
+        toggle->trigger();
+        QCOMPARE(panel->isHidden(), !toggle->isChecked());
+        qunsetenv("LATENTFORGE_MODELS");
+    }
+};
+
+QTEST_MAIN(TestWhatIfPanel)
+#include "tst_whatifpanel.moc"

@@ -1,0 +1,610 @@
+#include "ui/panels/WhatIfPanel.h"
+
+#include "core/formats/ContactSheet.h"
+#include "core/formats/PngImage.h"
+#include "core/util/Error.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace lf::ui {
+
+namespace {
+
+using process::ProcessParameter;
+
+constexpr int kSliderSteps = 600;  // over [-kNormalisedLimit, +kNormalisedLimit]
+constexpr int kThumbnail = 128;    // 2x the model's 64 px, nearest-neighbour (crisp defects)
+constexpr std::size_t kGalleryLimit = 48;
+
+const process::ParameterSpec& specAt(std::size_t i) { return process::parameterSpecs()[i]; }
+
+QString labelOf(const process::ParameterSpec& spec) {
+    QString label = QString::fromUtf8(spec.label.data(), qsizetype(spec.label.size()));
+    if (!label.isEmpty()) label[0] = label[0].toUpper();
+    return label;
+}
+QString unitOf(const process::ParameterSpec& spec) {
+    const auto unit = QString::fromUtf8(spec.unit.data(), qsizetype(spec.unit.size()));
+    return unit == QStringLiteral("C") ? QStringLiteral("°C") : unit;
+}
+
+int decimalsFor(const process::ParameterSpec& spec) { return spec.maximum - spec.minimum >= 50 ? 1 : 2; }
+
+QString tooltipFor(const ml::ProcessSampleMetadata& m) {
+    QStringList lines;
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) {
+        lines << QStringLiteral("%1: %2 %3").arg(labelOf(specAt(i))).arg(m.parameters.get(specAt(i).parameter), 0, 'g', 5).arg(unitOf(specAt(i)));
+    }
+    lines << QStringLiteral("seed %1, %2 steps (%3), guidance %4, eta %5")
+                 .arg(m.seed).arg(m.steps).arg(QString::fromStdString(m.sampler)).arg(m.guidance).arg(m.eta);
+    lines << QStringLiteral("model %1 (weights %2…)")
+                 .arg(QString::fromStdString(m.modelId), QString::fromStdString(m.weightsSha256.substr(0, 12)));
+    lines << QStringLiteral("%1, %2, %3 s").arg(QString::fromStdString(m.device), QString::fromStdString(m.precision))
+                 .arg(m.elapsedSeconds, 0, 'f', 2);
+    for (const auto& w : m.warnings) lines << QStringLiteral("⚠ ") + QString::fromStdString(w);
+    return lines.join(QChar('\n'));
+}
+
+RgbImage8 toRgb(const QImage& image) {
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+    RgbImage8 out;
+    out.width = rgb.width();
+    out.height = rgb.height();
+    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
+    for (int y = 0; y < out.height; ++y) {
+        std::copy_n(rgb.constScanLine(y), std::size_t(out.width) * 3, out.pixels.data() + std::size_t(y) * out.width * 3);
+    }
+    return out;
+}
+
+std::vector<double> linspace(double lo, double hi, int n) {
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) v.push_back(n == 1 ? lo : lo + (hi - lo) * i / (n - 1));
+    return v;
+}
+
+QPixmap thumbnail(const QImage& image) {
+    return QPixmap::fromImage(image.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation));
+}
+
+}  // namespace
+
+WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
+    : QDockWidget(tr("What-if"), parent), worker_(worker ? worker : new ProcessSampleWorker(0, WorkerPriority::Low, this)) {
+    setObjectName(QStringLiteral("WhatIfPanel"));
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
+    status_ = new QLabel(tr("No what-if model loaded."));
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+    layout->addWidget(buildParameters());
+    layout->addWidget(buildSampling());
+    layout->addWidget(buildGallery(), 1);
+    layout->addWidget(buildSweep(), 1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    setWidget(scroll);
+
+    connect(worker_, &ProcessSampleWorker::modelLoaded, this, [this](const QString& id, const QString& device) {
+        status_->setText(tr("Model %1 on %2").arg(id, device));
+        status_->setStyleSheet({});
+        generateButton_->setEnabled(true);
+        sweepButton_->setEnabled(true);
+    });
+    connect(worker_, &ProcessSampleWorker::modelLoadFailed, this, [this](const QString& message) {
+        status_->setText(tr("Could not load the what-if model: %1").arg(message));
+        status_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        generateButton_->setEnabled(false);
+        sweepButton_->setEnabled(false);
+    });
+    connect(worker_, &ProcessSampleWorker::progress, this, [this](quint64 id, int step, int steps) {
+        if (id != currentRequest_) return;
+        progress_->setRange(0, steps);
+        progress_->setValue(step);
+    });
+    connect(worker_, &ProcessSampleWorker::preview, this, [this](quint64 id, const QImage& image) {
+        if (id == currentRequest_) preview_->setPixmap(QPixmap::fromImage(image.scaled(192, 192, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    });
+    connect(worker_, &ProcessSampleWorker::resultReady, this, &WhatIfPanel::onResult);
+    connect(worker_, &ProcessSampleWorker::requestCancelled, this, [this](quint64 id) {
+        if (id == currentRequest_) setRunning(false);
+    });
+    connect(worker_, &ProcessSampleWorker::requestFailed, this, [this](quint64 id, const QString& message) {
+        if (id == currentRequest_) {
+            setRunning(false);
+            status_->setText(tr("Sampling failed: %1").arg(message));
+        }
+    });
+    connect(worker_, &ProcessSampleWorker::sweepCellReady, this, &WhatIfPanel::onSweepCell);
+    connect(worker_, &ProcessSampleWorker::sweepFinished, this, &WhatIfPanel::onSweepFinished);
+    updateRangeWarning();
+    setRunning(false);
+    generateButton_->setEnabled(false);
+    sweepButton_->setEnabled(false);
+}
+
+WhatIfPanel::~WhatIfPanel() {
+    worker_->cancelAll();  // an owned worker joins its thread in its destructor
+}
+
+void WhatIfPanel::loadModel(const QString& packageDirectory, const QString& device) {
+    status_->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(packageDirectory)));
+    status_->setStyleSheet({});
+    worker_->loadModel(packageDirectory, device);
+}
+
+QWidget* WhatIfPanel::buildParameters() {
+    auto* box = new QGroupBox(tr("Process parameters"));
+    auto* form = new QFormLayout(box);
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) {
+        const auto& spec = specAt(i);
+        auto& row = rows_[i];
+        row.slider = new QSlider(Qt::Horizontal);
+        row.slider->setRange(0, kSliderSteps);
+        // A tick every 0.5 normalised units: the training range is between the 2nd and 6th tick.
+        row.slider->setTickPosition(QSlider::TicksBelow);
+        row.slider->setTickInterval(kSliderSteps / 6);
+        row.slider->setObjectName(QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())) + QStringLiteral("_slider"));
+        row.spin = new QDoubleSpinBox;
+        row.spin->setObjectName(QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())));
+        row.spin->setDecimals(decimalsFor(spec));
+        row.spin->setRange(process::denormalise(spec.parameter, -kNormalisedLimit),
+                           process::denormalise(spec.parameter, kNormalisedLimit));
+        row.spin->setSingleStep((spec.maximum - spec.minimum) / 100.0);
+        row.spin->setSuffix(QStringLiteral(" ") + unitOf(spec));
+        row.spin->setKeyboardTracking(false);
+        row.spin->setFixedWidth(120);  // equal widths: the sliders line up
+        row.spin->setToolTip(tr("Training range %1 – %2 %3; nominal %4")
+                                 .arg(spec.minimum).arg(spec.maximum).arg(unitOf(spec)).arg(spec.nominal));
+        auto* line = new QHBoxLayout;
+        line->addWidget(row.slider, 1);
+        line->addWidget(row.spin);
+        form->addRow(labelOf(spec), line);
+        connect(row.slider, &QSlider::valueChanged, this, [this, i](int position) { onSliderMoved(i, position); });
+        connect(row.spin, &QDoubleSpinBox::valueChanged, this, [this, i](double value) { onSpinChanged(i, value); });
+    }
+    rangeWarning_ = new QLabel;
+    rangeWarning_->setWordWrap(true);
+    rangeWarning_->setStyleSheet(QStringLiteral("color: #b9770e; font-weight: bold;"));
+    form->addRow(rangeWarning_);
+    auto* reset = new QPushButton(tr("Nominal"));
+    reset->setToolTip(tr("Every parameter at the centre of the ABS processing window"));
+    connect(reset, &QPushButton::clicked, this, [this] { setParameters(process::ProcessParameters::nominal()); });
+    form->addRow(reset);
+    setParameters(process::ProcessParameters::nominal());
+    return box;
+}
+
+QWidget* WhatIfPanel::buildSampling() {
+    auto* box = new QGroupBox(tr("Sampling"));
+    auto* form = new QFormLayout(box);
+    firstSeed_ = new QSpinBox;
+    firstSeed_->setRange(0, 2147483647);
+    firstSeed_->setValue(1);
+    sampleCount_ = new QSpinBox;
+    sampleCount_->setRange(1, 16);
+    sampleCount_->setValue(4);
+    auto* seeds = new QHBoxLayout;
+    seeds->addWidget(new QLabel(tr("first")));
+    seeds->addWidget(firstSeed_, 1);
+    seeds->addWidget(new QLabel(tr("count")));
+    seeds->addWidget(sampleCount_, 1);
+    form->addRow(tr("Seeds"), seeds);
+    steps_ = new QSpinBox;
+    steps_->setRange(1, 200);
+    steps_->setValue(20);
+    guidance_ = new QDoubleSpinBox;
+    guidance_->setRange(0.0, 10.0);
+    guidance_->setSingleStep(0.25);
+    guidance_->setValue(2.0);
+    guidance_->setToolTip(tr("Classifier-free guidance: 1 is the plain conditional model; higher follows the parameters more strongly"));
+    eta_ = new QDoubleSpinBox;
+    eta_->setRange(0.0, 1.0);
+    eta_->setSingleStep(0.1);
+    eta_->setToolTip(tr("0: deterministic DDIM; 1: fully stochastic"));
+    auto* settings = new QHBoxLayout;
+    settings->addWidget(new QLabel(tr("steps")));
+    settings->addWidget(steps_, 1);
+    settings->addWidget(new QLabel(tr("guidance")));
+    settings->addWidget(guidance_, 1);
+    settings->addWidget(new QLabel(tr("eta")));
+    settings->addWidget(eta_, 1);
+    form->addRow(tr("Sampler"), settings);
+
+    live_ = new QCheckBox(tr("Live: regenerate while the parameters change"));
+    liveTimer_ = new QTimer(this);
+    liveTimer_->setSingleShot(true);
+    liveTimer_->setInterval(150);
+    connect(liveTimer_, &QTimer::timeout, this, [this] {
+        if (generateButton_->isEnabled() || worker_->hasModel()) generate();
+    });
+    form->addRow(live_);
+
+    generateButton_ = new QPushButton(tr("Generate"));
+    generateButton_->setDefault(true);
+    cancelButton_ = new QPushButton(tr("Cancel"));
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(generateButton_);
+    buttons->addWidget(cancelButton_);
+    buttons->addWidget(progress_, 1);
+    form->addRow(buttons);
+    connect(generateButton_, &QPushButton::clicked, this, &WhatIfPanel::generate);
+    connect(cancelButton_, &QPushButton::clicked, this, &WhatIfPanel::cancel);
+    return box;
+}
+
+QWidget* WhatIfPanel::buildGallery() {
+    auto* box = new QGroupBox(tr("Results"));
+    auto* layout = new QHBoxLayout(box);
+    preview_ = new QLabel;
+    preview_->setFixedSize(192, 192);
+    preview_->setAlignment(Qt::AlignCenter);
+    preview_->setFrameShape(QFrame::StyledPanel);
+    preview_->setToolTip(tr("Live preview: the model's current estimate of the final image"));
+    layout->addWidget(preview_, 0, Qt::AlignTop);
+    auto* right = new QVBoxLayout;
+    galleryList_ = new QListWidget;
+    galleryList_->setViewMode(QListView::IconMode);
+    galleryList_->setIconSize(QSize(kThumbnail, kThumbnail));
+    galleryList_->setResizeMode(QListView::Adjust);
+    galleryList_->setMovement(QListView::Static);
+    galleryList_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    galleryList_->setMinimumHeight(kThumbnail + 40);
+    right->addWidget(galleryList_, 1);
+    auto* buttons = new QHBoxLayout;
+    saveButton_ = new QPushButton(tr("Save image(s)…"));
+    saveButton_->setToolTip(tr("PNG files with the sampling metadata embedded (the selected images, or all)"));
+    auto* clear = new QPushButton(tr("Clear"));
+    buttons->addWidget(saveButton_);
+    buttons->addWidget(clear);
+    buttons->addStretch(1);
+    right->addLayout(buttons);
+    layout->addLayout(right, 1);
+    connect(saveButton_, &QPushButton::clicked, this, &WhatIfPanel::saveImagesInteractively);
+    connect(clear, &QPushButton::clicked, this, [this] {
+        gallery_.clear();
+        galleryList_->clear();
+        Q_EMIT galleryChanged();
+    });
+    return box;
+}
+
+QWidget* WhatIfPanel::buildSweep() {
+    auto* box = new QGroupBox(tr("X/Y sweep"));
+    auto* layout = new QVBoxLayout(box);
+    auto* form = new QFormLayout;
+    auto makeAxis = [&](SweepAxis& axis, const QString& name, std::size_t initial) {
+        axis.parameter = new QComboBox;
+        for (std::size_t i = 0; i < process::kParameterCount; ++i) axis.parameter->addItem(labelOf(specAt(i)));
+        axis.parameter->setCurrentIndex(int(initial));
+        axis.lo = new QDoubleSpinBox;
+        axis.hi = new QDoubleSpinBox;
+        axis.count = new QSpinBox;
+        axis.count->setRange(1, 12);
+        axis.count->setValue(3);
+        auto* line = new QHBoxLayout;
+        line->addWidget(axis.parameter, 2);
+        line->addWidget(axis.lo, 1);
+        line->addWidget(new QLabel(QStringLiteral("–")));
+        line->addWidget(axis.hi, 1);
+        line->addWidget(new QLabel(QStringLiteral("×")));
+        line->addWidget(axis.count);
+        form->addRow(name, line);
+        updateSweepAxisRange(axis);
+        connect(axis.parameter, &QComboBox::currentIndexChanged, this, [this, &axis] { updateSweepAxisRange(axis); });
+    };
+    makeAxis(sweepX_, tr("X"), 0);
+    makeAxis(sweepY_, tr("Y"), 3);
+    layout->addLayout(form);
+    auto* buttons = new QHBoxLayout;
+    sweepButton_ = new QPushButton(tr("Run sweep"));
+    sweepCancelButton_ = new QPushButton(tr("Cancel sweep"));
+    sweepCancelButton_->setEnabled(false);
+    sweepSaveButton_ = new QPushButton(tr("Save contact sheet…"));
+    sweepSaveButton_->setEnabled(false);
+    buttons->addWidget(sweepButton_);
+    buttons->addWidget(sweepCancelButton_);
+    buttons->addWidget(sweepSaveButton_);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    sweepAxes_ = new QLabel;
+    layout->addWidget(sweepAxes_);
+    sweepTable_ = new QTableWidget;
+    sweepTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    sweepTable_->setIconSize(QSize(kThumbnail / 2 * 3 / 2, kThumbnail / 2 * 3 / 2));
+    sweepTable_->setMinimumHeight(200);
+    layout->addWidget(sweepTable_, 1);
+    connect(sweepButton_, &QPushButton::clicked, this, &WhatIfPanel::runSweep);
+    connect(sweepCancelButton_, &QPushButton::clicked, this, [this] { if (currentSweep_) worker_->cancelSweep(currentSweep_); });
+    connect(sweepSaveButton_, &QPushButton::clicked, this, &WhatIfPanel::saveContactSheetInteractively);
+    return box;
+}
+
+void WhatIfPanel::updateSweepAxisRange(SweepAxis& axis) {
+    const auto& spec = specAt(std::size_t(axis.parameter->currentIndex()));
+    for (auto* spin : {axis.lo, axis.hi}) {
+        spin->setDecimals(decimalsFor(spec));
+        spin->setRange(process::denormalise(spec.parameter, -kNormalisedLimit),
+                       process::denormalise(spec.parameter, kNormalisedLimit));
+        spin->setSuffix(QStringLiteral(" ") + unitOf(spec));
+    }
+    axis.lo->setValue(spec.minimum);
+    axis.hi->setValue(spec.maximum);
+}
+
+void WhatIfPanel::setSweepAxes(ProcessParameter x, double xLo, double xHi, int xCount, ProcessParameter y,
+                               double yLo, double yHi, int yCount) {
+    sweepX_.parameter->setCurrentIndex(int(x));
+    sweepY_.parameter->setCurrentIndex(int(y));
+    sweepX_.lo->setValue(xLo);
+    sweepX_.hi->setValue(xHi);
+    sweepX_.count->setValue(xCount);
+    sweepY_.lo->setValue(yLo);
+    sweepY_.hi->setValue(yHi);
+    sweepY_.count->setValue(yCount);
+}
+
+void WhatIfPanel::onSliderMoved(std::size_t index, int position) {
+    const double normalised = -kNormalisedLimit + 2.0 * kNormalisedLimit * position / kSliderSteps;
+    const QSignalBlocker block(rows_[index].spin);
+    rows_[index].spin->setValue(process::denormalise(specAt(index).parameter, normalised));
+    updateRangeWarning();
+    if (live_ && live_->isChecked()) liveTimer_->start();
+}
+
+void WhatIfPanel::onSpinChanged(std::size_t index, double value) {
+    const double normalised = process::normalise(specAt(index).parameter, value);
+    const QSignalBlocker block(rows_[index].slider);
+    rows_[index].slider->setValue(int(std::lround((normalised + kNormalisedLimit) / (2.0 * kNormalisedLimit) * kSliderSteps)));
+    updateRangeWarning();
+    if (live_ && live_->isChecked()) liveTimer_->start();
+}
+
+process::ProcessParameters WhatIfPanel::parameters() const {
+    process::ProcessParameters p;
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) p.set(specAt(i).parameter, rows_[i].spin->value());
+    return p;
+}
+
+void WhatIfPanel::setParameters(const process::ProcessParameters& parameters) {
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) rows_[i].spin->setValue(parameters.get(specAt(i).parameter));
+    updateRangeWarning();
+}
+
+void WhatIfPanel::updateRangeWarning() {
+    if (!rangeWarning_) return;
+    const auto violations = process::findOutOfRange(parameters());
+    QStringList lines;
+    for (const auto& v : violations) {
+        const auto& spec = process::parameterSpec(v.parameter);
+        lines << tr("⚠ %1 %2 %3 is %4 the training range (%5 – %6) by %7 normalised units: the model extrapolates.")
+                     .arg(labelOf(spec)).arg(v.value, 0, 'g', 5).arg(unitOf(spec))
+                     .arg(v.above ? tr("above") : tr("below")).arg(spec.minimum).arg(spec.maximum)
+                     .arg(v.excess, 0, 'f', 2);
+    }
+    rangeWarning_->setText(lines.join(QChar('\n')));
+    rangeWarning_->setVisible(!lines.isEmpty());
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) {
+        const bool outside = std::any_of(violations.begin(), violations.end(),
+                                         [&](const auto& v) { return v.parameter == specAt(i).parameter; });
+        rows_[i].spin->setStyleSheet(outside ? QStringLiteral("color: #b9770e;") : QString());
+    }
+}
+
+ml::ProcessSampleRequest WhatIfPanel::request() const {
+    ml::ProcessSampleRequest r;
+    r.parameters = parameters();
+    r.seeds.clear();
+    for (int i = 0; i < sampleCount_->value(); ++i) r.seeds.push_back(std::uint64_t(firstSeed_->value()) + std::uint64_t(i));
+    r.steps = steps_->value();
+    r.guidance = guidance_->value();
+    r.eta = eta_->value();
+    r.previews = true;
+    return r;
+}
+
+void WhatIfPanel::generate() {
+    currentRequest_ = worker_->requestInteractive(request());
+    progress_->setRange(0, steps_->value());
+    progress_->setValue(0);
+    setRunning(true);
+}
+
+void WhatIfPanel::cancel() {
+    worker_->cancelInteractive();
+    setRunning(false);
+    progress_->setValue(0);
+}
+
+void WhatIfPanel::setRunning(bool running) {
+    cancelButton_->setEnabled(running);
+}
+
+void WhatIfPanel::onResult(const ProcessSampleOutput& output) {
+    if (output.id != currentRequest_) return;
+    setRunning(false);
+    progress_->setValue(progress_->maximum());
+    for (std::size_t i = 0; i < output.images.size(); ++i) {
+        const auto& m = output.metadata.at(i);
+        gallery_.insert(gallery_.begin(), GalleryEntry{output.images[i], m});
+        auto* item = new QListWidgetItem(QIcon(thumbnail(output.images[i])), QStringLiteral("seed %1").arg(m.seed));
+        item->setToolTip(tooltipFor(m));
+        galleryList_->insertItem(0, item);
+    }
+    while (gallery_.size() > kGalleryLimit) {
+        gallery_.pop_back();
+        delete galleryList_->takeItem(galleryList_->count() - 1);
+    }
+    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(192, 192, Qt::KeepAspectRatio, Qt::FastTransformation)));
+    Q_EMIT galleryChanged();
+}
+
+QStringList WhatIfPanel::saveImages(const QString& directory) const {
+    std::vector<int> rows;
+    for (const auto* item : galleryList_->selectedItems()) rows.push_back(galleryList_->row(item));
+    if (rows.empty()) for (int i = 0; i < int(gallery_.size()); ++i) rows.push_back(i);
+    if (rows.empty()) throw Error("what-if: there are no images to save");
+    std::sort(rows.begin(), rows.end());
+    QStringList files;
+    for (const int row : rows) {
+        const auto& entry = gallery_.at(std::size_t(row));
+        const auto& m = entry.metadata;
+        QString name = QStringLiteral("whatif_%1_seed%2").arg(QString::fromStdString(m.modelId)).arg(m.seed);
+        for (std::size_t i = 0; i < process::kParameterCount; ++i) name += QStringLiteral("_%1").arg(m.parameters.get(specAt(i).parameter), 0, 'g', 4);
+        QString file = QDir(directory).filePath(name + QStringLiteral(".png"));
+        for (int n = 2; files.contains(file); ++n) file = QDir(directory).filePath(name + QStringLiteral("_%1.png").arg(n));
+        writePng(file.toStdString(), toRgb(entry.image), {{kPngMetadataKey, m.toJson().dump()}});
+        files << file;
+    }
+    return files;
+}
+
+void WhatIfPanel::saveImagesInteractively() {
+    if (gallery_.empty()) return;
+    const QString directory = QFileDialog::getExistingDirectory(this, tr("Save images into"));
+    if (directory.isEmpty()) return;
+    try {
+        const auto files = saveImages(directory);
+        status_->setText(tr("Saved %n image(s) into %1", nullptr, int(files.size())).arg(QDir::toNativeSeparators(directory)));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Save images"), QString::fromStdString(e.what()));
+    }
+}
+
+void WhatIfPanel::runSweep() {
+    if (currentSweep_) worker_->cancelSweep(currentSweep_);
+    sweep_ = {};
+    sweep_.x = specAt(std::size_t(sweepX_.parameter->currentIndex())).parameter;
+    sweep_.y = specAt(std::size_t(sweepY_.parameter->currentIndex())).parameter;
+    sweep_.xValues = linspace(sweepX_.lo->value(), sweepX_.hi->value(), sweepX_.count->value());
+    sweep_.yValues = linspace(sweepY_.lo->value(), sweepY_.hi->value(), sweepY_.count->value());
+    sweep_.cells.assign(sweep_.yValues.size(), std::vector<GalleryEntry>(sweep_.xValues.size()));
+
+    const auto base = request();
+    std::vector<ml::ProcessSampleRequest> cells;
+    for (const double y : sweep_.yValues) {
+        for (const double x : sweep_.xValues) {
+            auto cell = base;
+            cell.parameters.set(sweep_.x, x);
+            cell.parameters.set(sweep_.y, y);
+            cell.seeds = {base.seeds.front()};  // one seed per cell: the grid shows the parameters' effect
+            cell.previews = false;
+            cells.push_back(cell);
+        }
+    }
+    const auto& xs = process::parameterSpec(sweep_.x);
+    const auto& ys = process::parameterSpec(sweep_.y);
+    sweepTable_->clear();
+    sweepTable_->setColumnCount(int(sweep_.xValues.size()));
+    sweepTable_->setRowCount(int(sweep_.yValues.size()));
+    QStringList columns, rowsLabels;
+    for (const double x : sweep_.xValues) columns << QStringLiteral("%1 %2").arg(x, 0, 'g', 4).arg(unitOf(xs));
+    for (const double y : sweep_.yValues) rowsLabels << QStringLiteral("%1 %2").arg(y, 0, 'g', 4).arg(unitOf(ys));
+    sweepAxes_->setText(tr("→ %1   ↓ %2").arg(labelOf(xs), labelOf(ys)));
+    sweepTable_->setHorizontalHeaderLabels(columns);
+    sweepTable_->setVerticalHeaderLabels(rowsLabels);
+    const int cellSize = sweepTable_->iconSize().width() + 8;
+    sweepTable_->horizontalHeader()->setDefaultSectionSize(cellSize);
+    sweepTable_->verticalHeader()->setDefaultSectionSize(cellSize);
+    currentSweep_ = worker_->queueSweep(cells);
+    sweepCancelButton_->setEnabled(true);
+    sweepSaveButton_->setEnabled(false);
+}
+
+void WhatIfPanel::onSweepCell(quint64 sweepId, int index, const ProcessSampleOutput& output) {
+    if (sweepId != currentSweep_ || output.images.empty()) return;
+    const int columns = int(sweep_.xValues.size());
+    const int row = index / columns, column = index % columns;
+    sweep_.cells[std::size_t(row)][std::size_t(column)] = GalleryEntry{output.images.front(), output.metadata.front()};
+    ++sweep_.done;
+    auto* item = new QTableWidgetItem;
+    item->setData(Qt::DecorationRole, QPixmap::fromImage(output.images.front().scaled(
+                                          sweepTable_->iconSize(), Qt::KeepAspectRatio, Qt::FastTransformation)));
+    item->setToolTip(tooltipFor(output.metadata.front()));
+    sweepTable_->setItem(row, column, item);
+    progress_->setRange(0, int(sweep_.xValues.size() * sweep_.yValues.size()));
+    progress_->setValue(sweep_.done);
+}
+
+void WhatIfPanel::onSweepFinished(quint64 sweepId, bool cancelled) {
+    if (sweepId != currentSweep_) return;
+    currentSweep_ = 0;
+    sweepCancelButton_->setEnabled(false);
+    sweepSaveButton_->setEnabled(!cancelled && hasCompleteSweep());
+    if (!cancelled) Q_EMIT sweepCompleted();
+}
+
+bool WhatIfPanel::hasCompleteSweep() const {
+    return !sweep_.cells.empty() && sweep_.done == int(sweep_.xValues.size() * sweep_.yValues.size());
+}
+
+void WhatIfPanel::saveContactSheet(const QString& file) const {
+    if (!hasCompleteSweep()) throw Error("what-if: no complete sweep to save as a contact sheet");
+    const auto& xs = process::parameterSpec(sweep_.x);
+    const auto& ys = process::parameterSpec(sweep_.y);
+    ContactSheetLayout layout;
+    layout.columnTitle = std::string(xs.label) + " " + std::string(xs.unit);
+    layout.rowTitle = std::string(ys.label) + " " + std::string(ys.unit);
+    auto number = [](double v) { return QString::number(v, 'g', 4).toStdString(); };
+    for (const double x : sweep_.xValues) layout.columnLabels.push_back(number(x));
+    for (const double y : sweep_.yValues) layout.rowLabels.push_back(number(y));
+    std::vector<std::vector<RgbImage8>> cells;
+    nlohmann::json metadata;
+    metadata["kind"] = "whatif_sweep";
+    metadata["x"] = {{"parameter", std::string(xs.name)}, {"unit", std::string(xs.unit)}, {"values", sweep_.xValues}};
+    metadata["y"] = {{"parameter", std::string(ys.name)}, {"unit", std::string(ys.unit)}, {"values", sweep_.yValues}};
+    metadata["cells"] = nlohmann::json::array();
+    for (const auto& row : sweep_.cells) {
+        cells.emplace_back();
+        for (const auto& cell : row) {
+            cells.back().push_back(toRgb(cell.image));
+            metadata["cells"].push_back(cell.metadata.toJson());
+        }
+    }
+    writePng(file.toStdString(), composeContactSheet(cells, layout), {{kPngMetadataKey, metadata.dump()}});
+}
+
+void WhatIfPanel::saveContactSheetInteractively() {
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save contact sheet"), QStringLiteral("whatif_sweep.png"),
+                                                      tr("PNG images (*.png)"));
+    if (file.isEmpty()) return;
+    try {
+        saveContactSheet(file);
+        status_->setText(tr("Saved the contact sheet %1").arg(QDir::toNativeSeparators(file)));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Save contact sheet"), QString::fromStdString(e.what()));
+    }
+}
+
+QDoubleSpinBox* WhatIfPanel::parameterSpinBox(ProcessParameter parameter) const { return rows_[std::size_t(parameter)].spin; }
+QSlider* WhatIfPanel::parameterSlider(ProcessParameter parameter) const { return rows_[std::size_t(parameter)].slider; }
+
+}  // namespace lf::ui
