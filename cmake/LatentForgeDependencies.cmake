@@ -2,6 +2,8 @@
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Torch REQUIRED)
+# libcrypto: SHA-256 of model weights (lf_core_base, so the torch-only build needs it too).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
 if(LF_TORCH_ONLY)
   return()

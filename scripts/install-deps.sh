@@ -15,6 +15,8 @@ packages=(
   libopenblas0-pthread
   # JSON, command line
   nlohmann-json3-dev libcli11-dev
+  # SHA-256 of model weight files (libcrypto)
+  libssl-dev
   # headless GUI tests: X server, Mesa's llvmpipe
   xvfb xauth libgl1-mesa-dri
   # independent reference checks (Python PyTorch / Open3D under /usr/bin/python3)

@@ -8,6 +8,8 @@ namespace lf::cli {
 
 void registerInspectCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
+void registerGenerateShapesCommand(CLI::App& app);
+void registerTrainShapeVaeCommand(CLI::App& app);
 
 // All of the above, in --help order.
 void registerAllCommands(CLI::App& app);

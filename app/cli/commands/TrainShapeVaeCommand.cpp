@@ -1,0 +1,130 @@
+// train shape-vae: trains the shape VAE on a generate-shapes dataset (core/ml/ShapeVaeTrainer.h
+// does the work; this file only parses options and prints progress).
+#include "app/cli/Commands.h"
+
+#include "core/ml/ShapeVaeTrainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace lf::cli {
+namespace {
+
+std::string duration(double seconds) {
+    const long s = std::lround(std::max(0.0, seconds));
+    char buf[32];
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+    return buf;
+}
+
+// The options as a command line that reproduces the run (recorded in model.json).
+std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
+    std::ostringstream s;
+    s << "latentforge-cli train shape-vae --data " << o.dataset.string() << " --out "
+      << o.outDir.string() << " --epochs " << o.epochs << " --batch " << o.batchSize << " --lr "
+      << o.learningRate << " --seed " << o.seed << " --device " << o.device << " --latent "
+      << o.latentSize << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight
+      << " --beta-warmup " << o.klWarmupEpochs;
+    auto list = [&](const char* flag, const std::vector<int>& v) {
+        if (v.empty()) return;
+        s << " " << flag << " ";
+        for (std::size_t i = 0; i < v.size(); ++i) s << (i ? "," : "") << v[i];
+    };
+    list("--encoder-widths", o.encoderWidths);
+    list("--decoder-widths", o.decoderWidths);
+    if (o.gridResolution) s << " --resolution " << o.gridResolution;
+    return s.str();
+}
+
+CLI::App* trainGroup(CLI::App& app) {
+    // "train" is shared by every model kind's sub-command: create it once.
+    const auto found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "train"; });
+    if (!found.empty()) return found.front();
+    CLI::App* train = app.add_subcommand("train", "Train a model");
+    train->require_subcommand(1);
+    return train;
+}
+
+}  // namespace
+
+void registerTrainShapeVaeCommand(CLI::App& app) {
+    auto o = std::make_shared<ml::ShapeVaeTrainingOptions>();
+    auto quiet = std::make_shared<bool>(false);
+    auto data = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    CLI::App* cmd = trainGroup(app)->add_subcommand(
+        "shape-vae", "Train the shape VAE on a generate-shapes dataset; writes a model package");
+    cmd->add_option("--data", *data, "dataset .safetensors from generate-shapes")->required();
+    cmd->add_option("--out", *out, "output folder: checkpoint, then model.json + weights")->required();
+    cmd->add_option("--epochs", o->epochs, "passes over the training set")->check(CLI::Range(1, 100000));
+    cmd->add_option("--batch", o->batchSize, "shapes per step")->check(CLI::Range(1, 4096));
+    cmd->add_option("--lr", o->learningRate, "Adam learning rate")->check(CLI::Range(1e-7, 1.0));
+    cmd->add_option("--seed", o->seed, "seed for initialisation, split, shuffling and noise");
+    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
+    cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
+    cmd->add_option("--latent", o->latentSize, "latent size")->check(CLI::Range(1, 4096));
+    cmd->add_option("--resolution", o->gridResolution, "model grid resolution (default: the dataset's)");
+    cmd->add_option("--encoder-widths", o->encoderWidths, "encoder channels per stage")->delimiter(',');
+    cmd->add_option("--decoder-widths", o->decoderWidths, "decoder channels per stage")->delimiter(',');
+    cmd->add_option("--checkpoint-every", o->checkpointEverySteps, "steps between checkpoints (0: every epoch)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--stop-after", o->stopAfterSteps, "checkpoint and stop after this many steps (resume later)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--held-out", o->heldOutFraction, "fraction of shapes held out for validation")
+        ->check(CLI::Range(0.0, 0.89));
+    cmd->add_option("--beta", o->klWeight, "KL weight after warm-up")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--beta-warmup", o->klWarmupEpochs, "epochs over which beta ramps up from 0")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--threads", o->threads, "torch CPU threads (default: torch's choice)")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--id", o->modelId, "model id in model.json (default: the --out folder name)");
+    cmd->add_flag("--quiet", *quiet, "only the final summary");
+    cmd->callback([o, quiet, data, out] {
+        o->dataset = *data;
+        o->outDir = *out;
+        o->commandLine = commandLine(*o);
+        auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
+        const auto result = ml::trainShapeVae(*o, [&](const ml::ShapeVaeProgress& p) {
+            using Phase = ml::ShapeVaeProgress::Phase;
+            if (*quiet) return;
+            const auto now = std::chrono::steady_clock::now();
+            char line[320];
+            if (p.phase == Phase::Step) {
+                if (now - lastPrint < std::chrono::seconds(10)) return;
+                lastPrint = now;
+                std::snprintf(line, sizeof line,
+                              "epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) "
+                              "%.1f shapes/s, ETA %s",
+                              p.epoch, p.epochs, static_cast<long long>(p.step),
+                              static_cast<long long>(p.totalSteps), p.loss, p.recon, p.kl, p.beta,
+                              p.shapesPerSecond, duration(p.etaSeconds).c_str());
+            } else if (p.phase == Phase::EpochEnd) {
+                std::snprintf(line, sizeof line,
+                              "epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
+                              "elapsed %s, ETA %s",
+                              p.epoch, p.epochs, p.loss, p.recon, p.kl, p.heldOutL1,
+                              duration(p.elapsedSeconds).c_str(), duration(p.etaSeconds).c_str());
+            } else if (p.phase == Phase::Checkpoint) {
+                std::snprintf(line, sizeof line, "checkpoint at step %lld: %s",
+                              static_cast<long long>(p.step), p.message.c_str());
+            } else {
+                return;  // Finished: summarised below
+            }
+            std::cerr << "train shape-vae: " << line << std::endl;
+        });
+        if (!result.finished) {
+            std::cout << "stopped at step " << result.steps << "; continue with --resume ("
+                      << result.checkpoint.string() << ")\n";
+            return;
+        }
+        std::cout << "trained shape VAE in " << duration(result.seconds) << " (" << result.steps
+                  << " steps): loss " << result.trainLoss << ", held-out SDF L1 " << result.heldOutL1
+                  << "; package " << result.package.string() << "\n";
+    });
+}
+
+}  // namespace lf::cli

@@ -1,0 +1,173 @@
+#include "core/ml/ShapeModel.h"
+
+#include "core/ml/ShapeVae.h"
+#include "core/ml/TorchSafetensors.h"
+#include "core/util/Error.h"
+
+#include <torch/torch.h>
+
+#include <dlfcn.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace lf::ml {
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor resample(const torch::Tensor& x, int resolution) {
+    const auto from = x.size(2);
+    if (from == resolution) return x;
+    if (from > resolution && from % resolution == 0) {
+        return F::avg_pool3d(x, F::AvgPool3dFuncOptions(from / resolution));
+    }
+    return F::interpolate(x, F::InterpolateFuncOptions()
+                                 .size(std::vector<std::int64_t>{resolution, resolution, resolution})
+                                 .mode(torch::kTrilinear)
+                                 .align_corners(false));
+}
+
+std::vector<float> floats(const TensorRecord& record) {
+    const auto t = recordToTensor(record).to(torch::kFloat32).contiguous();
+    return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
+}
+
+}  // namespace
+
+struct ShapeModel::Impl {
+    ModelManifest manifest;
+    ShapeVaeConfig config;
+    float truncation = 0;
+    LatentDirections directions;
+    ShapeVae vae{nullptr};
+};
+
+ShapeModel::ShapeModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ShapeModel::ShapeModel(ShapeModel&&) noexcept = default;
+ShapeModel& ShapeModel::operator=(ShapeModel&&) noexcept = default;
+ShapeModel::~ShapeModel() = default;
+
+ShapeModel ShapeModel::load(const std::filesystem::path& directory) {
+    ModelPackage package = loadModelPackage(directory);
+    const std::string what = (directory / package.manifest.weights.file).string();
+    auto impl = std::make_unique<Impl>();
+    impl->manifest = std::move(package.manifest);
+    if (impl->manifest.kind != ModelKind::ShapeVae) {
+        throw Error((directory / kManifestFileName).string() + ": kind is " +
+                    modelKindName(impl->manifest.kind) + ", not shape-vae");
+    }
+    try {
+        impl->config = ShapeVaeConfig::fromJson(impl->manifest.architecture);
+    } catch (const Error& e) {
+        throw Error((directory / kManifestFileName).string() + ": architecture: " + e.what());
+    }
+    if (impl->config.latentSize != impl->manifest.latentSize ||
+        impl->config.gridResolution != impl->manifest.gridResolution.value_or(-1)) {
+        throw Error((directory / kManifestFileName).string() +
+                    ": latent_size/grid_resolution disagree with the architecture");
+    }
+    const auto& weights = package.weights;
+    const auto truncation = weights.metadata.find(kTruncationMetadataKey);
+    if (truncation == weights.metadata.end()) {
+        throw Error(what + ": metadata \"" + kTruncationMetadataKey + "\" is missing");
+    }
+    try {
+        impl->truncation = std::stof(truncation->second);
+    } catch (const std::exception&) {
+        impl->truncation = 0;
+    }
+    if (!(impl->truncation > 0) || !std::isfinite(impl->truncation)) {
+        throw Error(what + ": metadata \"" + kTruncationMetadataKey + "\" is not a positive number");
+    }
+
+    const int l = impl->config.latentSize;
+    const auto* mean = weights.find(kLatentMeanTensor);
+    const auto* dirs = weights.find(kLatentDirectionsTensor);
+    const auto* sigma = weights.find(kLatentSigmaTensor);
+    if (mean || dirs || sigma) {
+        if (!mean || !dirs || !sigma) {
+            throw Error(what + ": latent PCA is incomplete (needs latent_pca.mean, .directions, .stddev)");
+        }
+        const bool shapesOk = mean->shape == std::vector<std::int64_t>{l} && dirs->shape.size() == 2 &&
+                              dirs->shape[1] == l && sigma->shape == std::vector<std::int64_t>{dirs->shape[0]};
+        if (!shapesOk) throw Error(what + ": latent PCA tensors have inconsistent shapes");
+        impl->directions.mean = floats(*mean);
+        impl->directions.directions = floats(*dirs);
+        impl->directions.sigma = floats(*sigma);
+    }
+
+    impl->vae = ShapeVae(impl->config);
+    loadStateDict(*impl->vae, weights, what, "",
+                  {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor});
+    impl->vae->eval();
+    return ShapeModel(std::move(impl));
+}
+
+const ModelManifest& ShapeModel::manifest() const { return impl_->manifest; }
+const ShapeVaeConfig& ShapeModel::config() const { return impl_->config; }
+int ShapeModel::latentSize() const { return impl_->config.latentSize; }
+int ShapeModel::gridResolution() const { return impl_->config.gridResolution; }
+int ShapeModel::coarseResolution() const { return impl_->config.coarseResolution(); }
+float ShapeModel::truncation() const { return impl_->truncation; }
+const LatentDirections& ShapeModel::directions() const { return impl_->directions; }
+
+Latent ShapeModel::encode(const SdfGrid& grid) const {
+    const std::int64_t r = grid.resolution;
+    if (r < 2 || grid.values.size() != std::size_t(r * r * r)) {
+        throw Error("encode: SDF grid has " + std::to_string(grid.values.size()) +
+                    " values for resolution " + std::to_string(r));
+    }
+    c10::InferenceMode guard;
+    auto x = torch::from_blob(const_cast<float*>(grid.values.data()), {1, 1, r, r, r}, torch::kFloat32);
+    x = resample(x, impl_->config.gridResolution).clamp(-impl_->truncation, impl_->truncation);
+    const auto mu = impl_->vae->encoder->forward(x).first.contiguous();
+    return {mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()};
+}
+
+SdfGrid ShapeModel::decode(const Latent& z, int resolution) const {
+    if (static_cast<int>(z.size()) != latentSize()) {
+        throw Error("decode: latent has " + std::to_string(z.size()) + " values, the model needs " +
+                    std::to_string(latentSize()));
+    }
+    for (const float v : z) {
+        if (!std::isfinite(v)) throw Error("decode: latent holds a non-finite value");
+    }
+    if (resolution < 8 || resolution > 512) {
+        throw Error("decode: resolution " + std::to_string(resolution) + " is outside 8..512");
+    }
+    c10::InferenceMode guard;
+    const auto zt = torch::from_blob(const_cast<float*>(z.data()), {1, latentSize()}, torch::kFloat32);
+    torch::Tensor out;
+    if (resolution == coarseResolution()) {
+        out = impl_->vae->decoder->forwardCoarse(zt);
+    } else {
+        out = resample(impl_->vae->decoder->forward(zt), resolution);
+    }
+    out = out.clamp(-impl_->truncation, impl_->truncation).contiguous();
+    SdfGrid grid;
+    grid.resolution = resolution;
+    grid.truncation = impl_->truncation;
+    grid.values.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+    return grid;
+}
+
+int recommendedInferenceThreads() {
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    const bool passive = policy && (std::strcmp(policy, "PASSIVE") == 0 || std::strcmp(policy, "passive") == 0);
+    if (!passive) return 1;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+void setInferenceThreads(int torchThreads) {
+    torch::set_num_threads(std::max(1, torchThreads));
+    // Looked up at run time: present only when the process runs on OpenBLAS.
+    using SetThreads = void (*)(int);
+    if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+        set(1);
+    }
+}
+
+}  // namespace lf::ml

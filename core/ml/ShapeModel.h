@@ -1,0 +1,69 @@
+#pragma once
+// A trained shape VAE package (model.json + weights.safetensors) ready for interactive use:
+// encode an SDF grid to a latent, decode a latent to an SDF grid. No torch in this header.
+//
+// Decoding at coarseResolution() runs the decoder's cheap coarse head only (for dragging a
+// slider); at gridResolution() the fine head (on release); other resolutions resample the fine
+// grid trilinearly (smooth, but no detail beyond gridResolution()).
+//
+// Threads: each call runs under c10::InferenceMode created in the calling thread (the guard is
+// thread-local), so calls may come from any worker thread, also concurrently: the module is in
+// eval mode and is never modified after load(). The thread pool is process-wide, see
+// setInferenceThreads().
+#include "core/ml/LatentMath.h"
+#include "core/ml/ShapeVaeConfig.h"
+#include "core/model/ModelManifest.h"
+#include "core/procedural/SdfGrid.h"
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace lf::ml {
+
+class ShapeModel {
+public:
+    // Throws lf::Error (naming the file) for a missing/corrupt package, a package of another
+    // kind, or weights that do not match the architecture in model.json.
+    static ShapeModel load(const std::filesystem::path& packageDirectory);
+
+    ShapeModel(ShapeModel&&) noexcept;
+    ShapeModel& operator=(ShapeModel&&) noexcept;
+    ~ShapeModel();
+
+    const ModelManifest& manifest() const;
+    const ShapeVaeConfig& config() const;
+    int latentSize() const;
+    int gridResolution() const;
+    int coarseResolution() const;
+    float truncation() const;
+    // Empty (count() == 0) when the package has no latent PCA.
+    const LatentDirections& directions() const;
+
+    // The posterior mean of `grid` (resampled to gridResolution() when it differs; values
+    // clamped to the model's truncation). Throws lf::Error for an empty or inconsistent grid.
+    Latent encode(const SdfGrid& grid) const;
+    // Throws lf::Error when z has the wrong size or non-finite values, or resolution is outside
+    // 8..512. Deterministic: the same z gives the same grid.
+    SdfGrid decode(const Latent& z, int resolution) const;
+
+private:
+    struct Impl;
+    explicit ShapeModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Threads for interactive decoding, measured with tests/bench/bench_shapedecode on the 2-core
+// machine while it was busy: with OMP_WAIT_POLICY=PASSIVE in the environment, 2 threads were
+// fastest (coarse decode p50 12 ms vs 16 ms); without it libgomp's spin-waiting threads fight
+// the other processes and 2 threads were 2-4x slower than 1 (32 vs 8 ms). So: 2 (or all cores)
+// when PASSIVE is set, else 1. libgomp reads the variable at load time, so a program that
+// wants it must have it in its environment when it starts (launcher or re-exec).
+int recommendedInferenceThreads();
+
+// Sets torch's intra-op threads and, when LibTorch runs on OpenBLAS, OpenBLAS's own threads
+// (1, because torch already parallelises around its BLAS calls: letting both spawn threads
+// oversubscribes a small CPU). Process-wide; call once at start-up.
+void setInferenceThreads(int torchThreads);
+
+}  // namespace lf::ml

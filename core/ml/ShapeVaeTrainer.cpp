@@ -1,0 +1,563 @@
+#include "core/ml/ShapeVaeTrainer.h"
+
+#include "core/formats/Safetensors.h"
+#include "core/ml/SdfDatasetTensor.h"
+#include "core/ml/ShapeVae.h"
+#include "core/ml/TorchSafetensors.h"
+#include "core/model/ModelManifest.h"
+#include "core/util/Error.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <thread>
+
+namespace lf::ml {
+namespace {
+
+namespace F = torch::nn::functional;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kCheckpointFormat = "latentforge-shape-vae-checkpoint";
+
+std::uint64_t splitMix(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+// Fisher-Yates with our own index draw: std::shuffle's algorithm is implementation-defined.
+void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
+    for (std::size_t i = v.size(); i > 1; --i) {
+        const std::size_t j = static_cast<std::size_t>(rng() % i);
+        std::swap(v[i - 1], v[j]);
+    }
+}
+
+// Doubles go into metadata as hexadecimal floats so that resumed runs see bit-identical values.
+std::string exact(double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
+    return std::string(buf, r.ptr);
+}
+double parseExact(const std::string& s, const std::string& what) {
+    double v = 0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::hex);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) throw Error(what + ": bad number '" + s + "'");
+    return v;
+}
+
+struct Split {
+    std::vector<std::int64_t> train, heldOut;
+};
+
+Split splitDataset(std::int64_t count, double heldOutFraction, std::uint64_t seed) {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(count));
+    std::iota(all.begin(), all.end(), 0);
+    std::mt19937_64 rng(splitMix(seed ^ 0x5eed5eedull));
+    shuffleIndices(all, rng);
+    std::int64_t held = static_cast<std::int64_t>(std::llround(heldOutFraction * double(count)));
+    if (heldOutFraction > 0 && held == 0 && count >= 2) held = 1;
+    held = std::min(held, count - 1);
+    Split split;
+    split.heldOut.assign(all.begin(), all.begin() + held);
+    split.train.assign(all.begin() + held, all.end());
+    std::sort(split.heldOut.begin(), split.heldOut.end());
+    std::sort(split.train.begin(), split.train.end());
+    return split;
+}
+
+std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& train, std::uint64_t seed,
+                                     std::int64_t epoch) {
+    std::vector<std::int64_t> order = train;
+    std::mt19937_64 rng(splitMix(seed ^ splitMix(0xe90c0000ull + std::uint64_t(epoch))));
+    shuffleIndices(order, rng);
+    return order;
+}
+
+struct Losses {
+    torch::Tensor total, recon, kl;
+};
+
+// Batch of dataset rows as float32 on `device`, resampled to the model's resolution.
+torch::Tensor gatherBatch(const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
+                          int resolution, const torch::Device& device) {
+    const auto index = torch::tensor(rows, torch::kInt64);
+    torch::Tensor x = data.sdf.index_select(0, index).to(torch::kFloat32).to(device);
+    if (data.resolution != resolution) {
+        if (data.resolution > resolution && data.resolution % resolution == 0) {
+            x = F::avg_pool3d(x, F::AvgPool3dFuncOptions(data.resolution / resolution));
+        } else {
+            x = F::interpolate(x, F::InterpolateFuncOptions()
+                                      .size(std::vector<std::int64_t>{resolution, resolution, resolution})
+                                      .mode(torch::kTrilinear)
+                                      .align_corners(false));
+        }
+    }
+    return x;
+}
+
+torch::Tensor weightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,
+                         double nearWeight) {
+    const auto weight = 1.0 + nearWeight * (target.abs() < band).to(target.scalar_type());
+    return (weight * (prediction - target).abs()).mean();
+}
+
+Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tensor& noise,
+                     double beta, double nearWeight) {
+    const int r = model->config.gridResolution;
+    const double voxel = 2.0 / r;
+    auto [mu, logvar] = model->encoder->forward(x);
+    const auto z = mu + torch::exp(0.5 * logvar) * noise;
+    auto [coarse, fine] = model->decoder->forwardBoth(z);
+    const auto coarseTarget = F::avg_pool3d(x, F::AvgPool3dFuncOptions(2));
+    Losses l;
+    l.recon = weightedL1(fine, x, 2 * voxel, nearWeight) +
+              0.5 * weightedL1(coarse, coarseTarget, 4 * voxel, nearWeight);
+    l.kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean();
+    l.total = l.recon + beta * l.kl;
+    return l;
+}
+
+// Unweighted L1 of the fine grid from mu (no sampling), over `rows`: the held-out metric.
+double meanL1(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
+              int batch, const torch::Device& device) {
+    if (rows.empty()) return -1;
+    torch::NoGradGuard noGrad;
+    model->eval();
+    double sum = 0;
+    for (std::size_t i = 0; i < rows.size(); i += batch) {
+        const std::vector<std::int64_t> part(rows.begin() + i,
+                                             rows.begin() + std::min(rows.size(), i + batch));
+        const auto x = gatherBatch(data, part, model->config.gridResolution, device);
+        const auto mu = model->encoder->forward(x).first;
+        sum += (model->decoder->forward(mu) - x).abs().mean({1, 2, 3, 4}).sum().item<double>();
+    }
+    model->train();
+    return sum / double(rows.size());
+}
+
+std::string adamKey(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+
+struct RunState {
+    std::int64_t step = 0;
+    double seconds = 0;  // accumulated over earlier sessions
+    // Sums over the current epoch's steps (weighted by batch size), for epoch means.
+    double epochLoss = 0, epochRecon = 0, epochKl = 0, epochShapes = 0;
+    double lastLoss = 0, lastRecon = 0, lastKl = 0, heldOutL1 = -1;
+};
+
+nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
+                              std::int64_t datasetCount) {
+    // What must not change between a run and its resumption (epochs may grow).
+    return {{"architecture", config.toJson()}, {"batch", o.batchSize},
+            {"lr", exact(o.learningRate)},     {"seed", std::to_string(o.seed)},
+            {"held_out", exact(o.heldOutFraction)}, {"kl_weight", exact(o.klWeight)},
+            {"kl_warmup_epochs", exact(o.klWarmupEpochs)},
+            {"near_surface_weight", exact(o.nearSurfaceWeight)},
+            {"dataset_count", datasetCount}};
+}
+
+void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::optim::Adam& adam,
+                     const RunState& state, const nlohmann::json& fingerprint) {
+    SafetensorsContents contents;
+    contents.metadata["format"] = kCheckpointFormat;
+    contents.metadata["format_version"] = "1";
+    contents.metadata["run"] = fingerprint.dump();
+    contents.metadata["step"] = std::to_string(state.step);
+    for (const auto& [key, value] :
+         {std::pair{"seconds", state.seconds}, {"epoch_loss", state.epochLoss},
+          {"epoch_recon", state.epochRecon}, {"epoch_kl", state.epochKl},
+          {"epoch_shapes", state.epochShapes}, {"last_loss", state.lastLoss},
+          {"last_recon", state.lastRecon}, {"last_kl", state.lastKl},
+          {"held_out_l1", state.heldOutL1}}) {
+        contents.metadata[key] = exact(value);
+    }
+    appendStateDict(contents, *model, "model.");
+    std::int64_t adamStep = 0;
+    for (const auto& item : model->named_parameters(true)) {
+        const auto it = adam.state().find(adamKey(item.value()));
+        if (it == adam.state().end()) continue;  // before the first step
+        auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
+        adamStep = s.step();
+        contents.tensors.push_back(tensorToRecord("adam.exp_avg." + item.key(), s.exp_avg()));
+        contents.tensors.push_back(tensorToRecord("adam.exp_avg_sq." + item.key(), s.exp_avg_sq()));
+    }
+    contents.metadata["adam_step"] = std::to_string(adamStep);
+    writeSafetensors(file, contents);
+}
+
+RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
+                        torch::optim::Adam& adam, const nlohmann::json& fingerprint,
+                        const torch::Device& device) {
+    if (!std::filesystem::exists(file)) {
+        throw Error("--resume: no checkpoint at " + file.string());
+    }
+    const SafetensorsContents contents = readSafetensors(file);
+    const std::string what = "checkpoint " + file.string();
+    auto meta = [&](const std::string& key) -> const std::string& {
+        const auto it = contents.metadata.find(key);
+        if (it == contents.metadata.end()) throw Error(what + ": metadata \"" + key + "\" is missing");
+        return it->second;
+    };
+    if (meta("format") != kCheckpointFormat || meta("format_version") != "1") {
+        throw Error(what + ": not a shape VAE checkpoint (format " + meta("format") + ")");
+    }
+    nlohmann::json saved;
+    try {
+        saved = nlohmann::json::parse(meta("run"));
+    } catch (const nlohmann::json::exception&) {
+        throw Error(what + ": metadata \"run\" is not JSON");
+    }
+    for (const auto& [key, value] : fingerprint.items()) {
+        if (!saved.contains(key) || saved[key] != value) {
+            throw Error(what + ": was written by a run with a different " + key + " (" +
+                        (saved.contains(key) ? saved[key].dump() : "none") + " vs " + value.dump() +
+                        "); resume needs the same options");
+        }
+    }
+    loadStateDict(*model, contents, what, "model.");
+    RunState state;
+    try {
+        state.step = std::stoll(meta("step"));
+        const std::int64_t adamStep = std::stoll(meta("adam_step"));
+        for (const auto& item : model->named_parameters(true)) {
+            const auto* m = contents.find("adam.exp_avg." + item.key());
+            const auto* v = contents.find("adam.exp_avg_sq." + item.key());
+            if (!m || !v) {
+                if (adamStep == 0) continue;
+                throw Error(what + ": Adam moments for '" + item.key() + "' are missing");
+            }
+            auto s = std::make_unique<torch::optim::AdamParamState>();
+            s->step(adamStep);
+            s->exp_avg(recordToTensor(*m).to(device).to(torch::kFloat32));
+            s->exp_avg_sq(recordToTensor(*v).to(device).to(torch::kFloat32));
+            if (s->exp_avg().sizes() != item.value().sizes() ||
+                s->exp_avg_sq().sizes() != item.value().sizes()) {
+                throw Error(what + ": Adam moments for '" + item.key() + "' have the wrong shape");
+            }
+            adam.state()[adamKey(item.value())] = std::move(s);
+        }
+    } catch (const std::logic_error&) {  // stoll
+        throw Error(what + ": bad step counters in metadata");
+    }
+    state.seconds = parseExact(meta("seconds"), what);
+    state.epochLoss = parseExact(meta("epoch_loss"), what);
+    state.epochRecon = parseExact(meta("epoch_recon"), what);
+    state.epochKl = parseExact(meta("epoch_kl"), what);
+    state.epochShapes = parseExact(meta("epoch_shapes"), what);
+    state.lastLoss = parseExact(meta("last_loss"), what);
+    state.lastRecon = parseExact(meta("last_recon"), what);
+    state.lastKl = parseExact(meta("last_kl"), what);
+    state.heldOutL1 = parseExact(meta("held_out_l1"), what);
+    return state;
+}
+
+struct Pca {
+    torch::Tensor mean, directions, sigma;
+};
+
+// GANSpace-style principal directions of the training codes (mu), via SVD of the centred codes.
+Pca latentPca(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
+              int batch, int components, const torch::Device& device) {
+    torch::NoGradGuard noGrad;
+    model->eval();
+    std::vector<torch::Tensor> codes;
+    for (std::size_t i = 0; i < rows.size(); i += batch) {
+        const std::vector<std::int64_t> part(rows.begin() + i,
+                                             rows.begin() + std::min(rows.size(), i + batch));
+        const auto x = gatherBatch(data, part, model->config.gridResolution, device);
+        codes.push_back(model->encoder->forward(x).first.to(torch::kCPU).to(torch::kFloat64));
+    }
+    model->train();
+    const auto all = torch::cat(codes);
+    Pca pca;
+    const auto mean = all.mean(0);
+    pca.mean = mean.to(torch::kFloat32);
+    const std::int64_t n = all.size(0);
+    const std::int64_t k = std::min<std::int64_t>({components, all.size(1), n - 1});
+    if (k <= 0) {
+        pca.directions = torch::zeros({0, all.size(1)});
+        pca.sigma = torch::zeros({0});
+        return pca;
+    }
+    const auto svd = torch::linalg_svd(all - mean, /*full_matrices=*/false);
+    auto vh = std::get<2>(svd).slice(0, 0, k);
+    // Fix each direction's sign (SVD's is arbitrary): largest-magnitude component positive.
+    const auto pivot = vh.abs().argmax(1, /*keepdim=*/true);
+    vh = vh * vh.gather(1, pivot).sign();
+    pca.directions = vh.to(torch::kFloat32).contiguous();
+    pca.sigma = (std::get<1>(svd).slice(0, 0, k) / std::sqrt(double(n - 1))).to(torch::kFloat32);
+    return pca;
+}
+
+torch::Device chooseDevice(const std::string& name) {
+    torch::Device device(torch::kCPU);
+    try {
+        device = torch::Device(name);
+    } catch (const std::exception&) {
+        throw Error("--device " + name + ": expected cpu, cuda or cuda:N");
+    }
+    if (device.is_cuda()) {
+        if (!torch::cuda::is_available()) {
+            throw Error("--device " + name + ": CUDA is not available to this LibTorch build/machine");
+        }
+        if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count())) {
+            throw Error("--device " + name + ": only " + std::to_string(torch::cuda::device_count()) +
+                        " CUDA device(s)");
+        }
+    } else if (!device.is_cpu()) {
+        throw Error("--device " + name + ": expected cpu, cuda or cuda:N");
+    }
+    return device;
+}
+
+void validateOptions(const ShapeVaeTrainingOptions& o) {
+    if (o.epochs < 1) throw Error("training: epochs must be at least 1");
+    if (o.batchSize < 1 || o.batchSize > 4096) throw Error("training: batch size must be in 1..4096");
+    if (!(o.learningRate > 0) || o.learningRate > 1) throw Error("training: learning rate must be in (0, 1]");
+    if (!(o.heldOutFraction >= 0 && o.heldOutFraction < 0.9)) {
+        throw Error("training: held-out fraction must be in [0, 0.9)");
+    }
+    if (!(o.klWeight >= 0) || !(o.klWarmupEpochs >= 0) || !(o.nearSurfaceWeight >= 0)) {
+        throw Error("training: KL weight, warm-up and near-surface weight must be non-negative");
+    }
+    if (o.checkpointEverySteps < 0 || o.stopAfterSteps < 0) {
+        throw Error("training: checkpoint interval and stop step must be non-negative");
+    }
+    if (o.outDir.empty()) throw Error("training: no output directory given");
+}
+
+std::string packageId(const ShapeVaeTrainingOptions& o) {
+    if (!o.modelId.empty()) return o.modelId;
+    std::string id = std::filesystem::absolute(o.outDir).lexically_normal().filename().string();
+    if (id.empty()) id = std::filesystem::absolute(o.outDir).lexically_normal().parent_path().filename().string();
+    for (char& c : id) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '-';
+    }
+    return id.empty() ? "shape-vae" : id;
+}
+
+}  // namespace
+
+ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
+                                     const std::function<void(const ShapeVaeProgress&)>& progress) {
+    validateOptions(options);
+    const auto sessionStart = Clock::now();
+    const torch::Device device = chooseDevice(options.device);
+    // Debian's libgomp may default to one thread here: use every core unless told otherwise.
+    torch::set_num_threads(options.threads > 0
+                               ? options.threads
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+
+    const SdfDatasetTensor data = loadSdfDataset(options.dataset);
+    const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;
+    ShapeVaeConfig config = ShapeVaeConfig::defaults(options.latentSize, resolution);
+    if (!options.encoderWidths.empty()) config.encoderWidths = options.encoderWidths;
+    if (!options.decoderWidths.empty()) config.decoderWidths = options.decoderWidths;
+    config.validate();
+
+    const Split split = splitDataset(data.count(), options.heldOutFraction, options.seed);
+    const std::int64_t batch = options.batchSize;
+    const std::int64_t stepsPerEpoch = (std::int64_t(split.train.size()) + batch - 1) / batch;
+    const std::int64_t totalSteps = stepsPerEpoch * options.epochs;
+    const double warmupSteps = options.klWarmupEpochs * double(stepsPerEpoch);
+
+    torch::manual_seed(options.seed);
+    ShapeVae model(config);
+    model->to(device);
+    model->train();
+    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(options.learningRate));
+
+    std::filesystem::create_directories(options.outDir);
+    const auto checkpointFile = options.outDir / kCheckpointFileName;
+    const auto fingerprint = runFingerprint(options, config, data.count());
+    RunState state;
+    if (options.resume) state = readCheckpoint(checkpointFile, model, adam, fingerprint, device);
+    if (state.step > totalSteps) {
+        throw Error("--resume: the checkpoint is at step " + std::to_string(state.step) +
+                    ", past the " + std::to_string(totalSteps) + " steps of " +
+                    std::to_string(options.epochs) + " epochs");
+    }
+
+    const std::int64_t sessionFirstStep = state.step;
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - sessionStart).count(); };
+    auto report = [&](ShapeVaeProgress p) {
+        if (!progress) return;
+        p.epochs = options.epochs;
+        p.step = state.step;
+        p.totalSteps = totalSteps;
+        p.elapsedSeconds = state.seconds + elapsed();
+        const std::int64_t done = state.step - sessionFirstStep;
+        const double rate = done > 0 ? elapsed() / double(done) : 0;  // s per step
+        p.shapesPerSecond = rate > 0 ? double(batch) / rate : 0;
+        p.etaSeconds = rate * double(totalSteps - state.step);
+        progress(p);
+    };
+    auto checkpoint = [&] {
+        RunState saved = state;
+        saved.seconds = state.seconds + elapsed();
+        writeCheckpoint(checkpointFile, model, adam, saved, fingerprint);
+        ShapeVaeProgress p;
+        p.phase = ShapeVaeProgress::Phase::Checkpoint;
+        p.epoch = int(std::max<std::int64_t>(1, (state.step + stepsPerEpoch - 1) / stepsPerEpoch));
+        p.message = checkpointFile.string();
+        report(p);
+    };
+
+    ShapeVaeTrainingResult result;
+    result.config = config;
+    result.checkpoint = checkpointFile;
+    std::vector<std::int64_t> order;
+    std::int64_t orderEpoch = -1;
+    while (state.step < totalSteps) {
+        const std::int64_t epoch = state.step / stepsPerEpoch;
+        const std::int64_t position = state.step % stepsPerEpoch;
+        if (orderEpoch != epoch) {
+            order = epochOrder(split.train, options.seed, epoch);
+            orderEpoch = epoch;
+        }
+        const auto first = order.begin() + position * batch;
+        const std::vector<std::int64_t> rows(first, first + std::min<std::int64_t>(batch, order.end() - first));
+        const auto x = gatherBatch(data, rows, resolution, device);
+        auto generator = at::detail::createCPUGenerator(splitMix(options.seed ^ splitMix(std::uint64_t(state.step))));
+        const auto noise = torch::randn({std::int64_t(rows.size()), config.latentSize}, generator).to(device);
+        const double beta = warmupSteps > 0
+                                ? options.klWeight * std::min(1.0, double(state.step + 1) / warmupSteps)
+                                : options.klWeight;
+
+        adam.zero_grad();
+        const Losses losses = computeLosses(model, x, noise, beta, options.nearSurfaceWeight);
+        losses.total.backward();
+        adam.step();
+        ++state.step;
+
+        const double n = double(rows.size());
+        state.lastLoss = losses.total.item<double>();
+        state.lastRecon = losses.recon.item<double>();
+        state.lastKl = losses.kl.item<double>();
+        if (!std::isfinite(state.lastLoss)) {
+            throw Error("training diverged at step " + std::to_string(state.step) +
+                        " (loss is not finite); try a lower --lr");
+        }
+        state.epochLoss += n * state.lastLoss;
+        state.epochRecon += n * state.lastRecon;
+        state.epochKl += n * state.lastKl;
+        state.epochShapes += n;
+
+        ShapeVaeProgress p;
+        p.epoch = int(epoch + 1);
+        p.loss = state.lastLoss;
+        p.recon = state.lastRecon;
+        p.kl = state.lastKl;
+        p.beta = beta;
+        report(p);
+
+        const bool epochEnd = state.step % stepsPerEpoch == 0;
+        if (epochEnd) {
+            state.heldOutL1 = meanL1(model, data, split.heldOut, options.batchSize, device);
+            result.trainLoss = state.epochLoss / state.epochShapes;
+            result.trainRecon = state.epochRecon / state.epochShapes;
+            result.trainKl = state.epochKl / state.epochShapes;
+            ShapeVaeProgress e = p;
+            e.phase = ShapeVaeProgress::Phase::EpochEnd;
+            e.loss = result.trainLoss;
+            e.recon = result.trainRecon;
+            e.kl = result.trainKl;
+            e.heldOutL1 = state.heldOutL1;
+            report(e);
+            state.epochLoss = state.epochRecon = state.epochKl = state.epochShapes = 0;
+        }
+        const bool stopNow = options.stopAfterSteps > 0 && state.step >= options.stopAfterSteps &&
+                             state.step < totalSteps;
+        const bool due = options.checkpointEverySteps > 0
+                             ? state.step % options.checkpointEverySteps == 0
+                             : epochEnd;
+        if (due || stopNow || state.step == totalSteps) checkpoint();
+        if (stopNow) {
+            result.steps = state.step;
+            result.seconds = state.seconds + elapsed();
+            result.heldOutL1 = state.heldOutL1;
+            return result;
+        }
+    }
+    // Resumed exactly at the end: the last epoch's means were lost with the accumulators reset.
+    if (result.trainLoss == 0 && state.epochShapes == 0) {
+        result.trainLoss = state.lastLoss;
+        result.trainRecon = state.lastRecon;
+        result.trainKl = state.lastKl;
+    }
+    result.heldOutL1 = state.heldOutL1;
+
+    // The package: fp16 network weights + fp32 latent PCA, then model.json.
+    const Pca pca = latentPca(model, data, split.train, options.batchSize, options.pcaComponents, device);
+    SafetensorsContents weights;
+    weights.metadata[kArchitectureMetadataKey] = config.toJson().dump();
+    weights.metadata[kTruncationMetadataKey] = std::to_string(data.truncation);
+    appendStateDict(weights, *model, "", /*storeAsF16=*/true);
+    weights.tensors.push_back(tensorToRecord(kLatentMeanTensor, pca.mean));
+    weights.tensors.push_back(tensorToRecord(kLatentDirectionsTensor, pca.directions));
+    weights.tensors.push_back(tensorToRecord(kLatentSigmaTensor, pca.sigma));
+
+    result.steps = state.step;
+    result.seconds = state.seconds + elapsed();
+    ModelManifest manifest;
+    manifest.id = packageId(options);
+    manifest.kind = ModelKind::ShapeVae;
+    manifest.name = "Shape VAE " + std::to_string(resolution) + "^3";
+    manifest.description =
+        "3D-convolutional VAE over truncated SDF grids (coarse " +
+        std::to_string(config.coarseResolution()) + "^3 head for dragging, fine " +
+        std::to_string(resolution) + "^3 head on release); latent PCA directions included.";
+    manifest.architecture = config.toJson();
+    manifest.latentSize = config.latentSize;
+    manifest.gridResolution = resolution;
+    manifest.training.data = options.dataset.filename().string() + " (" + std::to_string(data.count()) +
+                             " shapes, " + std::to_string(data.resolution) + "^3, truncation " +
+                             std::to_string(data.truncation) + ", " + std::to_string(split.train.size()) +
+                             " train / " + std::to_string(split.heldOut.size()) + " held out)";
+    manifest.training.commandLine = options.commandLine;
+    manifest.training.seed = options.seed;
+    manifest.training.epochs = options.epochs;
+    manifest.training.device = device.is_cuda() ? "cuda" : "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+    manifest.training.durationSeconds = result.seconds;
+    manifest.metrics = {{"train_loss", result.trainLoss},
+                        {"train_recon_weighted_l1", result.trainRecon},
+                        {"train_kl", result.trainKl},
+                        {"held_out_sdf_l1", result.heldOutL1},
+                        {"held_out_count", split.heldOut.size()},
+                        {"steps", result.steps}};
+    manifest.weights.dtype = "F16";
+    manifest.extras = {{"training_hyperparameters",
+                        {{"batch", options.batchSize},
+                         {"learning_rate", options.learningRate},
+                         {"optimizer", "Adam"},
+                         {"kl_weight", options.klWeight},
+                         {"kl_warmup_epochs", options.klWarmupEpochs},
+                         {"near_surface_weight", options.nearSurfaceWeight},
+                         {"held_out_fraction", options.heldOutFraction},
+                         {"loss", "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL"}}}};
+    saveModelPackage(options.outDir, manifest, weights);
+    result.finished = true;
+    result.package = options.outDir;
+
+    ShapeVaeProgress done;
+    done.phase = ShapeVaeProgress::Phase::Finished;
+    done.epoch = options.epochs;
+    done.loss = result.trainLoss;
+    done.recon = result.trainRecon;
+    done.kl = result.trainKl;
+    done.heldOutL1 = result.heldOutL1;
+    done.message = (options.outDir / kManifestFileName).string();
+    report(done);
+    return result;
+}
+
+}  // namespace lf::ml

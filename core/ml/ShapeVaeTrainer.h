@@ -1,0 +1,86 @@
+#pragma once
+// Trains the shape VAE (core/ml/ShapeVae.h) on a generate-shapes dataset and writes a model
+// package. Torch-free interface so the CLI (and a future GUI job) can drive it.
+//
+// Loss per shape: recon + beta * KL, where
+//   recon = mean_v w_v |fine_v - x_v| + 0.5 * mean_v w'_v |coarse_v - avgpool2(x)_v|
+//     on the truncated SDF (values already clamped to +-truncation by the dataset), with
+//     w = 1 + nearSurfaceWeight where |x| < 2 voxels (the zero level set is what gets meshed);
+//   KL = -0.5 * sum_l (1 + logvar - mu^2 - exp(logvar)), averaged over the batch;
+//   beta ramps linearly from 0 to klWeight over the first klWarmupEpochs epochs, so the
+//     decoder learns shapes before the prior pulls the codes together (avoids collapse).
+//
+// Determinism: torch::manual_seed(seed) before building the model; the held-out split and each
+// epoch's shuffle come from mt19937_64 seeded from (seed, epoch); the reparameterisation noise
+// of step s comes from a CPU generator seeded from (seed, s). A checkpoint therefore only needs
+// weights, Adam moments and the step counter, and resuming gives the same weights as an
+// uninterrupted run (same device and thread count).
+#include "core/ml/ShapeVaeConfig.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lf::ml {
+
+struct ShapeVaeTrainingOptions {
+    std::filesystem::path dataset;  // generate-shapes .safetensors
+    std::filesystem::path outDir;   // checkpoint.safetensors, then model.json + weights.safetensors
+    int epochs = 30;
+    int batchSize = 32;
+    double learningRate = 1e-3;
+    std::uint64_t seed = 1;
+    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
+    int latentSize = 128;
+    int gridResolution = 0;            // 0: the dataset's resolution
+    std::vector<int> encoderWidths;    // empty: ShapeVaeConfig::defaults
+    std::vector<int> decoderWidths;    // empty: ShapeVaeConfig::defaults
+    std::int64_t checkpointEverySteps = 0;  // 0: at the end of every epoch
+    double heldOutFraction = 0.05;
+    double klWeight = 2e-4;
+    double klWarmupEpochs = 5;
+    double nearSurfaceWeight = 4;
+    int pcaComponents = 16;
+    bool resume = false;                // continue from outDir/checkpoint.safetensors
+    std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
+    int threads = 0;                    // torch CPU threads; 0: all cores
+    std::string modelId;                // empty: outDir's folder name
+    std::string commandLine;            // recorded in model.json
+};
+
+struct ShapeVaeProgress {
+    enum class Phase { Step, EpochEnd, Checkpoint, Finished };
+    Phase phase = Phase::Step;
+    int epoch = 0;  // 1-based
+    int epochs = 0;
+    std::int64_t step = 0;  // steps done
+    std::int64_t totalSteps = 0;
+    double loss = 0, recon = 0, kl = 0, beta = 0;  // last step, or epoch means at EpochEnd
+    double heldOutL1 = -1;                         // EpochEnd with a held-out set
+    double shapesPerSecond = 0;
+    double elapsedSeconds = 0;
+    double etaSeconds = 0;
+    std::string message;  // Checkpoint/Finished: the file written
+};
+
+struct ShapeVaeTrainingResult {
+    bool finished = false;  // false when stopped by stopAfterSteps
+    std::filesystem::path checkpoint;
+    std::filesystem::path package;  // outDir when finished
+    std::int64_t steps = 0;
+    double seconds = 0;  // over all sessions of this run
+    double trainLoss = 0, trainRecon = 0, trainKl = 0;  // means over the last epoch
+    double heldOutL1 = -1;
+    ShapeVaeConfig config;
+};
+
+inline constexpr const char* kCheckpointFileName = "checkpoint.safetensors";
+
+// Throws lf::Error for unreadable datasets, bad options, CUDA requested but unavailable, and a
+// checkpoint that does not match the options on resume.
+ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
+                                     const std::function<void(const ShapeVaeProgress&)>& progress = {});
+
+}  // namespace lf::ml

@@ -1,0 +1,141 @@
+// Shape VAE decode latency on the interactive path: decoder at the coarse (drag) and fine
+// (release) resolutions, with 1 and 2 torch threads, plus flying-edges contouring with normals
+// of the decoded grid. The decoder's achieved FLOP/s is reported as a share of a float matmul of
+// about the same FLOP count measured in the same run (a BLAS-bound baseline on this machine).
+//
+//   OMP_WAIT_POLICY=PASSIVE build/tests/bench/bench_shapedecode [repetitions=40] [package-dir]
+// (without PASSIVE, libgomp's spinning threads make 2 threads slower than 1 on a busy 2-core
+// machine; see recommendedInferenceThreads() in core/ml/ShapeModel.h)
+// Without a package the shipped default architecture runs with random weights (latency does not
+// depend on the weights); contour timings are only meaningful with a trained package.
+#include "core/geometry/SdfContour.h"
+#include "core/ml/LatentMath.h"
+#include "core/ml/ShapeModel.h"
+#include "core/ml/ShapeVae.h"
+#include "core/procedural/SdfGrid.h"
+#include "core/procedural/ShapeFamily.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace lf;
+using namespace lf::ml;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Stats {
+    double p50 = 0, p95 = 0;
+};
+
+Stats measure(int reps, const std::function<void()>& f) {
+    for (int i = 0; i < 3; ++i) f();  // warm-up (allocator, oneDNN primitive caches)
+    std::vector<double> ms;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = Clock::now();
+        f();
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, std::size_t(std::ceil(0.95 * ms.size())) - 1)]};
+}
+
+// Multiply-adds x 2 of one decode, counted from the architecture.
+double decoderFlops(const ShapeVaeConfig& c, bool fine) {
+    double flops = 2.0 * c.latentSize * c.decoderWidths[0] * 64;
+    double side = 4;
+    for (std::size_t i = 0; i + 1 < c.decoderWidths.size(); ++i) {
+        flops += 2.0 * side * side * side * c.decoderWidths[i] * c.decoderWidths[i + 1] * 64;
+        side *= 2;
+    }
+    const double voxels = side * side * side;
+    flops += 2.0 * voxels * c.decoderWidths.back() * 27;  // coarse head
+    if (fine) flops += 2.0 * voxels * c.decoderWidths.back() * 8 * 27;
+    return flops;
+}
+
+double matmulMs(int reps, double flops) {
+    const auto n = std::max<std::int64_t>(16, std::llround(std::cbrt(flops / 2)));
+    const auto a = torch::rand({n, n}), b = torch::rand({n, n});
+    torch::NoGradGuard g;
+    return measure(reps, [&] { (void)torch::mm(a, b); }).p50 * (flops / (2.0 * n * n * n));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int reps = argc > 1 ? std::max(5, std::atoi(argv[1])) : 40;
+    std::optional<ShapeModel> model;
+    if (argc > 2) model.emplace(ShapeModel::load(argv[2]));
+    const ShapeVaeConfig config = model ? model->config() : ShapeVaeConfig::defaults();
+    torch::manual_seed(1);
+    ShapeVae vae(config);
+    vae->eval();
+    const Latent z = model ? model->directions().mean.empty() ? Latent(config.latentSize, 0.f)
+                                                               : model->directions().mean
+                           : sampleLatent(1, config.latentSize);
+
+    std::printf("shape decode, R=%d (coarse %d), L=%d, %s weights, %d reps; machine shared with "
+                "other jobs: compare rows, not absolute times\n",
+                config.gridResolution, config.coarseResolution(), config.latentSize,
+                model ? "trained" : "random", reps);
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    std::printf("OMP_WAIT_POLICY=%s, recommendedInferenceThreads()=%d\n", policy ? policy : "(unset)",
+                recommendedInferenceThreads());
+    std::printf("%-8s %-6s %9s %9s %9s %12s %14s\n", "threads", "grid", "p50 ms", "p95 ms",
+                "GFLOP", "GFLOP/s", "share of mm");
+    for (const int threads : {1, 2}) {
+        setInferenceThreads(threads);
+        for (const bool fine : {false, true}) {
+            const int r = fine ? config.gridResolution : config.coarseResolution();
+            const auto zt = torch::from_blob(const_cast<float*>(z.data()), {1, config.latentSize});
+            const Stats s = measure(reps, [&] {
+                c10::InferenceMode guard;
+                (void)(fine ? vae->decoder->forward(zt) : vae->decoder->forwardCoarse(zt));
+            });
+            const double flops = decoderFlops(config, fine);
+            const double baseline = matmulMs(reps, flops);
+            std::printf("%-8d %-6d %9.2f %9.2f %9.3f %12.1f %13.0f%%\n", threads, r, s.p50, s.p95,
+                        flops / 1e9, flops / 1e9 / (s.p50 / 1e3), 100.0 * baseline / s.p50);
+        }
+    }
+
+    // Contouring cost on a real surface (a procedural shape), independent of the model's quality.
+    std::printf("\ncontour + normals of a procedural %s (decoder output has the same layout)\n",
+                shapeFamilies().front()->name().c_str());
+    std::printf("%-8s %9s %9s %12s\n", "grid", "p50 ms", "p95 ms", "triangles");
+    const auto& family = *shapeFamilies().front();
+    const auto shape = family.build(family.sample(1));
+    for (const int r : {config.coarseResolution(), config.gridResolution}) {
+        const SdfGrid grid = makeSdfGrid(*shape, r, 0.1f);
+        std::size_t triangles = 0;
+        const Stats s = measure(reps, [&] { triangles = contourSdfGrid(grid).triangleCount(); });
+        std::printf("%-8d %9.2f %9.2f %12zu\n", r, s.p50, s.p95, triangles);
+    }
+
+    if (model) {
+        std::printf("\ninteractive path (ShapeModel::decode + contourSdfGrid with normals)\n");
+        std::printf("%-8s %-6s %9s %9s %12s\n", "threads", "grid", "p50 ms", "p95 ms", "triangles");
+        for (const int threads : {1, 2}) {
+            setInferenceThreads(threads);
+            for (const int r : {model->coarseResolution(), model->gridResolution()}) {
+                std::size_t triangles = 0;
+                const Stats s = measure(reps, [&] {
+                    const Mesh mesh = contourSdfGrid(model->decode(z, r));
+                    triangles = mesh.triangleCount();
+                });
+                std::printf("%-8d %-6d %9.2f %9.2f %12zu\n", threads, r, s.p50, s.p95, triangles);
+            }
+        }
+    }
+    return 0;
+}

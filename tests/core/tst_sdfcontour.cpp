@@ -1,0 +1,234 @@
+#include "core/geometry/SdfContour.h"
+#include "core/procedural/SdfGrid.h"
+#include "core/procedural/ShapeFamily.h"
+#include "core/util/Error.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <numeric>
+
+using namespace lf;
+using sdf::Point3;
+
+namespace {
+
+class Ball final : public Shape {
+public:
+    explicit Ball(float r) : r_(r) {}
+    float distance(Point3 p) const override { return sdf::length(p.x, p.y, p.z) - r_; }
+    std::vector<ShapeProbe> probes() const override { return {}; }
+
+private:
+    float r_;
+};
+
+struct Topology {
+    int components = 0;
+    std::size_t openEdges = 0;         // used by one triangle
+    std::size_t nonManifoldEdges = 0;  // used by more than two
+};
+
+Topology topologyOf(const Mesh& m) {
+    std::vector<std::uint32_t> parent(m.vertices.size());
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&](std::uint32_t v) {
+        while (parent[v] != v) v = parent[v] = parent[parent[v]];
+        return v;
+    };
+    std::map<std::pair<std::uint32_t, std::uint32_t>, int> edges;
+    for (const Triangle& t : m.triangles)
+        for (int k = 0; k < 3; ++k) {
+            const std::uint32_t a = t[k], b = t[(k + 1) % 3];
+            ++edges[{std::min(a, b), std::max(a, b)}];
+            parent[find(a)] = find(b);
+        }
+    Topology topo;
+    for (const auto& [edge, uses] : edges) {
+        topo.openEdges += uses == 1;
+        topo.nonManifoldEdges += uses > 2;
+    }
+    std::vector<bool> used(m.vertices.size());
+    for (const Triangle& t : m.triangles)
+        for (std::uint32_t v : t) used[v] = true;
+    for (std::uint32_t v = 0; v < m.vertices.size(); ++v)
+        topo.components += used[v] && find(v) == v;
+    return topo;
+}
+
+double area(const Mesh& m) {
+    double total = 0;
+    for (const Triangle& t : m.triangles) {
+        const Vec3f &a = m.vertices[t[0]], &b = m.vertices[t[1]], &c = m.vertices[t[2]];
+        const double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2];
+        const double vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
+        total += 0.5 * std::sqrt(std::pow(uy * vz - uz * vy, 2) + std::pow(uz * vx - ux * vz, 2) +
+                                 std::pow(ux * vy - uy * vx, 2));
+    }
+    return total;
+}
+
+double signedVolume(const Mesh& m) {
+    double total = 0;
+    for (const Triangle& t : m.triangles) {
+        const Vec3f &a = m.vertices[t[0]], &b = m.vertices[t[1]], &c = m.vertices[t[2]];
+        total += (double(a[0]) * (double(b[1]) * c[2] - double(b[2]) * c[1]) -
+                  double(a[1]) * (double(b[0]) * c[2] - double(b[2]) * c[0]) +
+                  double(a[2]) * (double(b[0]) * c[1] - double(b[1]) * c[0])) / 6.0;
+    }
+    return total;
+}
+
+// Nearest sample of `g` at a point in its coordinates; outside the cube counts as outside.
+float sampleNearest(const SdfGrid& g, const Vec3f& p) {
+    int i[3];
+    for (int k = 0; k < 3; ++k) {
+        i[k] = int(std::floor((p[k] + 1.0f) / g.spacing()));
+        if (i[k] < 0 || i[k] >= g.resolution) return g.truncation;
+    }
+    return g.at(i[0], i[1], i[2]);
+}
+
+// Writes the mesh as OBJ when LF_SDF_DUMP_DIR is set (for looking at the shapes by eye).
+void dumpIfAsked(const Mesh& m, const std::string& name) {
+    const char* dir = std::getenv("LF_SDF_DUMP_DIR");
+    if (!dir) return;
+    std::ofstream out(std::string(dir) + "/" + name + ".obj");
+    for (const Vec3f& v : m.vertices) out << "v " << v[0] << ' ' << v[1] << ' ' << v[2] << '\n';
+    for (const Triangle& t : m.triangles)
+        out << "f " << t[0] + 1 << ' ' << t[1] + 1 << ' ' << t[2] + 1 << '\n';
+}
+
+}  // namespace
+
+class TestSdfContour : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void sphereContoursToWatertightSphere() {
+        const float r = 0.6f;
+        const SdfGrid grid = makeSdfGrid(Ball(r), 64, 0.1f);
+        const Mesh m = contourSdfGrid(grid);
+        m.validate();
+        const Topology topo = topologyOf(m);
+        QCOMPARE(topo.components, 1);
+        QCOMPARE(topo.openEdges, std::size_t(0));
+        QCOMPARE(topo.nonManifoldEdges, std::size_t(0));
+        for (const Vec3f& v : m.vertices)
+            QVERIFY(std::fabs(std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) - r) < 0.005f);
+        const double expectedArea = 4 * M_PI * r * r;
+        QVERIFY(std::fabs(area(m) / expectedArea - 1) < 0.01);
+        // Outward: positive volume, normals pointing away from the centre.
+        const double expectedVolume = 4.0 / 3.0 * M_PI * r * r * r;
+        QVERIFY(std::fabs(signedVolume(m) / expectedVolume - 1) < 0.01);
+        QCOMPARE(m.normals.size(), m.vertices.size());
+        for (std::size_t i = 0; i < m.vertices.size(); ++i) {
+            const Vec3f &v = m.vertices[i], &n = m.normals[i];
+            QVERIFY((v[0] * n[0] + v[1] * n[1] + v[2] * n[2]) / r > 0.95f);
+        }
+    }
+    void emptyAndInconsistentGrids() {
+        SdfGrid all;
+        all.resolution = 8;
+        all.truncation = 0.1f;
+        all.values.assign(512, 0.1f);
+        QVERIFY(contourSdfGrid(all).empty());
+        all.values.assign(512, -0.1f);
+        QVERIFY(contourSdfGrid(all).empty());
+        all.values.resize(100);
+        QVERIFY_THROWS_EXCEPTION(Error, contourSdfGrid(all));
+    }
+    void everyFamilyContoursToClosedSurfaces() {
+        for (const auto& f : shapeFamilies()) {
+            for (std::uint64_t seed : {1ull, 2ull, 3ull}) {
+                const SdfGrid grid = makeSdfGrid(*f->build(f->sample(seed)), 64, 0.1f);
+                const Mesh m = contourSdfGrid(grid);
+                m.validate();
+                QVERIFY2(m.triangleCount() > 1000, f->name().c_str());
+                const Topology topo = topologyOf(m);
+                qInfo("%s seed %llu: %zu triangles, %d components, %zu open edges, %zu non-manifold",
+                      f->name().c_str(), (unsigned long long)seed, m.triangleCount(),
+                      topo.components, topo.openEdges, topo.nonManifoldEdges);
+                QCOMPARE(topo.openEdges, std::size_t(0));
+                QCOMPARE(topo.nonManifoldEdges, std::size_t(0));
+                // The capped bottle's cavity is an internal void: a second closed surface.
+                QCOMPARE(topo.components, f->name() == "bottle" ? 2 : 1);
+                QVERIFY(signedVolume(m) > 0);
+                dumpIfAsked(m, f->name() + "-" + std::to_string(seed));
+            }
+        }
+    }
+    void meshToSdfReproducesTheGrid() {
+        for (const auto& f : shapeFamilies()) {
+            const SdfGrid original = makeSdfGrid(*f->build(f->sample(4)), 64, 0.1f);
+            const Mesh m = contourSdfGrid(original);
+            const MeshSdfGrid back = meshToSdfGrid(m, 64, 0.1f);
+            QCOMPARE(back.grid.resolution, 64);
+            // Compare the inside sets in the original frame, through the returned transform.
+            std::size_t both = 0, either = 0;
+            for (int z = 0; z < 64; ++z)
+                for (int y = 0; y < 64; ++y)
+                    for (int x = 0; x < 64; ++x) {
+                        const Vec3f p{original.coordinate(x), original.coordinate(y),
+                                      original.coordinate(z)};
+                        const bool a = original.at(x, y, z) < 0;
+                        const bool b = sampleNearest(back.grid, back.normalisation.toNormalised(p)) < 0;
+                        both += a && b;
+                        either += a || b;
+                    }
+            const double iou = double(both) / double(either);
+            qInfo("%s: IoU of inside sets after mesh -> SDF = %.4f", f->name().c_str(), iou);
+            QVERIFY2(iou >= 0.9, f->name().c_str());
+        }
+    }
+    void meshToSdfMatchesAnalyticDistances() {
+        const Mesh sphere = contourSdfGrid(makeSdfGrid(Ball(0.5f), 64, 0.2f));
+        const MeshSdfGrid s = meshToSdfGrid(sphere, 32, 0.3f, 0.1f);
+        // The contoured sphere has radius 0.5, so it normalises to radius 0.9.
+        QVERIFY(std::fabs(s.normalisation.scale - 1.8f) < 0.02f);
+        const Vec3f back = s.normalisation.toOriginal(s.normalisation.toNormalised({0.1f, 0.2f, 0.3f}));
+        QVERIFY(std::fabs(back[2] - 0.3f) < 1e-5f);
+        float worst = 0;
+        for (int z = 0; z < 32; ++z)
+            for (int y = 0; y < 32; ++y)
+                for (int x = 0; x < 32; ++x) {
+                    const float d = sdf::length(s.grid.coordinate(x), s.grid.coordinate(y),
+                                                s.grid.coordinate(z)) - 0.9f;
+                    worst = std::max(worst, std::fabs(std::clamp(d, -0.3f, 0.3f) - s.grid.at(x, y, z)));
+                }
+        QVERIFY2(worst < 0.01f, qPrintable(QString::number(worst)));
+    }
+    void meshToSdfHandlesSplitVertices() {
+        // STL-style input: every triangle has its own three vertices.
+        const Mesh welded = contourSdfGrid(makeSdfGrid(*shapeFamily("mug").build(shapeFamily("mug").sample(2)), 48, 0.1f));
+        Mesh split;
+        for (const Triangle& t : welded.triangles) {
+            const auto base = std::uint32_t(split.vertices.size());
+            for (std::uint32_t v : t) split.vertices.push_back(welded.vertices[v]);
+            split.triangles.push_back({base, base + 1, base + 2});
+        }
+        const MeshSdfGrid a = meshToSdfGrid(welded, 32, 0.1f);
+        const MeshSdfGrid b = meshToSdfGrid(split, 32, 0.1f);
+        std::size_t signFlips = 0;
+        for (std::size_t i = 0; i < a.grid.values.size(); ++i)
+            signFlips += (a.grid.values[i] < 0) != (b.grid.values[i] < 0);
+        QCOMPARE(signFlips, std::size_t(0));
+    }
+    void meshToSdfRejectsBadInput() {
+        QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(Mesh{}, 32, 0.1f));
+        Mesh flat;
+        flat.vertices = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+        flat.triangles = {{0, 1, 2}};
+        QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(flat, 32, 0.1f));
+        const Mesh sphere = contourSdfGrid(makeSdfGrid(Ball(0.5f), 16, 0.2f));
+        QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(sphere, 1, 0.1f));
+        QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(sphere, 16, -1.f));
+        Mesh broken = sphere;
+        broken.triangles.push_back({0, 1, 999999});
+        QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(broken, 16, 0.1f));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSdfContour)
+#include "tst_sdfcontour.moc"

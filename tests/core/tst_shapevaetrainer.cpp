@@ -1,0 +1,301 @@
+#include "SyntheticSdfDataset.h"
+
+#include "core/formats/Safetensors.h"
+#include "core/ml/ShapeModel.h"
+#include "core/ml/ShapeVaeTrainer.h"
+#include "core/model/ModelManifest.h"
+#include "core/util/Error.h"
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <cmath>
+#include <csignal>
+#include <fstream>
+
+#include <sys/resource.h>
+
+using namespace lf;
+using namespace lf::ml;
+
+namespace {
+
+std::filesystem::path path(const QTemporaryDir& dir, const char* name) {
+    return std::filesystem::path(dir.path().toStdString()) / name;
+}
+
+ShapeVaeTrainingOptions tinyOptions(const std::filesystem::path& data, const std::filesystem::path& out) {
+    ShapeVaeTrainingOptions o;
+    o.dataset = data;
+    o.outDir = out;
+    o.epochs = 3;
+    o.batchSize = 4;
+    o.learningRate = 3e-3;
+    o.seed = 11;
+    o.latentSize = 8;
+    o.encoderWidths = {4, 8};
+    o.decoderWidths = {8, 4};
+    o.heldOutFraction = 0.2;
+    o.klWarmupEpochs = 1;
+    o.pcaComponents = 4;
+    o.commandLine = "tst_shapevaetrainer";
+    return o;
+}
+
+std::string errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const lf::Error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+// Every "model.*" tensor of two checkpoints, byte for byte.
+bool sameModelTensors(const SafetensorsContents& a, const SafetensorsContents& b) {
+    int compared = 0;
+    for (const auto& t : a.tensors) {
+        const auto* u = b.find(t.name);
+        if (!u || u->data != t.data || u->shape != t.shape) return false;
+        ++compared;
+    }
+    return compared == int(b.tensors.size()) && compared > 0;
+}
+
+}  // namespace
+
+class TestShapeVaeTrainer : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::filesystem::path data_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        torch::set_num_threads(2);
+        QVERIFY(dir_.isValid());
+        data_ = path(dir_, "shapes.safetensors");
+        test::writeSyntheticDataset(data_, 20, 16);
+    }
+
+    void lossFallsAndPackageIsWritten() {
+        auto o = tinyOptions(data_, path(dir_, "fall"));
+        o.epochs = 10;
+        o.klWeight = 1e-4;
+        std::vector<double> recon;
+        std::vector<double> heldOut;
+        int steps = 0, checkpoints = 0;
+        double lastEta = -1;
+        const auto result = trainShapeVae(o, [&](const ShapeVaeProgress& p) {
+            if (p.phase == ShapeVaeProgress::Phase::Step) {
+                ++steps;
+                lastEta = p.etaSeconds;
+                QVERIFY(p.shapesPerSecond > 0);
+                QVERIFY(p.beta >= 0 && p.beta <= o.klWeight);
+            }
+            if (p.phase == ShapeVaeProgress::Phase::EpochEnd) {
+                recon.push_back(p.recon);
+                heldOut.push_back(p.heldOutL1);
+            }
+            if (p.phase == ShapeVaeProgress::Phase::Checkpoint) ++checkpoints;
+        });
+        QVERIFY(result.finished);
+        QCOMPARE(recon.size(), std::size_t(10));
+        QCOMPARE(steps, 10 * 4);  // 16 training shapes / batch 4
+        QCOMPARE(checkpoints, 10);
+        QCOMPARE(lastEta, 0.0);
+        qInfo("recon epoch 1 %.4f -> epoch 10 %.4f; held-out L1 %.4f -> %.4f", recon.front(),
+              recon.back(), heldOut.front(), heldOut.back());
+        QVERIFY(recon.back() < 0.7 * recon.front());
+        QVERIFY(heldOut.back() < heldOut.front());
+
+        const ModelPackage package = loadModelPackage(o.outDir);
+        QCOMPARE(package.manifest.kind, ModelKind::ShapeVae);
+        QCOMPARE(package.manifest.latentSize, 8);
+        QCOMPARE(package.manifest.gridResolution.value_or(0), 16);
+        QCOMPARE(package.manifest.training.seed, std::uint64_t(11));
+        QCOMPARE(package.manifest.training.commandLine, std::string("tst_shapevaetrainer"));
+        QCOMPARE(package.manifest.weights.dtype, std::string("F16"));
+        QVERIFY(package.manifest.metrics.contains("held_out_sdf_l1"));
+        QCOMPARE(package.weights.at("decoder.project.weight").dtype, DType::F16);
+        QCOMPARE(package.weights.at("latent_pca.directions").shape, (std::vector<std::int64_t>{4, 8}));
+        QCOMPARE(package.weights.at("latent_pca.stddev").shape, (std::vector<std::int64_t>{4}));
+
+        // The inference wrapper loads it and decodes deterministically at both heads.
+        const ShapeModel model = ShapeModel::load(o.outDir);
+        QCOMPARE(model.latentSize(), 8);
+        QCOMPARE(model.coarseResolution(), 8);
+        QCOMPARE(model.directions().count(), 4);
+        const auto sigma = model.directions().sigma;
+        QVERIFY(sigma[0] >= sigma[1] && sigma[1] >= sigma[2] && sigma[3] >= 0);
+        const auto z = model.directions().mean;
+        const SdfGrid fine = model.decode(z, 16);
+        QCOMPARE(fine.values.size(), std::size_t(16 * 16 * 16));
+        QCOMPARE(model.decode(z, 16).values, fine.values);
+        QCOMPARE(model.decode(z, 8).values.size(), std::size_t(8 * 8 * 8));
+        QCOMPARE(model.decode(z, 32).resolution, 32);
+        for (float v : fine.values) QVERIFY(std::abs(v) <= model.truncation());
+        // Encoding a decoded shape lands near the code it came from (a trained, not random, model).
+        SdfGrid grid;
+        grid.resolution = 16;
+        grid.truncation = 0.25f;
+        const auto sdf = test::syntheticSdf(1, 16, 0.25f, 99).contiguous();
+        grid.values.assign(sdf.data_ptr<float>(), sdf.data_ptr<float>() + sdf.numel());
+        QCOMPARE(model.encode(grid).size(), std::size_t(8));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, model.decode(Latent(7, 0.f), 16));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, model.decode(Latent(8, NAN), 16));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, model.decode(z, 4));
+        grid.values.pop_back();
+        QVERIFY_THROWS_EXCEPTION(lf::Error, model.encode(grid));
+    }
+
+    void resumeMatchesUninterruptedRun() {
+        auto whole = tinyOptions(data_, path(dir_, "whole"));
+        whole.checkpointEverySteps = 5;
+        const auto a = trainShapeVae(whole);
+        QVERIFY(a.finished);
+
+        auto part = tinyOptions(data_, path(dir_, "part"));
+        part.checkpointEverySteps = 5;
+        part.stopAfterSteps = 6;  // mid-epoch (4 steps per epoch)
+        const auto first = trainShapeVae(part);
+        QVERIFY(!first.finished);
+        QCOMPARE(first.steps, std::int64_t(6));
+        QVERIFY(!std::filesystem::exists(part.outDir / "model.json"));
+        part.stopAfterSteps = 0;
+        part.resume = true;
+        std::int64_t firstReported = -1;
+        const auto second = trainShapeVae(part, [&](const ShapeVaeProgress& p) {
+            if (firstReported < 0 && p.phase == ShapeVaeProgress::Phase::Step) firstReported = p.step;
+        });
+        QVERIFY(second.finished);
+        QCOMPARE(firstReported, std::int64_t(7));
+        QCOMPARE(second.steps, a.steps);
+
+        const auto ca = readSafetensors(whole.outDir / kCheckpointFileName);
+        const auto cb = readSafetensors(part.outDir / kCheckpointFileName);
+        QVERIFY(sameModelTensors(ca, cb));
+        QCOMPARE(ca.metadata.at("epoch_loss"), cb.metadata.at("epoch_loss"));
+        const auto wa = readSafetensors(whole.outDir / "weights.safetensors");
+        const auto wb = readSafetensors(part.outDir / "weights.safetensors");
+        QVERIFY(sameModelTensors(wa, wb));
+        QCOMPARE(a.trainLoss, second.trainLoss);
+
+        // A different seed is a different run and must differ (the comparison above can fail).
+        auto other = tinyOptions(data_, path(dir_, "other"));
+        other.seed = 12;
+        other.epochs = 1;
+        trainShapeVae(other);
+        QVERIFY(!sameModelTensors(readSafetensors(other.outDir / kCheckpointFileName), ca));
+    }
+
+    void resumeRefusesMismatchedOrMissingCheckpoint() {
+        auto o = tinyOptions(data_, path(dir_, "whole"));  // has a checkpoint from the test above
+        o.resume = true;
+        o.batchSize = 5;
+        std::string msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("different batch") != std::string::npos, msg.c_str());
+        o = tinyOptions(data_, path(dir_, "whole"));
+        o.resume = true;
+        o.decoderWidths = {8, 6};
+        msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("different architecture") != std::string::npos, msg.c_str());
+        o = tinyOptions(data_, path(dir_, "nothing-here"));
+        o.resume = true;
+        msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("no checkpoint") != std::string::npos, msg.c_str());
+        // A corrupt checkpoint is refused with a clear error, not a crash.
+        const auto corrupt = path(dir_, "corrupt");
+        std::filesystem::create_directories(corrupt);
+        { std::ofstream(corrupt / kCheckpointFileName) << "not a safetensors file"; }
+        o = tinyOptions(data_, corrupt);
+        o.resume = true;
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+    }
+
+    void fullDiskKeepsTheLastCheckpoint() {
+        auto o = tinyOptions(data_, path(dir_, "full"));
+        o.epochs = 1;
+        o.pcaComponents = 2;
+        trainShapeVae(o);
+        const auto file = o.outDir / kCheckpointFileName;
+        const auto before = readSafetensors(file);
+        QCOMPARE(before.metadata.at("step"), std::string("4"));
+        std::filesystem::remove(o.outDir / "model.json");
+
+        // Writes beyond 16 KiB fail (root ignores permissions, not RLIMIT_FSIZE).
+        o.epochs = 2;
+        o.resume = true;
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 16 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        std::string msg = errorOf([&] { trainShapeVae(o); });
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        QVERIFY2(msg.find(kCheckpointFileName) != std::string::npos, msg.c_str());
+
+        const auto after = readSafetensors(file);  // intact, still the step-4 checkpoint
+        QCOMPARE(after.metadata.at("step"), std::string("4"));
+        QVERIFY(sameModelTensors(before, after));
+        QVERIFY(!std::filesystem::exists(o.outDir / "model.json"));
+        // And the run can go on once there is space again.
+        QVERIFY(trainShapeVae(o).finished);
+    }
+
+    void badInputsAreRefused() {
+        auto o = tinyOptions(path(dir_, "missing.safetensors"), path(dir_, "bad"));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+
+        const auto noSdf = path(dir_, "nosdf.safetensors");
+        SafetensorsContents c;
+        c.tensors.push_back(ml::tensorToRecord("other", torch::zeros({2, 16, 16, 16})));
+        writeSafetensors(noSdf, c);
+        o = tinyOptions(noSdf, path(dir_, "bad"));
+        std::string msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("no \"sdf\" tensor") != std::string::npos, msg.c_str());
+
+        const auto flat = path(dir_, "flat.safetensors");
+        c.tensors = {ml::tensorToRecord("sdf", torch::zeros({2, 16, 16}))};
+        writeSafetensors(flat, c);
+        o = tinyOptions(flat, path(dir_, "bad"));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+
+        o = tinyOptions(data_, path(dir_, "bad"));
+        o.epochs = 0;
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+        o = tinyOptions(data_, path(dir_, "bad"));
+        o.device = "tpu";
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+        if (!torch::cuda::is_available()) {
+            o.device = "cuda";
+            msg = errorOf([&] { trainShapeVae(o); });
+            QVERIFY2(msg.find("CUDA is not available") != std::string::npos, msg.c_str());
+        }
+        o = tinyOptions(data_, path(dir_, "bad"));
+        o.encoderWidths = {4};
+        QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+    }
+
+    void modelLoadRefusesBrokenPackages() {
+        // Reuses the package from lossFallsAndPackageIsWritten.
+        const auto pkg = path(dir_, "fall");
+        const auto copy = path(dir_, "fall-copy");
+        std::filesystem::copy(pkg, copy, std::filesystem::copy_options::recursive);
+        auto package = loadModelPackage(copy);
+        // Remove a network tensor and re-save (fresh hash): strict load must name it.
+        auto weights = package.weights;
+        weights.tensors.erase(std::remove_if(weights.tensors.begin(), weights.tensors.end(),
+                                             [](const TensorRecord& t) { return t.name == "decoder.fine_head.bias"; }),
+                              weights.tensors.end());
+        saveModelPackage(copy, package.manifest, weights);
+        const std::string msg = errorOf([&] { ShapeModel::load(copy); });
+        QVERIFY2(msg.find("missing tensor 'decoder.fine_head.bias'") != std::string::npos, msg.c_str());
+        QVERIFY_THROWS_EXCEPTION(lf::Error, ShapeModel::load(path(dir_, "no-such-package")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShapeVaeTrainer)
+#include "tst_shapevaetrainer.moc"
