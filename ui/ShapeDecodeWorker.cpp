@@ -1,0 +1,176 @@
+#include "ui/ShapeDecodeWorker.h"
+
+#include "core/geometry/SdfContour.h"
+#include "core/io/MeshImport.h"
+#include "core/ml/ShapeModel.h"
+#include "core/util/Error.h"
+#include "ui/MeshRasterizer.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+
+#include <new>
+
+namespace lf::ui {
+
+namespace {
+
+// Exceptions never cross the thread boundary: each becomes a message for the panel.
+template <typename F>
+QString runCatching(F&& job, const QString& what)
+{
+    try {
+        job();
+        return {};
+    } catch (const Error& e) {
+        return QString::fromStdString(e.what());
+    } catch (const std::bad_alloc&) {
+        return QStringLiteral("%1: not enough memory").arg(what);
+    } catch (const std::exception& e) {
+        return QStringLiteral("%1: %2").arg(what, QString::fromStdString(e.what()));
+    }
+}
+
+}  // namespace
+
+void registerShapeWorkerTypes()
+{
+    qRegisterMetaType<ShapeModelInfo>();
+    qRegisterMetaType<DecodedShape>();
+    qRegisterMetaType<ThumbnailStrip>();
+    qRegisterMetaType<EncodedMesh>();
+}
+
+ShapeDecodeWorker::ShapeDecodeWorker() = default;
+
+ShapeDecodeWorker::~ShapeDecodeWorker() = default;
+
+void ShapeDecodeWorker::requestDecode(quint64 requestId, int modelGeneration, ml::Latent latent,
+                                      int resolution)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        pending_ = Request{requestId, modelGeneration, std::move(latent), resolution};
+        if (!wakeQueued_) wake = wakeQueued_ = true;
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, &ShapeDecodeWorker::processPendingDecode,
+                                  Qt::QueuedConnection);
+}
+
+int ShapeDecodeWorker::decodesStarted() const
+{
+    std::lock_guard lock(mutex_);
+    return decodesStarted_;
+}
+
+void ShapeDecodeWorker::processPendingDecode()
+{
+    Request request;
+    {
+        std::lock_guard lock(mutex_);
+        wakeQueued_ = false;
+        if (!pending_) return;
+        request = std::move(*pending_);
+        pending_.reset();
+        ++decodesStarted_;
+    }
+    DecodedShape shape;
+    shape.requestId = request.requestId;
+    shape.modelGeneration = request.modelGeneration;
+    shape.resolution = request.resolution;
+    shape.latent = request.latent;
+    if (!model_ || request.modelGeneration != modelGeneration_) {
+        shape.error = tr("No shape model is loaded");
+    } else {
+        shape.error = runCatching(
+            [&] { shape.mesh = decodeToMesh(request.latent, request.resolution); },
+            tr("Decoding the shape"));
+    }
+    Q_EMIT decoded(shape);
+}
+
+std::shared_ptr<const Mesh> ShapeDecodeWorker::decodeToMesh(const ml::Latent& latent,
+                                                            int resolution) const
+{
+    const SdfGrid grid = model_->decode(latent, resolution);
+    Mesh mesh = contourSdfGrid(grid);
+    if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
+    mesh.name = "shape";
+    return std::make_shared<const Mesh>(std::move(mesh));
+}
+
+void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
+{
+    ShapeModelInfo info;
+    const QString error = runCatching(
+        [&] {
+            auto model = std::make_unique<ml::ShapeModel>(
+                ml::ShapeModel::load(directory.toStdString()));
+            info.id = QString::fromStdString(model->manifest().id);
+            info.name = QString::fromStdString(model->manifest().name);
+            info.directory = directory;
+            info.latentSize = model->latentSize();
+            info.gridResolution = model->gridResolution();
+            info.coarseResolution = model->coarseResolution();
+            info.truncation = model->truncation();
+            info.directions = model->directions();
+            model_ = std::move(model);
+            modelGeneration_ = modelGeneration;
+        },
+        directory);
+    if (!error.isEmpty()) {
+        Q_EMIT modelFailed(directory, error, modelGeneration);
+        return;
+    }
+    Q_EMIT modelLoaded(info, modelGeneration);
+}
+
+void ShapeDecodeWorker::encodeMesh(quint64 requestId, const QString& path)
+{
+    EncodedMesh result;
+    result.requestId = requestId;
+    result.modelGeneration = modelGeneration_;
+    result.path = path;
+    if (!model_) {
+        result.error = tr("No shape model is loaded");
+    } else {
+        result.error = runCatching(
+            [&] {
+                Mesh input = importMesh(path.toStdString());
+                const MeshSdfGrid sdf =
+                    meshToSdfGrid(input, model_->gridResolution(), model_->truncation());
+                result.latent = model_->encode(sdf.grid);
+                for (Vec3f& p : input.vertices) p = sdf.normalisation.toNormalised(p);
+                input.normals.clear();  // stale after the transform; the view recomputes them
+                result.input = std::make_shared<const Mesh>(std::move(input));
+            },
+            QFileInfo(path).fileName());
+    }
+    Q_EMIT encoded(result);
+}
+
+void ShapeDecodeWorker::renderThumbnails(quint64 requestId, const std::vector<ml::Latent>& latents,
+                                         int resolution, QSize size)
+{
+    ThumbnailStrip strip;
+    strip.requestId = requestId;
+    strip.modelGeneration = modelGeneration_;
+    strip.latents = latents;
+    if (!model_) {
+        strip.error = tr("No shape model is loaded");
+    } else {
+        strip.error = runCatching(
+            [&] {
+                RasterOptions options;
+                options.size = size;
+                for (const ml::Latent& z : latents)
+                    strip.images.push_back(rasterizeMesh(*decodeToMesh(z, resolution), options));
+            },
+            tr("Rendering the interpolation strip"));
+    }
+    Q_EMIT thumbnailsReady(strip);
+}
+
+}  // namespace lf::ui
