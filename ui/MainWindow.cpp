@@ -118,6 +118,8 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     });
 
     resize(1200, 800);
+    // The design controls get room; the strip stays a strip.
+    resizeDocks({shapePanel_}, {300}, Qt::Horizontal);
     restoreGeometry(preferences_->windowGeometry());
     restoreState(preferences_->windowState());
     statusBar()->showMessage(tr("Open a mesh with File > Open or drop a file here"));

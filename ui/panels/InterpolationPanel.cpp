@@ -33,16 +33,17 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
     setObjectName(QStringLiteral("InterpolationPanel"));
     auto* body = new QWidget;
     auto* layout = new QVBoxLayout(body);
-    auto* form = new QFormLayout;
+    // One row of choices, the strip, one row of t/export: the dock stays short under the view.
+    auto* choices = new QHBoxLayout;
     for (int i = 0; i < 2; ++i) {
-        auto* row = new QHBoxLayout;
         endpoints_[i].source = new QComboBox;
         endpoints_[i].seed = new QSpinBox;
         endpoints_[i].seed->setRange(0, std::numeric_limits<int>::max());
         endpoints_[i].seed->setValue(i + 1);
-        row->addWidget(endpoints_[i].source, 1);
-        row->addWidget(endpoints_[i].seed);
-        form->addRow(i == 0 ? tr("Design A") : tr("Design B"), row);
+        choices->addWidget(new QLabel(i == 0 ? tr("A") : tr("B")));
+        choices->addWidget(endpoints_[i].source, 1);
+        choices->addWidget(endpoints_[i].seed);
+        choices->addSpacing(8);
         connect(endpoints_[i].source, &QComboBox::currentIndexChanged, this, [this, i] {
             endpoints_[i].seed->setEnabled(endpoints_[i].source->currentData().toInt() == -1);
         });
@@ -50,15 +51,16 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
     stepsSpin_ = new QSpinBox;
     stepsSpin_->setRange(2, 16);
     stepsSpin_->setValue(6);
-    form->addRow(tr("Steps"), stepsSpin_);
+    choices->addWidget(new QLabel(tr("Steps")));
+    choices->addWidget(stepsSpin_);
     modeCombo_ = new QComboBox;
-    modeCombo_->addItem(tr("Spherical (slerp)"));
+    modeCombo_->addItem(tr("Spherical"));
     modeCombo_->addItem(tr("Linear"));
-    form->addRow(tr("Path"), modeCombo_);
-    layout->addLayout(form);
+    choices->addWidget(modeCombo_);
     auto* buildButton = new QPushButton(tr("Build strip"));
     buildButton->setObjectName(QStringLiteral("buildStripButton"));
-    layout->addWidget(buildButton);
+    choices->addWidget(buildButton);
+    layout->addLayout(choices);
 
     auto* stripHost = new QWidget;
     stripLayout_ = new QHBoxLayout(stripHost);
@@ -67,7 +69,7 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
     auto* stripScroll = new QScrollArea;
     stripScroll->setWidget(stripHost);
     stripScroll->setWidgetResizable(true);
-    stripScroll->setMinimumHeight(kThumbnailSize.height() + 40);
+    stripScroll->setFixedHeight(kThumbnailSize.height() + 40);
     layout->addWidget(stripScroll);
 
     auto* tRow = new QHBoxLayout;
@@ -77,20 +79,16 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
     tSlider_->setRange(0, kTSteps);
     tRow->addWidget(tLabel_);
     tRow->addWidget(tSlider_, 1);
-    layout->addLayout(tRow);
-
-    auto* exportRow = new QHBoxLayout;
-    exportRow->addWidget(new QLabel(tr("Step")));
+    tRow->addSpacing(12);
+    tRow->addWidget(new QLabel(tr("Step")));
     exportStepSpin_ = new QSpinBox;
     exportStepSpin_->setRange(1, 1);
-    exportRow->addWidget(exportStepSpin_);
+    tRow->addWidget(exportStepSpin_);
     auto* exportButton = new QPushButton(tr("Export step…"));
-    exportRow->addWidget(exportButton, 1);
-    layout->addLayout(exportRow);
+    tRow->addWidget(exportButton);
+    layout->addLayout(tRow);
     statusLabel_ = new QLabel;
-    statusLabel_->setWordWrap(true);
     layout->addWidget(statusLabel_);
-    layout->addStretch(1);
     setWidget(body);
 
     connect(buildButton, &QPushButton::clicked, this, &InterpolationPanel::buildStrip);

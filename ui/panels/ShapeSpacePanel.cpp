@@ -102,6 +102,8 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setWidget(body);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    body->setMinimumWidth(260);
     setWidget(scroll);
 
     ShapeDesign* design = explorer_->design();
@@ -134,10 +136,11 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     });
     connect(explorer_, &ShapeExplorer::modelChanged, this, [this] {
         const ShapeModelInfo& m = explorer_->model();
-        showStatus(tr("%1: latent %2, grid %3³, %4 directions")
+        // The cube sign is appended: Qt's arg() would read "%3³" as placeholder 33.
+        showStatus(tr("%1: latent %2, grid %3, %4 directions")
                        .arg(m.name.isEmpty() ? m.id : m.name)
                        .arg(m.latentSize)
-                       .arg(m.gridResolution)
+                       .arg(QString::number(m.gridResolution) + QChar(0x00B3))
                        .arg(m.directions.count()),
                    false);
         refreshModels();
