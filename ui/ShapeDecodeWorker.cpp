@@ -6,6 +6,7 @@
 #include "core/util/Error.h"
 #include "ui/MeshRasterizer.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
 
@@ -113,25 +114,40 @@ void ShapeDecodeWorker::processPendingDecode()
         shape.error = tr("No shape model is loaded");
     } else {
         shape.error = runCatching(
-            [&] { shape.mesh = decodeToMesh(request.latent, request.resolution); },
+            [&] {
+                shape.mesh = decodeToMesh(request.latent, request.resolution, &shape.decodeMs,
+                                          &shape.contourMs);
+            },
             tr("Decoding the shape"));
     }
     Q_EMIT decoded(shape);
 }
 
 std::shared_ptr<const Mesh> ShapeDecodeWorker::decodeToMesh(const ml::Latent& latent,
-                                                            int resolution) const
+                                                            int resolution, double* decodeMs,
+                                                            double* contourMs) const
 {
+    QElapsedTimer timer;
+    timer.start();
     SdfGrid grid = model_->decode(latent, resolution);
+    if (decodeMs) *decodeMs = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
     prepareForContour(grid);
     Mesh mesh = contourSdfGrid(grid);
     if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
     mesh.name = "shape";
+    if (contourMs) *contourMs = double(timer.nsecsElapsed()) / 1e6;
     return std::make_shared<const Mesh>(std::move(mesh));
 }
 
 void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
 {
+    // Process-wide torch/BLAS threads, once, before the first inference (see ShapeModel.h).
+    static const bool threadsSet = [] {
+        ml::setInferenceThreads(ml::recommendedInferenceThreads());
+        return true;
+    }();
+    (void)threadsSet;
     ShapeModelInfo info;
     const QString error = runCatching(
         [&] {

@@ -43,6 +43,8 @@ struct DecodedShape {
     int resolution = 0;
     ml::Latent latent;
     std::shared_ptr<const Mesh> mesh;  // contoured, with vertex normals
+    double decodeMs = 0;                // network only
+    double contourMs = 0;               // grid -> mesh with normals
     QString error;                      // empty on success
 };
 
@@ -96,7 +98,9 @@ private:
         int resolution;
     };
     void processPendingDecode();
-    std::shared_ptr<const Mesh> decodeToMesh(const ml::Latent& latent, int resolution) const;
+    std::shared_ptr<const Mesh> decodeToMesh(const ml::Latent& latent, int resolution,
+                                             double* decodeMs = nullptr,
+                                             double* contourMs = nullptr) const;
 
     mutable std::mutex mutex_;
     std::optional<Request> pending_;

@@ -254,7 +254,9 @@ void TstShapeSpace::startsOnTheMeanShape()
     QCOMPARE(explorer->lastShape().latent, explorer->model().directions.mean);
     QVERIFY(explorer->fullResolution() >= 64);
     QVERIFY(window_->document()->mesh());
-    qInfo("mean shape: %zu triangles", window_->document()->mesh()->triangleCount());
+    qInfo("mean shape: %zu triangles at %d^3 (decode %.1f ms, contour %.1f ms)",
+          window_->document()->mesh()->triangleCount(), explorer->lastShape().resolution,
+          explorer->lastShape().decodeMs, explorer->lastShape().contourMs);
     QVERIFY(!window_->document()->mesh()->empty());
     QVERIFY(window_->scene()->hasMesh());
     QCOMPARE(window_->shapePanel()->directionSliders().size(), 8);
@@ -545,6 +547,17 @@ void TstShapeSpace::screenshot()
         QVERIFY(image.save(QString::fromUtf8(out) + QStringLiteral("/shapespace.png")));
         QVERIFY(panel->thumbnails().front().save(QString::fromUtf8(out) + QStringLiteral("/thumb0.png")));
     }
+
+    // Encoding a mesh: the input (transparent) beside its reconstruction.
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("design.stl"));
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    QVERIFY(window_->exportReaction()->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
+    QVERIFY(window_->scene()->hasReference());
+    const QImage encoded = window_->view()->grabRenderedImage();
+    if (!out.isEmpty()) QVERIFY(encoded.save(QString::fromUtf8(out) + QStringLiteral("/encode.png")));
 }
 
 QTEST_MAIN(TstShapeSpace)
