@@ -3,6 +3,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/util/Error.h"
 
+#include <cmath>
 #include <memory>
 
 namespace lf::ml {

@@ -10,10 +10,16 @@
 // The fine head costs about as much as the coarse one (no convolution runs at R^3), which is
 // what makes decoding at 64^3 interactive and training at 64^3 affordable on a 2-core CPU.
 //
-// Budget (measured 2026-11-21 on the 2-core build machine while other builds were running, so
-// numbers are pessimistic; see tests/bench/bench_shapedecode.cpp for the live ratios):
-//   default R=64, L=128, encoder {12,24,48,96}, decoder {96,48,24,12}: training forward+backward
-//   ~40-60 ms per shape; 3000 shapes x 30 epochs ~ 60-90 min. Decode ~15 ms at 32^3, ~25 ms at 64^3.
+// Budget (measured 2026-11-21 on the 2-core build machine while 4 other builds ran, load 2-7,
+// so absolute numbers are pessimistic; re-measure with tests/bench/bench_shapetrain and
+// bench_shapedecode on an idle machine before a long run):
+//   default R=64, L=128, encoder {12,24,48,96}, decoder {96,48,24,12}, 3.1 M parameters,
+//   ~0.85 GFLOP forward per shape, ~2.5 GFLOP per training sample (fwd+bwd).
+//   Training: 140-190 ms per shape at load 6-7; the same-run Python calibration of a comparable
+//   net ran 3.8x faster at load 2, i.e. ~40-50 ms per shape, so 3000 shapes x 25 epochs (the
+//   trainer's default) ~ 50-65 min on 2 idle cores.
+//   Decode (batch 1, OMP_WAIT_POLICY=PASSIVE): coarse 32^3 p50 8-17 ms, fine 64^3 p50 30-48 ms;
+//   flying edges + normals add 0.3 ms (32^3) / 1-9 ms (64^3). Interactive p95 < 30 ms at 32^3.
 #include "core/ml/ShapeVaeConfig.h"
 
 #include <torch/torch.h>
