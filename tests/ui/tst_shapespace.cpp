@@ -16,6 +16,7 @@
 #include "ui/ShapeExplorer.h"
 #include "ui/panels/InterpolationPanel.h"
 #include "ui/panels/ShapeSpacePanel.h"
+#include "ui/dialogs/ExportDialog.h"
 #include "ui/reactions/EncodeMeshReaction.h"
 #include "ui/reactions/ExportMeshReaction.h"
 
@@ -326,6 +327,10 @@ void TstShapeSpace::sliderDragIsOneUndoStep()
     }
     QVERIFY(!changed.isEmpty());
     QCOMPARE(changed.last().first().toBool(), true);  // interactive while dragging
+    // While the slider is held, the view shows coarse previews of the newest position.
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    QTRY_VERIFY_WITH_TIMEOUT(explorer->lastShape().latent == design->effectiveLatent(), 30000);
+    QCOMPARE(explorer->lastShape().resolution, explorer->coarseResolution());
     QVERIFY(waitForShape(*window_, [&] { slider->setSliderDown(false); }));
     QCOMPARE(stack->count(), countBefore + 1);  // merged into one command
     const ml::Latent dragged = design->state().latent;
@@ -498,6 +503,30 @@ void TstShapeSpace::interpolationStrip()
     // Selecting a step makes it the current design, undoably.
     QVERIFY(waitForShape(*window_, [&] { panel->selectStep(1); }));
     QCOMPARE(explorer->design()->effectiveLatent(), panel->stepLatents()[1]);
+
+    // "Export step" decodes the step at full resolution, then opens File > Export's dialog.
+    const QString stepFile = dir_->filePath(QStringLiteral("step4"));
+    bool dialogSeen = false;
+    ml::Latent latentWhenDialog;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, [&] {
+        auto* dialog = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        poll.stop();
+        dialogSeen = true;
+        latentWhenDialog = explorer->lastShape().latent;
+        dialog->setInitialChoice(stepFile, ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
+        dialog->accept();
+    });
+    poll.start(20);
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    panel->exportStep(3);
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(dialogSeen);
+    QCOMPARE(latentWhenDialog, panel->stepLatents()[3]);
+    QCOMPARE(explorer->lastShape().resolution, explorer->fullResolution());
+    const Mesh written = importMesh(exported.first().first().toString().toStdString());
+    QCOMPARE(written.triangleCount(), explorer->lastShape().mesh->triangleCount());
 }
 
 void TstShapeSpace::encodeMeshMakesItTheDesign()
