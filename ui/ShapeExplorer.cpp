@@ -34,7 +34,7 @@ ShapeExplorer::ShapeExplorer(MeshDocument* document, QObject* parent)
     connect(worker_, &ShapeDecodeWorker::encoded, this, &ShapeExplorer::onEncoded);
     connect(worker_, &ShapeDecodeWorker::thumbnailsReady, this,
             [this](const ThumbnailStrip& strip) {
-                if (strip.modelGeneration == modelGeneration_) Q_EMIT thumbnailsReady(strip);
+                if (strip.modelGeneration == loadedGeneration_) Q_EMIT thumbnailsReady(strip);
             });
     connect(design_, &ShapeDesign::changed, this, &ShapeExplorer::requestDecode);
     thread_->start();
@@ -70,7 +70,7 @@ void ShapeExplorer::loadDefaultModel()
                          "\"latentforge-cli train shape-vae\" or set %3.")
                           .arg(QString::fromLatin1(kDefaultShapeModelId), folders.join(QStringLiteral("; ")),
                                QString::fromLatin1(kModelsEnvironmentVariable)),
-                      ++modelGeneration_);
+                      ++requestedGeneration_);
         return;
     }
     loadModel(QString::fromStdString(directory->string()));
@@ -78,7 +78,7 @@ void ShapeExplorer::loadDefaultModel()
 
 void ShapeExplorer::loadModel(const QString& directory)
 {
-    const int generation = ++modelGeneration_;
+    const int generation = ++requestedGeneration_;
     Q_EMIT modelLoading(directory);
     QMetaObject::invokeMethod(worker_, [worker = worker_, directory, generation] {
         worker->loadModel(directory, generation);
@@ -97,7 +97,8 @@ int ShapeExplorer::coarseResolution() const
 
 void ShapeExplorer::onModelLoaded(const ShapeModelInfo& info, int generation)
 {
-    if (generation != modelGeneration_) return;  // another model was asked for meanwhile
+    if (generation != requestedGeneration_) return;  // another model was asked for meanwhile
+    loadedGeneration_ = generation;
     model_ = info;
     modelLoaded_ = true;
     modelError_.clear();
@@ -111,8 +112,8 @@ void ShapeExplorer::onModelLoaded(const ShapeModelInfo& info, int generation)
 
 void ShapeExplorer::onModelFailed(const QString&, const QString& message, int generation)
 {
-    if (generation != modelGeneration_) return;
-    modelError_ = message;
+    if (generation != requestedGeneration_) return;
+    modelError_ = message;  // a model loaded before stays in use
     Q_EMIT modelFailed(message);
 }
 
@@ -127,14 +128,14 @@ quint64 ShapeExplorer::requestDecodeOf(const ml::Latent& latent, int resolution)
 {
     const quint64 id = ++nextRequestId_;
     if (resolution >= fullResolution()) lastFinalId_ = id;
-    worker_->requestDecode(id, modelGeneration_, latent, resolution);
+    worker_->requestDecode(id, loadedGeneration_, latent, resolution);
     return id;
 }
 
 void ShapeExplorer::onDecoded(const DecodedShape& shape)
 {
     // Stale: superseded by a shown result, by a final request, or by another model.
-    if (shape.modelGeneration != modelGeneration_ || shape.requestId <= lastShownId_ ||
+    if (shape.modelGeneration != loadedGeneration_ || shape.requestId <= lastShownId_ ||
         shape.requestId < lastFinalId_)
         return;
     lastShownId_ = shape.requestId;
@@ -161,7 +162,7 @@ void ShapeExplorer::encodeMesh(const QString& path)
 
 void ShapeExplorer::onEncoded(const EncodedMesh& result)
 {
-    if (result.requestId != lastEncodeId_ || result.modelGeneration != modelGeneration_) return;
+    if (result.requestId != lastEncodeId_ || result.modelGeneration != loadedGeneration_) return;
     if (result.error.isEmpty()) {
         encodedInput_ = result.input;
         design_->setLatent(result.latent,

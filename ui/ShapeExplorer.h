@@ -95,7 +95,10 @@ private:
     ShapeModelInfo model_;
     bool modelLoaded_ = false;
     QString modelError_;
-    int modelGeneration_ = 0;
+    // Every load request gets a generation; the worker tags results with the generation of the
+    // model it holds. A failed load leaves the previous model working.
+    int requestedGeneration_ = 0;
+    int loadedGeneration_ = 0;
     quint64 nextRequestId_ = 0;
     quint64 lastShownId_ = 0;
     quint64 lastFinalId_ = 0;

@@ -244,8 +244,13 @@ void TstShapeSpace::corruptModelReportsAnError()
                  status.contains(QStringLiteral("shapes-default")),
              qPrintable(status));
     QVERIFY(!explorer->hasModel());
-    // Then a good model still loads.
+    // Then a good model still loads; a later failed load keeps it working.
     QVERIFY(loadModel(*window_));
+    explorer->loadModel(dir_->filePath(QStringLiteral("gone")));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
+    QVERIFY(explorer->hasModel());
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(3); }));
+    QCOMPARE(explorer->lastShape().latent, ml::sampleLatent(3, explorer->model().latentSize));
 }
 
 void TstShapeSpace::startsOnTheMeanShape()
