@@ -10,16 +10,18 @@
 // The fine head costs about as much as the coarse one (no convolution runs at R^3), which is
 // what makes decoding at 64^3 interactive and training at 64^3 affordable on a 2-core CPU.
 //
-// Budget (measured 2026-11-21 on the 2-core build machine while 4 other builds ran, load 2-7,
-// so absolute numbers are pessimistic; re-measure with tests/bench/bench_shapetrain and
-// bench_shapedecode on an idle machine before a long run):
-//   default R=64, L=128, encoder {12,24,48,96}, decoder {96,48,24,12}, 3.1 M parameters,
-//   ~0.85 GFLOP forward per shape, ~2.5 GFLOP per training sample (fwd+bwd).
-//   Training: 140-190 ms per shape at load 6-7; the same-run Python calibration of a comparable
-//   net ran 3.8x faster at load 2, i.e. ~40-50 ms per shape, so 3000 shapes x 25 epochs (the
-//   trainer's default) ~ 50-65 min on 2 idle cores.
-//   Decode (batch 1, OMP_WAIT_POLICY=PASSIVE): coarse 32^3 p50 8-17 ms, fine 64^3 p50 30-48 ms;
-//   flying edges + normals add 0.3 ms (32^3) / 1-9 ms (64^3). Interactive p95 < 30 ms at 32^3.
+// Budget (measured 2026-11-21 on the 2-core build machine while 4 other builds ran, load 5-8,
+// so absolute numbers are pessimistic and noisy; re-measure with tests/bench/bench_shapetrain
+// and bench_shapedecode on an idle machine before a long run and pick --epochs from it):
+//   default R=64, L=128, encoder {8,16,32,64}, decoder {64,32,16,8}: 0.15 GFLOP encoder +
+//   0.25 GFLOP decoder forward per shape, ~1.2 GFLOP per training sample (fwd+bwd).
+//   Training step at load 6-8: 104-145 ms per shape (the 12..96 variant, 2.5 GFLOP: 140-190 ms).
+//   Idle estimate: 30 ms/shape (a same-code Python calibration ran 3.8x faster at load 2 than at
+//   load 7) to 80 ms/shape (if the convolutions only reach ~15% of an idle matmul's FLOP/s, as
+//   they did under load), so 3000 shapes x 20 epochs (the trainer's default) ~ 30-80 min.
+//   Decode (batch 1, OMP_WAIT_POLICY=PASSIVE, load ~7): coarse 32^3 p50 14 ms / p95 20-27 ms,
+//   fine 64^3 p50 ~50 ms / p95 ~57 ms; flying edges + normals of a real shape add 0.3 ms (32^3)
+//   and 1-9 ms (64^3): the interactive path stays well under p95 100 ms.
 #include "core/ml/ShapeVaeConfig.h"
 
 #include <torch/torch.h>

@@ -31,13 +31,14 @@ ShapeVaeConfig ShapeVaeConfig::defaults(int latentSize, int gridResolution) {
     if (gridResolution < 16 || !std::has_single_bit(static_cast<unsigned>(gridResolution))) {
         config.validate();  // throws with the reason
     }
-    // Widths double per halving of the volume (cost per stage stays roughly flat), capped so
-    // the 4^3 bottleneck stays a few thousand features wide. Chosen from measured step times:
-    // see the budget note in ShapeVae.h.
+    // Widths double per halving of the volume (cost per stage stays roughly flat), capped at 64
+    // at the 4^3 bottleneck. Sized for the budget "trainable on 2 CPU cores in ~90 min on a few
+    // thousand 64^3 shapes": ~1.2 GFLOP per training sample (see ShapeVae.h). The 12..96
+    // variant (2.5 GFLOP per sample) was estimated at 60-130 min for 25 epochs: too close.
     const int enc = config.encoderStages();
-    for (int i = 0; i < enc; ++i) config.encoderWidths.push_back(std::min(12 << i, 96));
+    for (int i = 0; i < enc; ++i) config.encoderWidths.push_back(std::min(8 << i, 64));
     const int dec = config.decoderStages();
-    for (int i = dec; i >= 0; --i) config.decoderWidths.push_back(std::min(12 << i, 96));
+    for (int i = dec; i >= 0; --i) config.decoderWidths.push_back(std::min(8 << i, 64));
     return config;
 }
 

@@ -28,7 +28,7 @@ namespace lf::ml {
 struct ShapeVaeTrainingOptions {
     std::filesystem::path dataset;  // generate-shapes .safetensors
     std::filesystem::path outDir;   // checkpoint.safetensors, then model.json + weights.safetensors
-    int epochs = 25;  // ~1 h for 3000 shapes at 64^3 on 2 idle cores (see ShapeVae.h)
+    int epochs = 20;  // ~30-80 min for 3000 shapes at 64^3 on 2 idle cores (see ShapeVae.h)
     int batchSize = 32;
     double learningRate = 1e-3;
     std::uint64_t seed = 1;
