@@ -8,7 +8,12 @@
 #include "ui/MeshSceneManager.h"
 #include "ui/MeshToPolyData.h"
 #include "ui/Preferences.h"
+#include "ui/ShapeDesign.h"
+#include "ui/ShapeExplorer.h"
+#include "ui/panels/InterpolationPanel.h"
 #include "ui/panels/MeshReportPanel.h"
+#include "ui/panels/ShapeSpacePanel.h"
+#include "ui/reactions/EncodeMeshReaction.h"
 #include "ui/reactions/ExportMeshReaction.h"
 #include "ui/reactions/OpenMeshReaction.h"
 #include "ui/reactions/RecentFilesReaction.h"
@@ -28,6 +33,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QtConcurrent>
 #include <vtkPolyData.h>
 
@@ -62,6 +68,9 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
 
     reportPanel_ = new MeshReportPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, reportPanel_);
+    explorer_ = new ShapeExplorer(document_, this);
+    shapePanel_ = new ShapeSpacePanel(explorer_, this);
+    addDockWidget(Qt::LeftDockWidgetArea, shapePanel_);
 
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 0);  // busy indicator: neither import nor export reports progress
@@ -74,6 +83,10 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     statusBar()->addPermanentWidget(progress_);
 
     createMenus();
+    connect(explorer_, &ShapeExplorer::encodeFinished, this, &MainWindow::onEncodeFinished);
+    connect(explorer_, &ShapeExplorer::modelFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(message, kStatusTimeoutMs);
+    });
 
     connect(document_, &MeshDocument::loadStarted, this, [this](const QString& name) {
         setBusy(true, tr("Loading %1…").arg(name));
@@ -106,6 +119,8 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     });
 
     resize(1200, 800);
+    // The design controls get room; the strip stays a strip.
+    resizeDocks({shapePanel_}, {300}, Qt::Horizontal);
     restoreGeometry(preferences_->windowGeometry());
     restoreState(preferences_->windowState());
     statusBar()->showMessage(tr("Open a mesh with File > Open or drop a file here"));
@@ -127,12 +142,35 @@ void MainWindow::createMenus()
     QAction* exportAction = fileMenu->addAction(tr("&Export…"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportReaction_ = new ExportMeshReaction(exportAction, document_, preferences_.get(), this);
+    interpolationPanel_ = new InterpolationPanel(explorer_, exportAction, this);
+    addDockWidget(Qt::BottomDockWidgetArea, interpolationPanel_);
 
     fileMenu->addSeparator();
     QAction* quitAction = fileMenu->addAction(tr("&Quit"));
     quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quitAction->setMenuRole(QAction::QuitRole);
     connect(quitAction, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    QUndoStack* undoStack = explorer_->design()->undoStack();
+    undoAction_ = undoStack->createUndoAction(this, tr("&Undo"));
+    undoAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    redoAction_ = undoStack->createRedoAction(this, tr("&Redo"));
+    redoAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    editMenu->addAction(undoAction_);
+    editMenu->addAction(redoAction_);
+
+    QMenu* shapeMenu = menuBar()->addMenu(tr("&Shape"));
+    QAction* encodeAction = shapeMenu->addAction(tr("&Encode Mesh into the Space…"));
+    encodeReaction_ = new EncodeMeshReaction(encodeAction, explorer_, preferences_.get(), this);
+    QAction* favouriteAction = shapeMenu->addAction(tr("Add to &Favourites"));
+    favouriteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    connect(favouriteAction, &QAction::triggered, explorer_, [this] { explorer_->addFavourite(); });
+    QAction* hideInputAction = shapeMenu->addAction(tr("&Hide Encoded Input"));
+    connect(hideInputAction, &QAction::triggered, scene_, &MeshSceneManager::clearReference);
+    shapeMenu->addSeparator();
+    shapeMenu->addAction(shapePanel_->toggleViewAction());
+    shapeMenu->addAction(interpolationPanel_->toggleViewAction());
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* resetAction = viewMenu->addAction(tr("&Reset Camera"));
@@ -158,6 +196,25 @@ void MainWindow::openFile(const QString& path)
     openReaction_->open(path);
 }
 
+void MainWindow::loadDefaultShapeModel()
+{
+    explorer_->loadDefaultModel();
+}
+
+void MainWindow::onEncodeFinished(const EncodedMesh& result)
+{
+    if (!result.error.isEmpty()) {
+        showError(tr("Could not encode %1").arg(QFileInfo(result.path).fileName()), result.error);
+        return;
+    }
+    // The input to the left of the reconstruction (both live in [-1,1]^3).
+    const double offset[3] = {-2.4, 0, 0};
+    scene_->setReferencePolyData(meshToPolyData(*result.input), offset);
+    statusBar()->showMessage(tr("Encoded %1: the input (transparent, left) and its "
+                                "reconstruction").arg(QFileInfo(result.path).fileName()),
+                             kStatusTimeoutMs);
+}
+
 void MainWindow::startBlasCheck()
 {
     auto* check = new BlasStartupCheck(this);
@@ -176,12 +233,17 @@ void MainWindow::onMeshChanged()
     if (!mesh) return;
     // Building the VTK arrays takes ~0.2 s per million triangles: off the GUI thread.
     const int generation = ++shownGeneration_;
+    const bool keepCamera = document_->keepCamera();
+    if (!document_->filePath().isEmpty()) scene_->clearReference();  // a file replaced the design
     auto* watcher = new QFutureWatcher<vtkSmartPointer<vtkPolyData>>(this);
     connect(watcher, &QFutureWatcher<vtkSmartPointer<vtkPolyData>>::finished, this,
-            [this, watcher, generation] {
+            [this, watcher, generation, keepCamera] {
                 watcher->deleteLater();
                 if (generation != shownGeneration_) return;
-                scene_->setPolyData(watcher->result());
+                if (keepCamera)
+                    scene_->replacePolyData(watcher->result());
+                else
+                    scene_->setPolyData(watcher->result());
                 Q_EMIT meshShown();
             });
     watcher->setFuture(QtConcurrent::run([mesh] { return meshToPolyData(*mesh); }));

@@ -13,11 +13,16 @@ class QProgressBar;
 
 namespace lf::ui {
 
+class EncodeMeshReaction;
+struct EncodedMesh;
 class ExportMeshReaction;
+class InterpolationPanel;
 class MeshDocument;
 class MeshReportPanel;
 class MeshSceneManager;
 class OpenMeshReaction;
+class ShapeExplorer;
+class ShapeSpacePanel;
 class VtkView;
 class WhatIfPanel;
 
@@ -32,6 +37,9 @@ public:
     void openFile(const QString& path);
     // Warns in the status bar and on stderr when torch runs on the reference BLAS.
     void startBlasCheck();
+    // Loads the default shape model (models/shapes-default from the model search paths); the
+    // shape panel shows what went wrong when there is none.
+    void loadDefaultShapeModel();
 
     VtkView* view() const { return view_; }
     MeshSceneManager* scene() const { return scene_; }
@@ -41,6 +49,12 @@ public:
     Preferences* preferences() const { return preferences_.get(); }
     QMenu* recentFilesMenu() const { return recentMenu_; }
     WhatIfPanel* whatIfPanel() const { return whatIfPanel_; }
+    ShapeExplorer* shapeExplorer() const { return explorer_; }
+    ShapeSpacePanel* shapePanel() const { return shapePanel_; }
+    InterpolationPanel* interpolationPanel() const { return interpolationPanel_; }
+    EncodeMeshReaction* encodeReaction() const { return encodeReaction_; }
+    QAction* undoAction() const { return undoAction_; }
+    QAction* redoAction() const { return redoAction_; }
 
 Q_SIGNALS:
     // The document's current mesh is in the 3D view (after its background conversion).
@@ -54,6 +68,7 @@ protected:
 private:
     void createMenus();
     void onMeshChanged();
+    void onEncodeFinished(const EncodedMesh& result);
     void onLoadFailed(const QString& path, const QString& message);
     void showError(const QString& title, const QString& message);
     void setBusy(bool busy, const QString& message = {});
@@ -67,6 +82,12 @@ private:
     ExportMeshReaction* exportReaction_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     WhatIfPanel* whatIfPanel_ = nullptr;
+    ShapeExplorer* explorer_;
+    ShapeSpacePanel* shapePanel_;
+    InterpolationPanel* interpolationPanel_ = nullptr;
+    EncodeMeshReaction* encodeReaction_ = nullptr;
+    QAction* undoAction_ = nullptr;
+    QAction* redoAction_ = nullptr;
     QProgressBar* progress_;
     int shownGeneration_ = 0;  // drops conversions of meshes that were replaced meanwhile
 };

@@ -25,6 +25,7 @@ MeshDocument::~MeshDocument() = default;
 void MeshDocument::load(const QString& path)
 {
     const QString name = QFileInfo(path).fileName();
+    pendingKeepCamera_ = false;
     start(name, path, [path] {
         Result result;
         result.mesh = std::make_shared<const Mesh>(importMesh(path.toStdString()));
@@ -32,8 +33,9 @@ void MeshDocument::load(const QString& path)
     });
 }
 
-void MeshDocument::setMesh(Mesh mesh, const QString& name)
+void MeshDocument::setMesh(Mesh mesh, const QString& name, bool keepCamera)
 {
+    pendingKeepCamera_ = keepCamera;
     auto shared = std::make_shared<const Mesh>(std::move(mesh));
     start(name, QString(), [shared] {
         shared->validate();
@@ -93,6 +95,7 @@ void MeshDocument::finish(int generation, Result result)
     report_.reset();
     filePath_ = result.path;
     displayName_ = result.name;
+    keepCamera_ = pendingKeepCamera_;
     Q_EMIT meshChanged();
     startReport(generation);
 }

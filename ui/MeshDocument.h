@@ -23,8 +23,10 @@ public:
     // Imports `path` in the background; meshChanged or loadFailed follows.
     void load(const QString& path);
     // Shows a mesh made in memory (generated shapes, tests); it is validated and reported in
-    // the background like a loaded file. `name` is shown as the document title.
-    void setMesh(Mesh mesh, const QString& name);
+    // the background like a loaded file. `name` is shown as the document title. keepCamera:
+    // a variant of the shown shape (design edits), so the view keeps its camera.
+    void setMesh(Mesh mesh, const QString& name, bool keepCamera = false);
+    bool keepCamera() const { return keepCamera_; }
 
     bool busy() const { return pending_ > 0; }
     std::shared_ptr<const Mesh> mesh() const { return mesh_; }
@@ -55,6 +57,8 @@ private:
     std::optional<MeshReport> report_;
     QString filePath_;
     QString displayName_;
+    bool keepCamera_ = false;
+    bool pendingKeepCamera_ = false;
     int generation_ = 0;  // results of superseded loads are dropped
     int pending_ = 0;
 };

@@ -73,6 +73,16 @@ MeshSceneManager::MeshSceneManager(VtkView* view, QObject* parent)
     meshActor_->VisibilityOff();
     renderer->AddActor(meshActor_);
 
+    referenceActor_ = vtkSmartPointer<vtkActor>::New();
+    vtkNew<vtkPolyDataMapper> referenceMapper;
+    referenceMapper->ScalarVisibilityOff();
+    referenceActor_->SetMapper(referenceMapper);
+    referenceActor_->GetProperty()->SetColor(0.95, 0.70, 0.45);  // warm: "the input"
+    referenceActor_->GetProperty()->SetOpacity(0.4);
+    referenceActor_->PickableOff();
+    referenceActor_->VisibilityOff();
+    renderer->AddActor(referenceActor_);
+
     gridActor_ = vtkSmartPointer<vtkActor>::New();
     vtkNew<vtkPolyDataMapper> gridMapper;
     gridActor_->SetMapper(gridMapper);
@@ -159,6 +169,56 @@ void MeshSceneManager::setPolyData(vtkSmartPointer<vtkPolyData> polyData, bool r
         fitToView();
 }
 
+void MeshSceneManager::replacePolyData(vtkSmartPointer<vtkPolyData> polyData)
+{
+    if (!hasMesh()) {
+        setPolyData(std::move(polyData), true);
+        return;
+    }
+    polyData_->ShallowCopy(polyData);
+    polyData_->Modified();
+    meshActor_->SetVisibility(polyData_->GetNumberOfCells() > 0);
+    rebuildGrid();
+    renderer_->ResetCameraClippingRange();
+    requestRender();
+}
+
+void MeshSceneManager::setReferencePolyData(vtkSmartPointer<vtkPolyData> polyData,
+                                            const double offset[3])
+{
+    static_cast<vtkPolyDataMapper*>(referenceActor_->GetMapper())->SetInputData(polyData);
+    referenceActor_->SetPosition(offset[0], offset[1], offset[2]);
+    referenceActor_->SetVisibility(polyData && polyData->GetNumberOfCells() > 0);
+    resetCamera();
+}
+
+void MeshSceneManager::clearReference()
+{
+    if (!hasReference()) return;
+    referenceActor_->VisibilityOff();
+    static_cast<vtkPolyDataMapper*>(referenceActor_->GetMapper())->SetInputData(nullptr);
+    requestRender();
+}
+
+bool MeshSceneManager::hasReference() const
+{
+    return referenceActor_->GetVisibility();
+}
+
+void MeshSceneManager::sceneBounds(double b[6]) const
+{
+    const double unit[6] = {-1, 1, -1, 1, -1, 1};
+    std::copy(unit, unit + 6, b);
+    if (hasMesh()) polyData_->GetBounds(b);
+    if (hasReference()) {
+        const double* r = referenceActor_->GetBounds();
+        for (int i = 0; i < 3; ++i) {
+            b[2 * i] = hasMesh() ? std::min(b[2 * i], r[2 * i]) : r[2 * i];
+            b[2 * i + 1] = hasMesh() ? std::max(b[2 * i + 1], r[2 * i + 1]) : r[2 * i + 1];
+        }
+    }
+}
+
 void MeshSceneManager::clearMesh()
 {
     polyData_->Initialize();
@@ -226,8 +286,8 @@ void MeshSceneManager::resetCamera()
 {
     vtkRenderer* renderer = renderer_;
     vtkCamera* camera = renderer->GetActiveCamera();
-    double b[6] = {-1, 1, -1, 1, -1, 1};
-    if (hasMesh()) polyData_->GetBounds(b);
+    double b[6];
+    sceneBounds(b);
     const double center[3] = {(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2};
     // From the front-right, slightly above, Z up.
     camera->SetFocalPoint(center);
@@ -241,15 +301,24 @@ void MeshSceneManager::resetCamera()
 void MeshSceneManager::fitToView()
 {
     vtkRenderer* renderer = renderer_;
-    if (hasMesh()) {
+    if (hasMesh() || hasReference()) {
         double b[6];
-        polyData_->GetBounds(b);
+        sceneBounds(b);
         renderer->ResetCamera(b);
     } else {
         renderer->ResetCamera();
     }
     renderer->ResetCameraClippingRange();
     requestRender();
+}
+
+}  // namespace lf::ui
+
+namespace lf::ui {
+
+vtkActor* MeshSceneManager::referenceActor() const
+{
+    return referenceActor_;
 }
 
 }  // namespace lf::ui

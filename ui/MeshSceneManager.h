@@ -30,6 +30,16 @@ public:
     void setPolyData(vtkSmartPointer<vtkPolyData> polyData, bool resetCamera = true);
     void clearMesh();
     bool hasMesh() const;
+    // Replaces the shown mesh and leaves the camera exactly as it is (design variants: the
+    // shape changes under a steady view).
+    void replacePolyData(vtkSmartPointer<vtkPolyData> polyData);
+
+    // A second, semi-transparent mesh beside the main one (the input of an encoded mesh next to
+    // its reconstruction), moved by `offset`. Camera framing includes it while shown.
+    void setReferencePolyData(vtkSmartPointer<vtkPolyData> polyData, const double offset[3]);
+    void clearReference();
+    bool hasReference() const;
+    vtkActor* referenceActor() const;
 
     void setEdgesVisible(bool visible);
     bool edgesVisible() const { return edgesVisible_; }
@@ -52,6 +62,7 @@ private:
     void rebuildGrid();
     void requestRender();
     void syncOrientationCamera();
+    void sceneBounds(double bounds[6]) const;
 
     // The view may be destroyed first (sibling QObjects); the VTK objects are reference counted.
     QPointer<VtkView> view_;
@@ -59,6 +70,7 @@ private:
     vtkSmartPointer<vtkPolyData> polyData_;
     vtkSmartPointer<vtkActor> meshActor_;
     vtkSmartPointer<vtkActor> gridActor_;
+    vtkSmartPointer<vtkActor> referenceActor_;
     vtkSmartPointer<vtkRenderer> axesRenderer_;
     vtkSmartPointer<vtkAxesActor> axesActor_;
     unsigned long cameraObserver_ = 0;

@@ -36,7 +36,10 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     if (files.size() > 1)
         std::fprintf(stderr, "latentforge: opening %s (one mesh at a time)\n", qPrintable(files.last()));
-    if (!files.isEmpty()) window.openFile(files.last());
+    if (!files.isEmpty())
+        window.openFile(files.last());
+    else
+        window.loadDefaultShapeModel();  // starts on the default model's mean shape
     // After the first paint: the BLAS probe loads torch, which takes a moment.
     QTimer::singleShot(0, &window, [&window] { window.startBlasCheck(); });
     return app.exec();

@@ -1,9 +1,10 @@
 #include "ui/reactions/WhatIfReaction.h"
 
-#include "ui/ProcessModelLocation.h"
+#include "core/model/ModelLocator.h"
 #include "ui/panels/WhatIfPanel.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMainWindow>
@@ -27,12 +28,14 @@ WhatIfPanel* installWhatIfPanel(QMainWindow& window, QMenu& viewMenu) {
     toggle->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+W")));
     viewMenu.addAction(toggle);
 
-    const QString directory = findProcessModelDirectory();
-    if (directory.isEmpty()) {
+    const auto directory = findModelDirectory(
+        kDefaultProcessModelId,
+        modelSearchPaths(QCoreApplication::applicationDirPath().toStdString()));
+    if (!directory) {
         panel->statusLabel()->setText(QObject::tr("No what-if model found (models/%1 or $LATENTFORGE_MODELS).")
                                           .arg(QString::fromLatin1(kDefaultProcessModelId)));
     } else {
-        panel->loadModel(directory);
+        panel->loadModel(QString::fromStdString(directory->string()));
     }
     return panel;
 }

@@ -1,0 +1,614 @@
+// The shape design space end to end under Xvfb, on a tiny model trained in initTestCase: model
+// discovery and errors, direction sliders changing the 3D view, seeds, undo/redo, coalesced
+// decoding off the GUI thread, interpolation thumbnails, encoding a mesh and exporting a variant.
+#include "ui/VtkView.h"  // first: vtk_glew.h before Qt's OpenGL headers
+
+#include "ShapeModelFixture.h"
+#include "core/geometry/MeshReport.h"
+#include "core/io/MeshImport.h"
+#include "core/model/ModelLocator.h"
+#include "ui/MainWindow.h"
+#include "ui/MeshDocument.h"
+#include "ui/MeshRasterizer.h"
+#include "ui/MeshSceneManager.h"
+#include "ui/Preferences.h"
+#include "ui/ShapeDesign.h"
+#include "ui/ShapeExplorer.h"
+#include "ui/panels/InterpolationPanel.h"
+#include "ui/panels/ShapeSpacePanel.h"
+#include "ui/dialogs/ExportDialog.h"
+#include "ui/reactions/EncodeMeshReaction.h"
+#include "ui/reactions/ExportMeshReaction.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <cstdlib>
+#include <memory>
+
+using namespace lf;
+
+namespace {
+
+double differingShare(const QImage& a, const QImage& b)
+{
+    if (a.size() != b.size() || a.isNull()) return -1;
+    qint64 differing = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x) {
+            const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+            if (std::abs(qRed(p) - qRed(q)) + std::abs(qGreen(p) - qGreen(q)) +
+                    std::abs(qBlue(p) - qBlue(q)) > 24)
+                ++differing;
+        }
+    return double(differing) / (double(a.width()) * a.height());
+}
+
+QMessageBox* errorBox(QWidget* window)
+{
+    for (QMessageBox* box : window->findChildren<QMessageBox*>(QStringLiteral("errorMessageBox")))
+        if (box->isVisible()) return box;
+    return nullptr;
+}
+
+}  // namespace
+
+class TstShapeSpace : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void modelLocatorSearchOrder();
+    void missingModelReportsAnError();
+    void corruptModelReportsAnError();
+    void startsOnTheMeanShape();
+    void directionSliderChangesTheView();
+    void seedReproducesTheShape();
+    void sliderDragIsOneUndoStep();
+    void rapidRequestsCoalesce();
+    void exportedVariantIsWatertight();
+    void latentJsonRoundTrip();
+    void interpolationStrip();
+    void encodeMeshMakesItTheDesign();
+    void screenshot();
+
+private:
+    std::unique_ptr<ui::MainWindow> makeWindow();
+    // Loads the fixture model and waits for its first (mean) shape in the view.
+    bool loadModel(ui::MainWindow& window);
+    // Runs `start` and waits until a final-resolution shape is shown and reported.
+    bool waitForShape(ui::MainWindow& window, const std::function<void()>& start);
+
+    QTemporaryDir modelDir_;
+    QString package_;
+    std::unique_ptr<QTemporaryDir> dir_;
+    std::unique_ptr<ui::MainWindow> window_;
+};
+
+void TstShapeSpace::initTestCase()
+{
+    QVERIFY(modelDir_.isValid());
+    QElapsedTimer timer;
+    timer.start();
+    QString error;
+    package_ = test::trainTinyShapeModel(modelDir_.path(), &error);
+    QVERIFY2(!package_.isEmpty(), qPrintable(error));
+    qInfo("fixture model trained in %.1f s", double(timer.elapsed()) / 1000);
+}
+
+std::unique_ptr<ui::MainWindow> TstShapeSpace::makeWindow()
+{
+    auto window = std::make_unique<ui::MainWindow>(
+        std::make_unique<ui::Preferences>(dir_->filePath(QStringLiteral("settings.ini"))));
+    window->resize(1200, 800);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
+    return window;
+}
+
+void TstShapeSpace::init()
+{
+    dir_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(dir_->isValid());
+    window_ = makeWindow();
+    QVERIFY(window_);
+}
+
+void TstShapeSpace::cleanup()
+{
+    for (QMessageBox* box : window_->findChildren<QMessageBox*>()) box->close();
+    window_.reset();
+    dir_.reset();
+}
+
+bool TstShapeSpace::waitForShape(ui::MainWindow& window, const std::function<void()>& start)
+{
+    ui::ShapeExplorer* explorer = window.shapeExplorer();
+    QSignalSpy shown(&window, &ui::MainWindow::meshShown);
+    QSignalSpy reported(window.document(), &ui::MeshDocument::reportChanged);
+    QSignalSpy failed(explorer, &ui::ShapeExplorer::decodeFailed);
+    QSignalSpy modelFailed(explorer, &ui::ShapeExplorer::modelFailed);
+    start();
+    QDeadlineTimer deadline(60000);
+    // The final decode (not a coarse preview), shown in the view and reported.
+    auto finalShown = [&] {
+        return shown.count() > 0 && reported.count() > 0 && !window.document()->busy() &&
+               explorer->lastShape().resolution == explorer->fullResolution() &&
+               explorer->lastShape().latent == explorer->design()->effectiveLatent();
+    };
+    while (!finalShown() && failed.isEmpty() && modelFailed.isEmpty() && !deadline.hasExpired())
+        QTest::qWait(10);
+    if (!failed.isEmpty()) qWarning("decode failed: %s", qPrintable(failed.first().first().toString()));
+    if (!modelFailed.isEmpty())
+        qWarning("model failed: %s", qPrintable(modelFailed.first().first().toString()));
+    QTest::qWait(30);  // the view repaints
+    return finalShown();
+}
+
+bool TstShapeSpace::loadModel(ui::MainWindow& window)
+{
+    return waitForShape(window, [&] { window.shapeExplorer()->loadModel(package_); });
+}
+
+void TstShapeSpace::modelLocatorSearchOrder()
+{
+    const QString envDir = dir_->filePath(QStringLiteral("env-models"));
+    QVERIFY(QDir().mkpath(envDir));
+    qputenv(kModelsEnvironmentVariable, envDir.toUtf8());
+    const auto paths = modelSearchPaths("/opt/lf/bin");
+    qunsetenv(kModelsEnvironmentVariable);
+    QCOMPARE(paths.size(), std::size_t(3));
+    QCOMPARE(QString::fromStdString(paths[0].string()), envDir);
+    QCOMPARE(QString::fromStdString(paths[1].string()), QStringLiteral("/opt/lf/share/latentforge/models"));
+    QVERIFY(QString::fromStdString(paths[2].string()).endsWith(QStringLiteral("/models")));
+
+    // The fixture's folder lists its package; a copy under the same id later in the order loses.
+    const std::filesystem::path fixtureRoot =
+        std::filesystem::path(package_.toStdString()).parent_path();
+    QDir().mkpath(envDir + "/broken");
+    QFile junk(envDir + "/broken/model.json");
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("{ not json");
+    junk.close();
+    const auto models = listModels(ModelKind::ShapeVae, {envDir.toStdString(), fixtureRoot});
+    QCOMPARE(models.size(), std::size_t(1));  // the broken one is skipped
+    QCOMPARE(models[0].manifest.id, std::string("tiny-shapes"));
+    QVERIFY(listModels(ModelKind::ProcessDiffusion, {fixtureRoot}).empty());
+    QVERIFY(findModelDirectory("tiny-shapes", {envDir.toStdString(), fixtureRoot}).has_value());
+    QVERIFY(!findModelDirectory("../tiny-shapes", {fixtureRoot}).has_value());
+    QVERIFY(!findModelDirectory("nothing", {fixtureRoot}).has_value());
+}
+
+void TstShapeSpace::missingModelReportsAnError()
+{
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    const QString empty = dir_->filePath(QStringLiteral("no-models-here"));
+    explorer->setSearchPaths({empty.toStdString()});
+    QSignalSpy failed(explorer, &ui::ShapeExplorer::modelFailed);
+    window_->loadDefaultShapeModel();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    const QString status = window_->shapePanel()->statusText();
+    QVERIFY2(status.contains(QStringLiteral("shapes-default")), qPrintable(status));
+    QVERIFY2(status.contains(empty), qPrintable(status));
+    QVERIFY(!explorer->hasModel());
+    QVERIFY(window_->shapePanel()->directionSliders().isEmpty());
+    QVERIFY(!window_->shapePanel()->seedSpinBox()->isEnabled());
+    QVERIFY(!window_->encodeReaction()->action()->isEnabled());
+
+    // Loading a folder that does not exist names it.
+    const QString missing = dir_->filePath(QStringLiteral("gone"));
+    explorer->loadModel(missing);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 10000);
+    QVERIFY2(window_->shapePanel()->statusText().contains(QStringLiteral("gone")),
+             qPrintable(window_->shapePanel()->statusText()));
+}
+
+void TstShapeSpace::corruptModelReportsAnError()
+{
+    // A shapes-default whose weights do not match their hash: a clear message, the window
+    // keeps working.
+    const QString root = dir_->filePath(QStringLiteral("models"));
+    const QString pkg = root + QStringLiteral("/shapes-default");
+    QVERIFY(QDir().mkpath(pkg));
+    QVERIFY(QFile::copy(package_ + "/model.json", pkg + "/model.json"));
+    QFile weights(pkg + "/weights.safetensors");
+    QVERIFY(weights.open(QIODevice::WriteOnly));
+    weights.write(QByteArray(64, 'x'));
+    weights.close();
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    explorer->setSearchPaths({root.toStdString()});
+    QSignalSpy failed(explorer, &ui::ShapeExplorer::modelFailed);
+    window_->loadDefaultShapeModel();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+    const QString status = window_->shapePanel()->statusText();
+    QVERIFY2(status.contains(QStringLiteral("weights.safetensors")) ||
+                 status.contains(QStringLiteral("shapes-default")),
+             qPrintable(status));
+    QVERIFY(!explorer->hasModel());
+    // Then a good model still loads; a later failed load keeps it working.
+    QVERIFY(loadModel(*window_));
+    explorer->loadModel(dir_->filePath(QStringLiteral("gone")));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
+    QVERIFY(explorer->hasModel());
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(3); }));
+    QCOMPARE(explorer->lastShape().latent, ml::sampleLatent(3, explorer->model().latentSize));
+}
+
+void TstShapeSpace::startsOnTheMeanShape()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    QCOMPARE(explorer->model().id, QStringLiteral("tiny-shapes"));
+    QCOMPARE(explorer->lastShape().latent, explorer->model().directions.mean);
+    QVERIFY(explorer->fullResolution() >= 64);
+    QVERIFY(window_->document()->mesh());
+    qInfo("mean shape: %zu triangles at %d^3 (decode %.1f ms, contour %.1f ms)",
+          window_->document()->mesh()->triangleCount(), explorer->lastShape().resolution,
+          explorer->lastShape().decodeMs, explorer->lastShape().contourMs);
+    QVERIFY(!window_->document()->mesh()->empty());
+    QVERIFY(window_->scene()->hasMesh());
+    QCOMPARE(window_->shapePanel()->directionSliders().size(), 8);
+    for (QSlider* s : window_->shapePanel()->directionSliders()) {
+        QCOMPARE(s->minimum(), -300);
+        QCOMPARE(s->maximum(), 300);
+        QCOMPARE(s->value(), 0);  // the mean sits at 0 sigma on every direction
+    }
+    QVERIFY(window_->document()->report().has_value());
+    QVERIFY(window_->encodeReaction()->action()->isEnabled());
+}
+
+void TstShapeSpace::directionSliderChangesTheView()
+{
+    QVERIFY(loadModel(*window_));
+    const QImage before = window_->view()->grabRenderedImage();
+    const auto meshBefore = window_->document()->mesh();
+    QSlider* slider = window_->shapePanel()->directionSliders().first();
+    QVERIFY(waitForShape(*window_, [&] { slider->setValue(300); }));
+    const QImage after = window_->view()->grabRenderedImage();
+    const double share = differingShare(before, after);
+    qInfo("+3 sigma on direction 1 changed %.1f %% of the view", share * 100);
+    QVERIFY2(share > 0.005, qPrintable(QString::number(share)));
+    QVERIFY(window_->document()->mesh() != meshBefore);
+    QVERIFY(std::abs(window_->shapeExplorer()->design()->coefficient(0) - 3.0) < 1e-3);
+}
+
+void TstShapeSpace::seedReproducesTheShape()
+{
+    QVERIFY(loadModel(*window_));
+    QSpinBox* seed = window_->shapePanel()->seedSpinBox();
+    QVERIFY(waitForShape(*window_, [&] { seed->setValue(42); }));
+    const ml::Latent first = window_->shapeExplorer()->lastShape().latent;
+    const auto firstMesh = window_->document()->mesh();
+    QCOMPARE(first, ml::sampleLatent(42, window_->shapeExplorer()->model().latentSize));
+    QVERIFY(waitForShape(*window_, [&] { seed->setValue(7); }));
+    const auto otherMesh = window_->document()->mesh();
+    QVERIFY(window_->shapeExplorer()->lastShape().latent != first);
+    QVERIFY(otherMesh->vertices != firstMesh->vertices);
+    QVERIFY(waitForShape(*window_, [&] { seed->setValue(42); }));
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, first);
+    QCOMPARE(window_->document()->mesh()->vertices, firstMesh->vertices);
+    QCOMPARE(window_->document()->mesh()->triangles, firstMesh->triangles);
+
+    // Random draws a seed and shows it: typing it back reproduces the shape.
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->randomButton()->click(); }));
+    const int drawn = seed->value();
+    QCOMPARE(window_->shapeExplorer()->design()->state().seed, std::uint64_t(drawn));
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent,
+             ml::sampleLatent(std::uint64_t(drawn), window_->shapeExplorer()->model().latentSize));
+}
+
+void TstShapeSpace::sliderDragIsOneUndoStep()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeDesign* design = window_->shapeExplorer()->design();
+    QUndoStack* stack = design->undoStack();
+    const ml::Latent start = design->state().latent;
+    const int countBefore = stack->count();
+    QSlider* slider = window_->shapePanel()->directionSliders().at(1);
+    QSignalSpy changed(design, &ui::ShapeDesign::changed);
+    slider->setSliderDown(true);  // a drag: interactive, coarse decodes
+    for (int v = 20; v <= 200; v += 20) {
+        slider->setValue(v);
+        QTest::qWait(5);
+    }
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(changed.last().first().toBool(), true);  // interactive while dragging
+    // While the slider is held, the view shows coarse previews of the newest position.
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    QTRY_VERIFY_WITH_TIMEOUT(explorer->lastShape().latent == design->effectiveLatent(), 30000);
+    QCOMPARE(explorer->lastShape().resolution, explorer->coarseResolution());
+    QVERIFY(waitForShape(*window_, [&] { slider->setSliderDown(false); }));
+    QCOMPARE(stack->count(), countBefore + 1);  // merged into one command
+    const ml::Latent dragged = design->state().latent;
+    QVERIFY(dragged != start);
+    QVERIFY(std::abs(design->coefficient(1) - 2.0) < 1e-3);
+
+    // Undo through the Edit menu action (Ctrl+Z), redo with Ctrl+Shift+Z.
+    QCOMPARE(window_->undoAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Z));
+    QCOMPARE(window_->redoAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    QVERIFY(waitForShape(*window_, [&] { window_->undoAction()->trigger(); }));
+    QCOMPARE(design->state().latent, start);
+    QCOMPARE(slider->value(), 0);
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, start);
+    QVERIFY(waitForShape(*window_, [&] { window_->redoAction()->trigger(); }));
+    QCOMPARE(design->state().latent, dragged);
+    QCOMPARE(slider->value(), 200);
+
+    // Two separate drags are two steps.
+    slider->setSliderDown(true);
+    slider->setValue(-100);
+    QVERIFY(waitForShape(*window_, [&] { slider->setSliderDown(false); }));
+    QCOMPARE(stack->count(), countBefore + 2);
+}
+
+void TstShapeSpace::rapidRequestsCoalesce()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    QVERIFY(explorer->worker()->thread() != QThread::currentThread());
+    const int started = explorer->worker()->decodesStarted();
+    QSignalSpy decoded(explorer, &ui::ShapeExplorer::shapeDecoded);
+    // A timer on the GUI thread: it must keep ticking while the worker decodes.
+    int ticks = 0;
+    int ticksAtResult = -1;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, [&] { ++ticks; });
+    connect(explorer, &ui::ShapeExplorer::shapeDecoded, [&] {
+        if (ticksAtResult < 0) ticksAtResult = ticks;
+    });
+    ticker.start(2);
+    const int latentSize = explorer->model().latentSize;
+    // A fine resolution, so that each decode takes a while (resampling + contouring 160^3).
+    const int resolution = 160;
+    QElapsedTimer posting;
+    posting.start();
+    quint64 newest = 0;
+    for (int i = 0; i < 60; ++i)
+        newest = explorer->requestDecodeOf(ml::sampleLatent(1000 + i, latentSize), resolution);
+    const qint64 postingMs = posting.elapsed();
+    QTRY_VERIFY_WITH_TIMEOUT(!decoded.isEmpty(), 60000);
+    const qint64 resultMs = posting.elapsed();
+    QTest::qWait(300);  // anything else that was going to arrive
+    QCOMPARE(decoded.count(), 1);
+    const auto shape = decoded.first().first().value<ui::DecodedShape>();
+    QCOMPARE(shape.requestId, newest);
+    QCOMPARE(shape.latent, ml::sampleLatent(1000 + 59, latentSize));
+    QCOMPARE(shape.resolution, resolution);
+    const int decodes = explorer->worker()->decodesStarted() - started;
+    qInfo("60 requests posted in %lld ms -> %d decodes (%.0f + %.0f ms each), result after %lld ms, "
+          "%d GUI timer ticks before it",
+          postingMs, decodes, shape.decodeMs, shape.contourMs, resultMs, ticksAtResult);
+    QVERIFY2(decodes <= 2, qPrintable(QString::number(decodes)));
+    QVERIFY(postingMs < resultMs);  // posting never waits for a decode
+    QVERIFY2(ticksAtResult >= 2, qPrintable(QString::number(ticksAtResult)));
+}
+
+void TstShapeSpace::exportedVariantIsWatertight()
+{
+    QVERIFY(loadModel(*window_));
+    QSlider* slider = window_->shapePanel()->directionSliders().at(2);
+    QVERIFY(waitForShape(*window_, [&] { slider->setValue(150); }));
+    ui::ExportMeshReaction* reaction = window_->exportReaction();
+    QSignalSpy finished(reaction, &ui::ExportMeshReaction::exportFinished);
+    QSignalSpy failedExport(reaction, &ui::ExportMeshReaction::exportFailed);
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("variant.stl"));
+    settings.format = ExportFormat::StlBinary;
+    QVERIFY(reaction->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failedExport.count(), 1, 60000);
+    QCOMPARE(failedExport.count(), 0);
+    const Mesh written = importMesh(settings.path.toStdString());
+    QCOMPARE(written.triangleCount(), window_->document()->mesh()->triangleCount());
+    const MeshReport report = computeMeshReport(written);
+    const MeshReport shown = *window_->document()->report();
+    qInfo("exported: %zu triangles, watertight %d edge-manifold %d vertex-manifold %d "
+          "self-intersecting %d parts %zu; shown: watertight %d, degenerate %zu",
+          written.triangleCount(), int(report.watertight), int(report.edgeManifold),
+          int(report.vertexManifold), int(report.selfIntersecting), report.connectedComponents,
+          int(shown.watertight), std::size_t(shown.degenerateTriangles));
+    QVERIFY(report.watertight);
+    QVERIFY(report.edgeManifold);
+    QVERIFY(window_->document()->report()->watertight);
+}
+
+void TstShapeSpace::latentJsonRoundTrip()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeSpacePanel* panel = window_->shapePanel();
+    ui::ShapeDesign* design = window_->shapeExplorer()->design();
+    QVERIFY(waitForShape(*window_, [&] { panel->seedSpinBox()->setValue(11); }));
+    const ml::Latent seeded = design->effectiveLatent();
+    panel->copyLatent();
+    const auto json = nlohmann::json::parse(QApplication::clipboard()->text().toStdString());
+    QCOMPARE(ml::latentFromJson(json), seeded);
+    QVERIFY(waitForShape(*window_, [&] { design->reset(); }));
+    QVERIFY(design->effectiveLatent() != seeded);
+    QVERIFY(waitForShape(*window_, [&] { QVERIFY(panel->pasteLatent()); }));
+    QCOMPARE(design->effectiveLatent(), seeded);
+
+    // A latent of the wrong size, or no JSON at all: a message, the design stays.
+    QApplication::clipboard()->setText(QString::fromStdString(ml::latentToJson({1, 2, 3}).dump()));
+    QVERIFY(!panel->pasteLatent());
+    QVERIFY2(panel->statusText().contains(QStringLiteral("clipboard")), qPrintable(panel->statusText()));
+    QApplication::clipboard()->setText(QStringLiteral("hello"));
+    QVERIFY(!panel->pasteLatent());
+    QVERIFY(!panel->loadLatentFile(dir_->filePath(QStringLiteral("missing.json"))));
+    QVERIFY(panel->statusText().contains(QStringLiteral("missing.json")));
+    QCOMPARE(design->effectiveLatent(), seeded);
+
+    // Truncation psi pulls towards the mean.
+    QVERIFY(waitForShape(*window_, [&] { panel->psiSpinBox()->setValue(0.5); }));
+    const ml::Latent truncated = design->effectiveLatent();
+    QCOMPARE(truncated, ml::truncate(seeded, window_->shapeExplorer()->model().directions.mean, 0.5));
+}
+
+void TstShapeSpace::interpolationStrip()
+{
+    QVERIFY(loadModel(*window_));
+    ui::InterpolationPanel* panel = window_->interpolationPanel();
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    const int latentSize = explorer->model().latentSize;
+    // B from a favourite: seed 9 made current, then added.
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(9); }));
+    explorer->addFavourite(QStringLiteral("nine"));
+    QCOMPARE(explorer->favourites().size(), 1);
+    panel->setEndpoint(0, ui::InterpolationPanel::Source::Seed, 3);
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Favourite, 0);
+    panel->setSteps(5);
+    panel->setSpherical(true);
+    QSignalSpy ready(panel, &ui::InterpolationPanel::stripReady);
+    QVERIFY(panel->buildStrip());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+    QCOMPARE(panel->thumbnails().size(), 5);
+    QCOMPARE(panel->stepLatents().size(), std::size_t(5));
+    const ml::Latent a = ml::sampleLatent(3, latentSize);
+    const ml::Latent b = ml::sampleLatent(9, latentSize);
+    QCOMPARE(panel->stepLatents().front(), a);
+    QCOMPARE(panel->stepLatents().back(), b);
+    QCOMPARE(panel->stepLatents()[2], ml::slerp(a, b, 0.5));
+    for (const QImage& image : panel->thumbnails()) QCOMPARE(image.size(), QSize(96, 96));
+    QVERIFY(differingShare(panel->thumbnails().front(), panel->thumbnails().back()) > 0.005);
+
+    // The first/last thumbnails are those of A and B rendered alone.
+    QSignalSpy alone(explorer, &ui::ShapeExplorer::thumbnailsReady);
+    explorer->requestThumbnails({a, b}, QSize(96, 96));
+    QTRY_COMPARE_WITH_TIMEOUT(alone.count(), 1, 60000);
+    const auto strip = alone.first().first().value<ui::ThumbnailStrip>();
+    QCOMPARE(strip.images.size(), 2);
+    QCOMPARE(strip.images[0], panel->thumbnails().front());
+    QCOMPARE(strip.images[1], panel->thumbnails().back());
+
+    // t = 0 and t = 1 show A and B in 3D.
+    QVERIFY(waitForShape(*window_, [&] { panel->showBlend(0.0); }));
+    QCOMPARE(explorer->lastShape().latent, a);
+    QVERIFY(waitForShape(*window_, [&] { panel->showBlend(1.0); }));
+    QCOMPARE(explorer->lastShape().latent, b);
+    QVERIFY(waitForShape(*window_, [&] { panel->showBlend(0.5); }));
+    QCOMPARE(explorer->lastShape().latent, ml::slerp(a, b, 0.5));
+
+    // Selecting a step makes it the current design, undoably.
+    QVERIFY(waitForShape(*window_, [&] { panel->selectStep(1); }));
+    QCOMPARE(explorer->design()->effectiveLatent(), panel->stepLatents()[1]);
+
+    // "Export step" decodes the step at full resolution, then opens File > Export's dialog.
+    const QString stepFile = dir_->filePath(QStringLiteral("step4"));
+    bool dialogSeen = false;
+    ml::Latent latentWhenDialog;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, [&] {
+        auto* dialog = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        poll.stop();
+        dialogSeen = true;
+        latentWhenDialog = explorer->lastShape().latent;
+        dialog->setInitialChoice(stepFile, ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
+        dialog->accept();
+    });
+    poll.start(20);
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    panel->exportStep(3);
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(dialogSeen);
+    QCOMPARE(latentWhenDialog, panel->stepLatents()[3]);
+    QCOMPARE(explorer->lastShape().resolution, explorer->fullResolution());
+    const Mesh written = importMesh(exported.first().first().toString().toStdString());
+    QCOMPARE(written.triangleCount(), explorer->lastShape().mesh->triangleCount());
+}
+
+void TstShapeSpace::encodeMeshMakesItTheDesign()
+{
+    QVERIFY(loadModel(*window_));
+    // Export the current shape, then encode it back: the latent lands near where it came from.
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(5); }));
+    const Mesh source = *window_->document()->mesh();
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("source.stl"));
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    QVERIFY(window_->exportReaction()->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(waitForShape(*window_, [&] { explorer->design()->reset(); }));
+
+    QSignalSpy encoded(explorer, &ui::ShapeExplorer::encodeFinished);
+    QUndoStack* stack = explorer->design()->undoStack();
+    const int steps = stack->count();
+    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
+    QCOMPARE(encoded.count(), 1);
+    const auto result = encoded.first().first().value<ui::EncodedMesh>();
+    QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+    QCOMPARE(int(result.latent.size()), explorer->model().latentSize);
+    QCOMPARE(explorer->design()->effectiveLatent(), result.latent);
+    QCOMPARE(stack->count(), steps + 1);
+    QVERIFY(window_->scene()->hasReference());  // the input beside the reconstruction
+    QVERIFY(!window_->document()->mesh()->empty());
+
+    // A file that is no mesh: an error box naming it, the design stays.
+    const QString bad = dir_->filePath(QStringLiteral("bad.stl"));
+    QFile file(bad);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("solid x\nfacet nonsense\n");
+    file.close();
+    encoded.clear();
+    window_->encodeReaction()->encode(bad);
+    QTRY_COMPARE_WITH_TIMEOUT(encoded.count(), 1, 30000);
+    QVERIFY(!encoded.first().first().value<ui::EncodedMesh>().error.isEmpty());
+    QTRY_VERIFY(errorBox(window_.get()) != nullptr);
+    QVERIFY2(errorBox(window_.get())->text().contains(QStringLiteral("bad.stl")),
+             qPrintable(errorBox(window_.get())->text()));
+    QCOMPARE(explorer->design()->effectiveLatent(), result.latent);
+}
+
+void TstShapeSpace::screenshot()
+{
+    // Saves the window with the shape panel for a person to look at (LF_SCREENSHOT_DIR).
+    QVERIFY(loadModel(*window_));
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(21); }));
+    ui::InterpolationPanel* panel = window_->interpolationPanel();
+    panel->setEndpoint(0, ui::InterpolationPanel::Source::Seed, 3);
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Seed, 8);
+    QSignalSpy ready(panel, &ui::InterpolationPanel::stripReady);
+    QVERIFY(panel->buildStrip());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+    QTest::qWait(100);
+    window_->view()->grabRenderedImage();
+    const QImage image = window_->grab().toImage();
+    QVERIFY(!image.isNull());
+    const QByteArray out = qgetenv("LF_SCREENSHOT_DIR");
+    if (!out.isEmpty()) {
+        QVERIFY(image.save(QString::fromUtf8(out) + QStringLiteral("/shapespace.png")));
+        QVERIFY(panel->thumbnails().front().save(QString::fromUtf8(out) + QStringLiteral("/thumb0.png")));
+    }
+
+    // Encoding a mesh: the input (transparent) beside its reconstruction.
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("design.stl"));
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    QVERIFY(window_->exportReaction()->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
+    QVERIFY(window_->scene()->hasReference());
+    const QImage encoded = window_->view()->grabRenderedImage();
+    if (!out.isEmpty()) QVERIFY(encoded.save(QString::fromUtf8(out) + QStringLiteral("/encode.png")));
+}
+
+QTEST_MAIN(TstShapeSpace)
+#include "tst_shapespace.moc"

@@ -1,0 +1,72 @@
+#pragma once
+// The design being edited in a shape model's latent space: the latent code, the truncation psi
+// and the seed it came from. Every edit goes through the undo stack (one per window/document),
+// so undo/redo and the panels stay in sync through one signal.
+#include "core/ml/LatentMath.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+
+class QUndoStack;
+
+namespace lf::ui {
+
+struct DesignState {
+    ml::Latent latent;              // before truncation
+    double psi = 1.0;               // truncation towards the mean latent (1: none)
+    std::uint64_t seed = 0;         // seed of the last sampled latent (shown, reproducible)
+    bool operator==(const DesignState&) const = default;
+};
+
+class ShapeDesign : public QObject {
+    Q_OBJECT
+public:
+    explicit ShapeDesign(QObject* parent = nullptr);
+    ~ShapeDesign() override;
+
+    QUndoStack* undoStack() const { return undoStack_; }
+
+    // A new latent space (model loaded): the state becomes the mean latent and the undo
+    // history is cleared (its latents mean nothing in another model).
+    void setSpace(const ml::LatentDirections& directions, int latentSize);
+    bool hasSpace() const { return latentSize_ > 0; }
+    int latentSize() const { return latentSize_; }
+    const ml::LatentDirections& directions() const { return directions_; }
+    ml::Latent meanLatent() const;
+
+    const DesignState& state() const { return state_; }
+    // What gets decoded: truncate(latent, mean, psi).
+    ml::Latent effectiveLatent() const;
+    // Coordinate of the latent along PCA direction k, in standard deviations.
+    double coefficient(int k) const;
+
+    // One undoable edit. Edits with the same mergeKey (>= 0) and mergeSerial merge into one
+    // undo step (a slider drag). `interactive`: more edits follow soon (decode coarse).
+    void apply(const DesignState& next, const QString& text, int mergeKey = -1,
+               int mergeSerial = 0, bool interactive = false);
+    // Undoable edits built on apply().
+    void setCoefficient(int k, double sigmas, int mergeSerial, bool interactive);
+    void setSeed(std::uint64_t seed);
+    void setPsi(double psi);
+    void setLatent(const ml::Latent& latent, const QString& text);
+    void reset();
+
+    // Used by the undo commands: sets the state without recording it.
+    void restore(const DesignState& state, bool interactive);
+    // The interactive edits are over (slider released): ask for the final decode.
+    void finishInteraction();
+
+Q_SIGNALS:
+    void changed(bool interactive);
+    void spaceChanged();
+
+private:
+    QUndoStack* undoStack_;
+    ml::LatentDirections directions_;
+    int latentSize_ = 0;
+    DesignState state_;
+};
+
+}  // namespace lf::ui

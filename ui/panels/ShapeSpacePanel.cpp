@@ -1,0 +1,303 @@
+#include "ui/panels/ShapeSpacePanel.h"
+
+#include "core/model/ModelLocator.h"
+#include "core/util/Error.h"
+#include "ui/ShapeDesign.h"
+#include "ui/ShapeExplorer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace lf::ui {
+
+namespace {
+QString sigmaText(double sigmas)
+{
+    return QStringLiteral("%1%2σ").arg(sigmas >= 0 ? QStringLiteral("+") : QString()).arg(sigmas, 0, 'f', 2);
+}
+}  // namespace
+
+ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
+    : QDockWidget(tr("Shape Space"), parent), explorer_(explorer)
+{
+    setObjectName(QStringLiteral("ShapeSpacePanel"));
+    auto* body = new QWidget;
+    auto* layout = new QVBoxLayout(body);
+
+    modelCombo_ = new QComboBox;
+    modelCombo_->setObjectName(QStringLiteral("modelCombo"));
+    layout->addWidget(modelCombo_);
+    statusLabel_ = new QLabel;
+    statusLabel_->setObjectName(QStringLiteral("shapeStatus"));
+    statusLabel_->setWordWrap(true);
+    statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(statusLabel_);
+
+    auto* seedRow = new QHBoxLayout;
+    seedRow->addWidget(new QLabel(tr("Seed")));
+    seedSpin_ = new QSpinBox;
+    seedSpin_->setObjectName(QStringLiteral("seedSpin"));
+    seedSpin_->setRange(0, std::numeric_limits<int>::max());
+    seedSpin_->setKeyboardTracking(false);  // one edit per typed number, not per digit
+    seedRow->addWidget(seedSpin_, 1);
+    randomButton_ = new QPushButton(tr("Random"));
+    randomButton_->setObjectName(QStringLiteral("randomButton"));
+    seedRow->addWidget(randomButton_);
+    layout->addLayout(seedRow);
+
+    auto* psiRow = new QHBoxLayout;
+    psiRow->addWidget(new QLabel(tr("Truncation ψ")));
+    psiSpin_ = new QDoubleSpinBox;
+    psiSpin_->setObjectName(QStringLiteral("psiSpin"));
+    psiSpin_->setRange(0.0, 1.5);
+    psiSpin_->setSingleStep(0.05);
+    psiSpin_->setValue(1.0);
+    psiSpin_->setKeyboardTracking(false);
+    psiSpin_->setToolTip(tr("Pulls the design towards the average shape: below 1 gives more "
+                            "typical shapes, above 1 exaggerates"));
+    psiRow->addWidget(psiSpin_, 1);
+    layout->addLayout(psiRow);
+
+    auto* slidersBox = new QWidget;
+    slidersLayout_ = new QVBoxLayout(slidersBox);
+    slidersLayout_->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(slidersBox);
+
+    auto* buttons = new QGridLayout;
+    auto* resetButton = new QPushButton(tr("Reset"));
+    auto* favouriteButton = new QPushButton(tr("Add to favourites"));
+    favouriteButton->setObjectName(QStringLiteral("favouriteButton"));
+    auto* copyButton = new QPushButton(tr("Copy latent"));
+    auto* pasteButton = new QPushButton(tr("Paste latent"));
+    auto* loadButton = new QPushButton(tr("Load latent…"));
+    buttons->addWidget(resetButton, 0, 0);
+    buttons->addWidget(favouriteButton, 0, 1);
+    buttons->addWidget(copyButton, 1, 0);
+    buttons->addWidget(pasteButton, 1, 1);
+    buttons->addWidget(loadButton, 2, 0);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(body);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    body->setMinimumWidth(260);
+    setWidget(scroll);
+
+    ShapeDesign* design = explorer_->design();
+    connect(seedSpin_, &QSpinBox::valueChanged, this,
+            [design](int seed) { design->setSeed(std::uint64_t(seed)); });
+    connect(randomButton_, &QPushButton::clicked, this, [this] {
+        // The seed is drawn here and shown, so the shape can be reproduced by typing it.
+        seedSpin_->setValue(int(QRandomGenerator::global()->bounded(1, std::numeric_limits<int>::max())));
+    });
+    connect(psiSpin_, &QDoubleSpinBox::valueChanged, this,
+            [design](double psi) { design->setPsi(psi); });
+    connect(resetButton, &QPushButton::clicked, design, &ShapeDesign::reset);
+    connect(favouriteButton, &QPushButton::clicked, this, [this] { explorer_->addFavourite(); });
+    connect(copyButton, &QPushButton::clicked, this, &ShapeSpacePanel::copyLatent);
+    connect(pasteButton, &QPushButton::clicked, this, &ShapeSpacePanel::pasteLatent);
+    connect(loadButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load latent"), QString(),
+                                                          tr("Latent JSON (*.json)"));
+        if (!path.isEmpty()) loadLatentFile(path);
+    });
+    connect(modelCombo_, &QComboBox::activated, this, [this](int index) {
+        const QString dir = modelCombo_->itemData(index).toString();
+        if (!dir.isEmpty() && dir != explorer_->model().directory) explorer_->loadModel(dir);
+    });
+
+    connect(design, &ShapeDesign::spaceChanged, this, &ShapeSpacePanel::rebuildSliders);
+    connect(design, &ShapeDesign::changed, this, &ShapeSpacePanel::syncFromDesign);
+    connect(explorer_, &ShapeExplorer::modelLoading, this, [this](const QString& dir) {
+        showStatus(tr("Loading %1…").arg(QFileInfo(dir).fileName()), false);
+    });
+    connect(explorer_, &ShapeExplorer::modelChanged, this, [this] {
+        const ShapeModelInfo& m = explorer_->model();
+        // The cube sign is appended: Qt's arg() would read "%3³" as placeholder 33.
+        showStatus(tr("%1: latent %2, grid %3, %4 directions")
+                       .arg(m.name.isEmpty() ? m.id : m.name)
+                       .arg(m.latentSize)
+                       .arg(QString::number(m.gridResolution) + QChar(0x00B3))
+                       .arg(m.directions.count()),
+                   false);
+        refreshModels();
+    });
+    connect(explorer_, &ShapeExplorer::modelFailed, this,
+            [this](const QString& message) { showStatus(message, true); });
+    connect(explorer_, &ShapeExplorer::decodeFailed, this,
+            [this](const QString& message) { showStatus(message, true); });
+
+    refreshModels();
+    rebuildSliders();
+}
+
+QString ShapeSpacePanel::statusText() const
+{
+    return statusLabel_->text();
+}
+
+void ShapeSpacePanel::showStatus(const QString& text, bool error)
+{
+    statusLabel_->setText(text);
+    statusLabel_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+}
+
+void ShapeSpacePanel::refreshModels()
+{
+    const QSignalBlocker blocker(modelCombo_);
+    modelCombo_->clear();
+    for (const LocatedModel& m : listModels(ModelKind::ShapeVae, explorer_->searchPaths())) {
+        const QString dir = QString::fromStdString(m.directory.string());
+        const QString label = m.manifest.name.empty()
+                                  ? QString::fromStdString(m.manifest.id)
+                                  : QStringLiteral("%1 (%2)").arg(QString::fromStdString(m.manifest.name),
+                                                                  QString::fromStdString(m.manifest.id));
+        modelCombo_->addItem(label, dir);
+    }
+    if (explorer_->hasModel()) {
+        int index = modelCombo_->findData(explorer_->model().directory);
+        if (index < 0) {  // loaded from elsewhere (tests, a folder outside the search paths)
+            modelCombo_->addItem(explorer_->model().id, explorer_->model().directory);
+            index = modelCombo_->count() - 1;
+        }
+        modelCombo_->setCurrentIndex(index);
+    }
+    modelCombo_->setEnabled(modelCombo_->count() > 0);
+}
+
+void ShapeSpacePanel::rebuildSliders()
+{
+    for (QLabel* l : sliderLabels_) delete l;
+    for (QSlider* s : sliders_) delete s;
+    sliders_.clear();
+    sliderLabels_.clear();
+    const auto& directions = explorer_->design()->directions();
+    const int count = std::min(kMaxDirections, explorer_->design()->hasSpace() ? directions.count() : 0);
+    for (int k = 0; k < count; ++k) {
+        auto* label = new QLabel;
+        auto* slider = new QSlider(Qt::Horizontal);
+        slider->setObjectName(QStringLiteral("direction%1").arg(k + 1));
+        slider->setRange(-3 * kSliderStepsPerSigma, 3 * kSliderStepsPerSigma);
+        slider->setSingleStep(10);
+        slider->setPageStep(50);
+        slider->setTickPosition(QSlider::TicksBelow);
+        slider->setTickInterval(kSliderStepsPerSigma);
+        slider->setToolTip(tr("Principal direction %1 of the training shapes (σ = %2)")
+                               .arg(k + 1)
+                               .arg(directions.sigma[std::size_t(k)], 0, 'g', 3));
+        slidersLayout_->addWidget(label);
+        slidersLayout_->addWidget(slider);
+        sliderLabels_.append(label);
+        sliders_.append(slider);
+        connect(slider, &QSlider::sliderPressed, this, [this] { ++dragSerial_; });
+        connect(slider, &QSlider::valueChanged, this,
+                [this, k](int value) { onSliderMoved(k, value); });
+        connect(slider, &QSlider::sliderReleased, this,
+                [this] { explorer_->design()->finishInteraction(); });
+    }
+    syncFromDesign();
+}
+
+void ShapeSpacePanel::onSliderMoved(int index, int value)
+{
+    QSlider* slider = sliders_.value(index);
+    if (!slider) return;
+    const bool dragging = slider->isSliderDown();
+    if (!dragging) ++dragSerial_;  // keyboard/wheel steps: one undo step each
+    explorer_->design()->setCoefficient(index, double(value) / kSliderStepsPerSigma, dragSerial_,
+                                        dragging);
+}
+
+void ShapeSpacePanel::syncFromDesign()
+{
+    const ShapeDesign* design = explorer_->design();
+    for (int k = 0; k < sliders_.size(); ++k) {
+        const double sigmas = design->coefficient(k);
+        sliderLabels_[k]->setText(tr("Direction %1: %2").arg(k + 1).arg(sigmaText(sigmas)));
+        if (sliders_[k]->isSliderDown()) continue;  // the user holds it
+        const QSignalBlocker blocker(sliders_[k]);
+        sliders_[k]->setValue(int(std::lround(std::clamp(sigmas, -3.0, 3.0) * kSliderStepsPerSigma)));
+    }
+    {
+        const QSignalBlocker blocker(seedSpin_);
+        seedSpin_->setValue(int(std::min<std::uint64_t>(design->state().seed,
+                                                        std::uint64_t(std::numeric_limits<int>::max()))));
+    }
+    {
+        const QSignalBlocker blocker(psiSpin_);
+        psiSpin_->setValue(design->state().psi);
+    }
+    const bool enabled = design->hasSpace();
+    seedSpin_->setEnabled(enabled);
+    randomButton_->setEnabled(enabled);
+    psiSpin_->setEnabled(enabled);
+}
+
+void ShapeSpacePanel::copyLatent()
+{
+    if (!explorer_->design()->hasSpace()) return;
+    const auto json = ml::latentToJson(explorer_->design()->effectiveLatent());
+    QApplication::clipboard()->setText(QString::fromStdString(json.dump()));
+    showStatus(tr("Latent copied to the clipboard"), false);
+}
+
+bool ShapeSpacePanel::pasteLatent()
+{
+    return applyLatentJson(QApplication::clipboard()->text().toUtf8(), tr("the clipboard"));
+}
+
+bool ShapeSpacePanel::loadLatentFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showStatus(tr("%1: cannot read the file (%2)").arg(path, file.errorString()), true);
+        return false;
+    }
+    return applyLatentJson(file.readAll(), QFileInfo(path).fileName());
+}
+
+bool ShapeSpacePanel::applyLatentJson(const QByteArray& text, const QString& source)
+{
+    ShapeDesign* design = explorer_->design();
+    if (!design->hasSpace()) {
+        showStatus(tr("No shape model is loaded"), true);
+        return false;
+    }
+    try {
+        const auto json = nlohmann::json::parse(text.toStdString());
+        const ml::Latent latent = ml::latentFromJson(json, design->latentSize());
+        design->setLatent(latent, tr("Latent from %1").arg(source));
+        showStatus(tr("Latent loaded from %1").arg(source), false);
+        return true;
+    } catch (const nlohmann::json::exception& e) {
+        showStatus(tr("%1: not JSON (%2)").arg(source, QString::fromUtf8(e.what())), true);
+    } catch (const Error& e) {
+        showStatus(tr("%1: %2").arg(source, QString::fromStdString(e.what())), true);
+    }
+    return false;
+}
+
+}  // namespace lf::ui

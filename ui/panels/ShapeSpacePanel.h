@@ -1,0 +1,61 @@
+#pragma once
+// Dock panel for exploring a shape model: model choice, PCA direction sliders (+-3 sigma),
+// truncation psi, seed (+ Random), Reset, favourites, copy/paste/load of latent JSON. It edits
+// the ShapeDesign (undoable) and shows the model's state or error.
+#include <QDockWidget>
+#include <QList>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QVBoxLayout;
+
+namespace lf::ui {
+
+class ShapeExplorer;
+
+class ShapeSpacePanel : public QDockWidget {
+    Q_OBJECT
+public:
+    static constexpr int kMaxDirections = 12;
+    static constexpr int kSliderStepsPerSigma = 100;  // slider value = sigmas * 100, range +-300
+
+    explicit ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent = nullptr);
+
+    // Test hooks.
+    QList<QSlider*> directionSliders() const { return sliders_; }
+    QSpinBox* seedSpinBox() const { return seedSpin_; }
+    QDoubleSpinBox* psiSpinBox() const { return psiSpin_; }
+    QPushButton* randomButton() const { return randomButton_; }
+    QString statusText() const;
+
+    // Copies the current latent as JSON to the clipboard; pastes one from it (false + message
+    // in the panel when the clipboard holds no valid latent for this model).
+    void copyLatent();
+    bool pasteLatent();
+    bool loadLatentFile(const QString& path);
+    void refreshModels();
+
+private:
+    void rebuildSliders();
+    void syncFromDesign();
+    void onSliderMoved(int index, int value);
+    void showStatus(const QString& text, bool error);
+    bool applyLatentJson(const QByteArray& text, const QString& source);
+
+    ShapeExplorer* explorer_;
+    QComboBox* modelCombo_;
+    QLabel* statusLabel_;
+    QVBoxLayout* slidersLayout_;
+    QList<QSlider*> sliders_;
+    QList<QLabel*> sliderLabels_;
+    QDoubleSpinBox* psiSpin_;
+    QSpinBox* seedSpin_;
+    QPushButton* randomButton_;
+    int dragSerial_ = 0;  // one undo step per slider drag
+};
+
+}  // namespace lf::ui
