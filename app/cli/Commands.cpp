@@ -1,5 +1,6 @@
 #include "app/cli/Commands.h"
 
+#include "core/model/ModelLocator.h"
 #include "core/util/Error.h"
 #include "latentforge/Version.h"
 
@@ -19,6 +20,19 @@ std::string oneLine(std::string s) {
 }
 
 }  // namespace
+
+std::filesystem::path resolveModelArgument(const std::string& folderOrId) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory(folderOrId, ec)) return folderOrId;
+    const auto paths = modelSearchPaths(fs::read_symlink("/proc/self/exe", ec).parent_path());
+    if (folderOrId.find('/') == std::string::npos)
+        if (auto found = findModelDirectory(folderOrId, paths)) return *found;
+    std::string searched;
+    for (const auto& p : paths) searched += (searched.empty() ? "" : ", ") + p.string();
+    throw Error("model '" + folderOrId + "' is neither a package folder nor a model id found in " +
+                searched);
+}
 
 void registerAllCommands(CLI::App& app) {
     registerInspectCommand(app);

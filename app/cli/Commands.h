@@ -4,6 +4,9 @@
 // a one-line message on stderr).
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <string>
+
 namespace lf::cli {
 
 void registerInspectCommand(CLI::App& app);
@@ -18,6 +21,11 @@ void registerEvalProcessDiffusionCommand(CLI::App& app);
 // The group sub-command `name` ("train", "eval"), created on first use, shared by every
 // model kind's sub-command under it.
 CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description);
+
+// A --model argument: an existing package folder, or a model id looked up like the GUI does
+// (core/model/ModelLocator.h: $LATENTFORGE_MODELS, the installed models, the source tree's).
+// Throws lf::Error listing the folders searched when neither.
+std::filesystem::path resolveModelArgument(const std::string& folderOrId);
 
 // All of the above, in --help order.
 void registerAllCommands(CLI::App& app);

@@ -19,7 +19,7 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
     auto a = std::make_shared<Args>();
     CLI::App* cmd = commandGroup(app, "eval", "Evaluate a model")->add_subcommand(
         "process-diffusion", "Effect fidelity of a process what-if model against the simulator");
-    cmd->add_option("--model", a->model, "process-diffusion model package folder")->required();
+    cmd->add_option("--model", a->model, "process-diffusion model: package folder or id (e.g. process-default)")->required();
     cmd->add_option("--grid", a->options.gridPoints, "random parameter points (plus the held-out points)")
         ->check(CLI::Range(3, 10000));
     cmd->add_option("--seeds-per-point", a->options.seedsPerPoint, "images per point")->check(CLI::Range(1, 64));
@@ -32,7 +32,7 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
     cmd->add_flag("--no-write", a->noWrite, "do not store the metrics in model.json");
     cmd->add_flag("--quiet", a->quiet, "no progress lines");
     cmd->callback([a] {
-        const auto model = ml::ProcessModel::load(a->model, a->device);
+        const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
         auto options = a->options;
         if (!a->quiet) options.log = [](const std::string& s) { std::cerr << "eval process-diffusion: " << s << std::endl; };
         const auto metrics = ml::evaluateProcessModel(model, options);

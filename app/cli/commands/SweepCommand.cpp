@@ -39,7 +39,7 @@ void registerSweepCommand(CLI::App& app) {
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("sweep", "Contact sheet of generated images over two process parameters");
-    cmd->add_option("--model", a->model, "process-diffusion model package folder")->required();
+    cmd->add_option("--model", a->model, "process-diffusion model: package folder or id (e.g. process-default)")->required();
     cmd->add_option("--x", a->x, "column axis: name=lo:hi:n")->required();
     cmd->add_option("--y", a->y, "row axis: name=lo:hi:n")->required();
     cmd->add_option("--param", a->params, "fixed name=value for the other parameters (default: nominal)");
@@ -59,7 +59,7 @@ void registerSweepCommand(CLI::App& app) {
             const auto [parameter, value] = parseParameterAssignment(text);
             base.set(parameter, value);
         }
-        const auto model = ml::ProcessModel::load(a->model, a->device);
+        const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
         std::vector<std::vector<RgbImage8>> cells;
         nlohmann::json grid = nlohmann::json::array();
         nlohmann::json warnings = nlohmann::json::array();

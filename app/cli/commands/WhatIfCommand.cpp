@@ -25,7 +25,7 @@ void registerWhatIfCommand(CLI::App& app) {
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("whatif", "Generate images of the part at given process parameters "
                                                  "(unset parameters: nominal)");
-    cmd->add_option("--model", a->model, "process-diffusion model package folder")->required();
+    cmd->add_option("--model", a->model, "process-diffusion model: package folder or id (e.g. process-default)")->required();
     cmd->add_option("--param", a->params, "name=value, e.g. melt_temperature=270 (repeatable)");
     cmd->add_option("--seeds", a->seeds, "seeds, e.g. 1-4 or 1,5,9");
     cmd->add_option("--steps", a->steps, "DDIM steps")->check(CLI::Range(1, 1000));
@@ -48,7 +48,7 @@ void registerWhatIfCommand(CLI::App& app) {
         request.steps = a->steps;
         request.guidance = a->guidance;
         request.eta = a->eta;
-        const auto model = ml::ProcessModel::load(a->model, a->device);
+        const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
         const auto result = model.sample(request);
         std::filesystem::create_directories(a->outDir);
         nlohmann::json images = nlohmann::json::array();
