@@ -49,8 +49,11 @@ void registerWhatIfCommand(CLI::App& app) {
         request.guidance = a->guidance;
         request.eta = a->eta;
         const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
+        // Before sampling, so a bad --out-dir fails fast instead of after the work.
+        std::error_code ec;
+        std::filesystem::create_directories(a->outDir, ec);
+        if (ec) throw Error("--out-dir " + a->outDir + ": cannot create (" + ec.message() + ")");
         const auto result = model.sample(request);
-        std::filesystem::create_directories(a->outDir);
         nlohmann::json images = nlohmann::json::array();
         for (std::size_t i = 0; i < result.images.size(); ++i) {
             const auto file = std::filesystem::path(a->outDir) / ("whatif_seed" + std::to_string(request.seeds[i]) + ".png");
