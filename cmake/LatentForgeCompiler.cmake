@@ -6,7 +6,8 @@ if(CCACHE_PROGRAM)
 endif()
 
 add_library(lf_warnings INTERFACE)
-target_compile_options(lf_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
+# -Wno-restrict: GCC 12 reports a false positive inside std::string's operator+ (GCC bug 105329).
+target_compile_options(lf_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter -Wno-restrict)
 
 # Torch's headers define a function named slots(); Qt's keyword macros must stay off everywhere.
 add_compile_definitions(QT_NO_KEYWORDS)
