@@ -194,10 +194,9 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         p.step = state.step;
         p.totalSteps = totalSteps;
         p.elapsedSeconds = state.seconds + elapsed();
-        const std::int64_t done = state.step - sessionFirstStep;
-        const double rate = done > 0 ? elapsed() / double(done) : 0;
-        p.imagesPerSecond = rate > 0 ? double(batch) / rate : 0;
-        p.etaSeconds = rate * double(totalSteps - state.step);
+        const auto pace = trainingPace(elapsed(), state.step - sessionFirstStep, batch, totalSteps - state.step);
+        p.imagesPerSecond = pace.itemsPerSecond;
+        p.etaSeconds = pace.etaSeconds;
         progress(p);
     };
     auto checkpoint = [&] {
@@ -236,9 +235,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         const std::int64_t epoch = state.step / stepsPerEpoch;
         const std::int64_t position = state.step % stepsPerEpoch;
         if (orderEpoch != epoch) {
-            order = all;
-            std::mt19937_64 rng(splitMix64(options.seed ^ splitMix64(0xe90c0000ull + std::uint64_t(epoch))));
-            shuffleIndices(order, rng);
+            order = epochOrder(all, options.seed, epoch);
             orderEpoch = epoch;
         }
         const auto first = order.begin() + position * batch;

@@ -27,6 +27,23 @@ void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
     }
 }
 
+std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& rows, std::uint64_t seed,
+                                     std::int64_t epoch) {
+    std::vector<std::int64_t> order = rows;
+    std::mt19937_64 rng(splitMix64(seed ^ splitMix64(0xe90c0000ull + std::uint64_t(epoch))));
+    shuffleIndices(order, rng);
+    return order;
+}
+
+TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
+                          std::int64_t stepsLeft) {
+    const double rate = sessionSteps > 0 ? sessionSeconds / double(sessionSteps) : 0;  // s per step
+    TrainingPace pace;
+    pace.itemsPerSecond = rate > 0 ? double(batch) / rate : 0;
+    pace.etaSeconds = rate * double(stepsLeft);
+    return pace;
+}
+
 std::string exactNumber(double v) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);

@@ -20,6 +20,17 @@ namespace lf::ml {
 std::uint64_t splitMix64(std::uint64_t x);
 // Fisher-Yates with our own index draw (std::shuffle's algorithm is implementation-defined).
 void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng);
+// `rows` in the order of epoch `epoch` of a run seeded with `seed` (the same on every resume).
+std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& rows, std::uint64_t seed,
+                                     std::int64_t epoch);
+
+// Throughput and time left, from this session's steps (so a resumed run is not skewed).
+struct TrainingPace {
+    double itemsPerSecond = 0;
+    double etaSeconds = 0;
+};
+TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
+                          std::int64_t stepsLeft);
 
 // Doubles as hexadecimal floats, so resumed runs see bit-identical values.
 std::string exactNumber(double v);
