@@ -1,6 +1,7 @@
 #include "core/model/ModelManifest.h"
 #include "core/model/Sha256.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
 
 #include <QtTest>
 
@@ -39,12 +40,7 @@ SafetensorsContents sampleWeights() {
 }
 
 std::string errorOf(const fs::path& dir) {
-    try {
-        loadModelPackage(dir);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
+    return lf::test::errorOf([&] { loadModelPackage(dir); });
 }
 
 }  // namespace

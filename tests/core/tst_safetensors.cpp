@@ -1,6 +1,7 @@
 #include "core/formats/Float16.h"
 #include "core/formats/Safetensors.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
 
 #include <QtTest>
 
@@ -40,12 +41,7 @@ TensorRecord tensor(std::string name, DType dtype, std::vector<std::int64_t> sha
 }
 
 std::string errorOf(const std::vector<std::byte>& bytes) {
-    try {
-        parseSafetensors(bytes, "test.safetensors");
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
+    return lf::test::errorOf([&] { parseSafetensors(bytes, "test.safetensors"); });
 }
 
 }  // namespace

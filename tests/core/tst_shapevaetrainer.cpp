@@ -5,6 +5,7 @@
 #include "core/ml/ShapeVaeTrainer.h"
 #include "core/model/ModelManifest.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
 
 #include <torch/torch.h>
 
@@ -43,14 +44,7 @@ ShapeVaeTrainingOptions tinyOptions(const std::filesystem::path& data, const std
     return o;
 }
 
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lf::Error& e) {
-        return e.what();
-    }
-    return {};
-}
+using lf::test::errorOf;
 
 // Every "model.*" tensor of two checkpoints, byte for byte.
 bool sameModelTensors(const SafetensorsContents& a, const SafetensorsContents& b) {
