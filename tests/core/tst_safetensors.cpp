@@ -2,6 +2,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/util/Error.h"
 #include "tests/common/ErrorOf.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <QtTest>
 
@@ -241,19 +242,13 @@ private Q_SLOTS:
         writeSafetensors(file, small);
         SafetensorsContents big;
         big.tensors = {tensor("y", DType::U8, {1 << 20})};
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit old{};
-        getrlimit(RLIMIT_FSIZE, &old);
-        rlimit limited = old;
-        limited.rlim_cur = 64 * 1024;
-        setrlimit(RLIMIT_FSIZE, &limited);
         bool threw = false;
         try {
+            const lf::test::FileSizeLimit limit(64 * 1024);
             writeSafetensors(file, big);
         } catch (const Error&) {
             threw = true;
         }
-        setrlimit(RLIMIT_FSIZE, &old);
         QVERIFY(threw);
         QCOMPARE(readSafetensors(file).tensors[0].name, std::string("x"));
         int leftovers = 0;
