@@ -1,9 +1,9 @@
 #pragma once
 // Plumbing shared by the trainers (internal to core/ml: torch): device choice, exact numbers in
 // checkpoint metadata, Adam moments in a safetensors checkpoint, run fingerprints, package ids.
-// Written for ProcessDiffusionTrainer from the mechanics of ShapeVaeTrainer (same formats:
-// "adam.exp_avg.<param>", "adam.exp_avg_sq.<param>", metadata "adam_step"), so that trainer can
-// move onto it without changing its checkpoint files.
+// Used by ShapeVaeTrainer and ProcessDiffusionTrainer; the formats ("adam.exp_avg.<param>",
+// "adam.exp_avg_sq.<param>", metadata "adam_step", hexadecimal floats) are those of their
+// checkpoint files, so changing them here breaks resuming existing runs.
 #include "core/formats/Safetensors.h"
 
 #include <nlohmann/json.hpp>
