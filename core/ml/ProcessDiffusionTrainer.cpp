@@ -180,10 +180,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         state.epochImages = parseExactNumber(checkpointMetadata(contents, "epoch_images", what), what);
         state.lastLoss = parseExactNumber(checkpointMetadata(contents, "last_loss", what), what);
         state.firstEpochLoss = parseExactNumber(checkpointMetadata(contents, "first_epoch_loss", what), what);
-        if (state.step > totalSteps) {
-            throw Error("--resume: the checkpoint is at step " + std::to_string(state.step) + ", past the " +
-                        std::to_string(totalSteps) + " steps of " + std::to_string(options.epochs) + " epochs");
-        }
+        checkResumeStep(state.step, totalSteps, options.epochs);
     }
 
     const std::int64_t sessionFirstStep = state.step;
@@ -276,10 +273,10 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
             report(e);
             state.epochLoss = state.epochImages = 0;
         }
-        const bool stopNow = options.stopAfterSteps > 0 && state.step >= options.stopAfterSteps && state.step < totalSteps;
-        const bool due = options.checkpointEverySteps > 0 ? state.step % options.checkpointEverySteps == 0 : epochEnd;
-        if (due || stopNow || state.step == totalSteps) checkpoint();
-        if (stopNow) {
+        const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
+                                       options.stopAfterSteps);
+        if (due.write) checkpoint();
+        if (due.stopNow) {
             result.steps = state.step;
             result.seconds = state.seconds + elapsed();
             result.lossFirstEpoch = state.firstEpochLoss;

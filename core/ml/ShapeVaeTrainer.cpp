@@ -265,11 +265,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     const auto fingerprint = runFingerprint(options, config, data.count());
     RunState state;
     if (options.resume) state = readCheckpoint(checkpointFile, model, adam, fingerprint, device);
-    if (state.step > totalSteps) {
-        throw Error("--resume: the checkpoint is at step " + std::to_string(state.step) +
-                    ", past the " + std::to_string(totalSteps) + " steps of " +
-                    std::to_string(options.epochs) + " epochs");
-    }
+    checkResumeStep(state.step, totalSteps, options.epochs);
 
     const std::int64_t sessionFirstStep = state.step;
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - sessionStart).count(); };
@@ -358,13 +354,10 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             report(e);
             state.epochLoss = state.epochRecon = state.epochKl = state.epochShapes = 0;
         }
-        const bool stopNow = options.stopAfterSteps > 0 && state.step >= options.stopAfterSteps &&
-                             state.step < totalSteps;
-        const bool due = options.checkpointEverySteps > 0
-                             ? state.step % options.checkpointEverySteps == 0
-                             : epochEnd;
-        if (due || stopNow || state.step == totalSteps) checkpoint();
-        if (stopNow) {
+        const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
+                                       options.stopAfterSteps);
+        if (due.write) checkpoint();
+        if (due.stopNow) {
             result.steps = state.step;
             result.seconds = state.seconds + elapsed();
             result.heldOutL1 = state.heldOutL1;

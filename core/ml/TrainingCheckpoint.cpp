@@ -44,6 +44,22 @@ TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std:
     return pace;
 }
 
+void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs) {
+    if (step > totalSteps) {
+        throw Error("--resume: the checkpoint is at step " + std::to_string(step) + ", past the " +
+                    std::to_string(totalSteps) + " steps of " + std::to_string(epochs) + " epochs");
+    }
+}
+
+CheckpointDue checkpointDue(std::int64_t step, std::int64_t totalSteps, bool epochEnd,
+                            std::int64_t checkpointEverySteps, std::int64_t stopAfterSteps) {
+    CheckpointDue due;
+    due.stopNow = stopAfterSteps > 0 && step >= stopAfterSteps && step < totalSteps;
+    const bool scheduled = checkpointEverySteps > 0 ? step % checkpointEverySteps == 0 : epochEnd;
+    due.write = scheduled || due.stopNow || step == totalSteps;
+    return due;
+}
+
 std::string exactNumber(double v) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);

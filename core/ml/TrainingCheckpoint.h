@@ -32,6 +32,18 @@ struct TrainingPace {
 TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
                           std::int64_t stepsLeft);
 
+// Throws lf::Error ("--resume: ...") when a checkpoint's `step` is past this run's `totalSteps`.
+void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs);
+
+// After step `step`: stop now (--stop-after reached before the end), and write a checkpoint
+// (every `checkpointEverySteps` steps, else at each epoch's end; always when stopping or done).
+struct CheckpointDue {
+    bool stopNow = false;
+    bool write = false;
+};
+CheckpointDue checkpointDue(std::int64_t step, std::int64_t totalSteps, bool epochEnd,
+                            std::int64_t checkpointEverySteps, std::int64_t stopAfterSteps);
+
 // Doubles as hexadecimal floats, so resumed runs see bit-identical values.
 std::string exactNumber(double v);
 double parseExactNumber(const std::string& s, const std::string& what);
