@@ -34,32 +34,6 @@ QString runCatching(F&& job, const QString& what)
     }
 }
 
-// Prepares a decoded grid for contouring into a printable mesh:
-// - a shape may reach the grid's faces, where contouring leaves it open: the outermost samples
-//   are set outside, so the surface is capped half a voxel inside the cube and always closed;
-// - samples within 1% of a voxel of the iso value are pushed off it. Flying edges puts a vertex
-//   almost exactly on such a sample for each of its edges; those sliver triangles (measured on
-//   decodes resampled to 64^3/96^3) made Open3D's self-intersection test fail, i.e. the export
-//   "not watertight". The surface moves by at most 1% of a voxel.
-void prepareForContour(SdfGrid& grid)
-{
-    const int r = grid.resolution;
-    const float outside = grid.truncation > 0 ? grid.truncation : 1.0f;
-    const float eps = 0.01f * grid.spacing();
-    for (float& v : grid.values)
-        if (std::abs(v) < eps) v = v < 0 ? -eps : eps;
-    for (int z = 0; z < r; ++z)
-        for (int y = 0; y < r; ++y)
-            for (int x = 0; x < r; ++x) {
-                if (x != 0 && y != 0 && z != 0 && x != r - 1 && y != r - 1 && z != r - 1) {
-                    x = r - 2;  // skip the interior of this row
-                    continue;
-                }
-                float& v = grid.values[grid.index(x, y, z)];
-                v = std::max(v, outside);
-            }
-}
-
 }  // namespace
 
 void registerShapeWorkerTypes()
@@ -132,7 +106,8 @@ std::shared_ptr<const Mesh> ShapeDecodeWorker::decodeToMesh(const ml::Latent& la
     SdfGrid grid = model_->decode(latent, resolution);
     if (decodeMs) *decodeMs = double(timer.nsecsElapsed()) / 1e6;
     timer.restart();
-    prepareForContour(grid);
+    // Closed: decodes may reach the cube's faces, and exports must be watertight.
+    closeSdfGridForContour(grid);
     Mesh mesh = contourSdfGrid(grid);
     if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
     mesh.name = "shape";

@@ -93,7 +93,33 @@ private:
 
 }  // namespace
 
-Mesh contourSdfGrid(const SdfGrid& grid, float isoValue) {
+void closeSdfGridForContour(SdfGrid& grid, float isoValue) {
+    const int r = grid.resolution;
+    if (r < 2 || grid.values.size() != std::size_t(r) * r * r)
+        throw Error("SDF grid: " + std::to_string(grid.values.size()) +
+                    " values do not match resolution " + std::to_string(r));
+    const float outside = isoValue + (grid.truncation > 0 ? grid.truncation : 1.0f);
+    const float eps = 0.01f * grid.spacing();
+    for (float& v : grid.values)
+        if (std::abs(v - isoValue) < eps) v = v < isoValue ? isoValue - eps : isoValue + eps;
+    for (int z = 0; z < r; ++z)
+        for (int y = 0; y < r; ++y)
+            for (int x = 0; x < r; ++x) {
+                if (x != 0 && y != 0 && z != 0 && x != r - 1 && y != r - 1 && z != r - 1) {
+                    x = r - 2;  // skip the interior of this row
+                    continue;
+                }
+                float& v = grid.values[grid.index(x, y, z)];
+                v = std::max(v, outside);
+            }
+}
+
+Mesh contourSdfGrid(const SdfGrid& grid, float isoValue, SdfContourBorder border) {
+    if (border == SdfContourBorder::Closed) {
+        SdfGrid closed = grid;
+        closeSdfGridForContour(closed, isoValue);
+        return contourSdfGrid(closed, isoValue, SdfContourBorder::Open);
+    }
     const int R = grid.resolution;
     if (R < 2 || grid.values.size() != std::size_t(R) * R * R)
         throw Error("SDF grid: " + std::to_string(grid.values.size()) +

@@ -7,11 +7,29 @@
 
 namespace lf {
 
+// What contourSdfGrid does where the surface meets the grid's border.
+enum class SdfContourBorder {
+    Open,    // surfaces cut by the border stay open there; samples are contoured as they are
+    Closed,  // closed, sliver-free output for printing (see closeSdfGridForContour)
+};
+
 // The zero level set of `grid` (isoValue may pick another level) in the grid's coordinates
 // ([-1,1]^3), triangles oriented outward (towards positive values) with vertex normals. An
-// all-positive or all-negative grid gives an empty mesh. Surfaces cut by the grid's border stay
-// open there. Throws lf::Error for an inconsistent grid (values.size() != resolution^3).
-Mesh contourSdfGrid(const SdfGrid& grid, float isoValue = 0.0f);
+// all-positive or all-negative grid gives an empty mesh. With SdfContourBorder::Open, surfaces
+// cut by the grid's border stay open there; with Closed the contour is of a copy prepared by
+// closeSdfGridForContour. Throws lf::Error for an inconsistent grid (values.size() != resolution^3).
+Mesh contourSdfGrid(const SdfGrid& grid, float isoValue = 0.0f,
+                    SdfContourBorder border = SdfContourBorder::Open);
+
+// Prepares a grid (e.g. a network's decode) for contouring into a printable mesh:
+// - a shape may reach the grid's faces, where contouring leaves it open: the outermost samples
+//   are set outside (at least isoValue + truncation), so the surface is capped half a voxel
+//   inside the cube and always closed;
+// - samples within 1% of a voxel of the iso value are pushed off it. Flying edges puts a vertex
+//   almost exactly on such a sample for each of its edges; those sliver triangles (measured on
+//   decodes resampled to 64^3/96^3) made Open3D's self-intersection test fail, i.e. the export
+//   "not watertight". The surface moves by at most 1% of a voxel.
+void closeSdfGridForContour(SdfGrid& grid, float isoValue = 0.0f);
 
 // How a mesh was mapped into the unit cube: normalised = (original - centre) * scale.
 struct MeshNormalisation {

@@ -180,10 +180,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         state.epochImages = parseExactNumber(checkpointMetadata(contents, "epoch_images", what), what);
         state.lastLoss = parseExactNumber(checkpointMetadata(contents, "last_loss", what), what);
         state.firstEpochLoss = parseExactNumber(checkpointMetadata(contents, "first_epoch_loss", what), what);
-        if (state.step > totalSteps) {
-            throw Error("--resume: the checkpoint is at step " + std::to_string(state.step) + ", past the " +
-                        std::to_string(totalSteps) + " steps of " + std::to_string(options.epochs) + " epochs");
-        }
+        checkResumeStep(state.step, totalSteps, options.epochs);
     }
 
     const std::int64_t sessionFirstStep = state.step;
@@ -194,10 +191,9 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         p.step = state.step;
         p.totalSteps = totalSteps;
         p.elapsedSeconds = state.seconds + elapsed();
-        const std::int64_t done = state.step - sessionFirstStep;
-        const double rate = done > 0 ? elapsed() / double(done) : 0;
-        p.imagesPerSecond = rate > 0 ? double(batch) / rate : 0;
-        p.etaSeconds = rate * double(totalSteps - state.step);
+        const auto pace = trainingPace(elapsed(), state.step - sessionFirstStep, batch, totalSteps - state.step);
+        p.imagesPerSecond = pace.itemsPerSecond;
+        p.etaSeconds = pace.etaSeconds;
         progress(p);
     };
     auto checkpoint = [&] {
@@ -236,9 +232,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         const std::int64_t epoch = state.step / stepsPerEpoch;
         const std::int64_t position = state.step % stepsPerEpoch;
         if (orderEpoch != epoch) {
-            order = all;
-            std::mt19937_64 rng(splitMix64(options.seed ^ splitMix64(0xe90c0000ull + std::uint64_t(epoch))));
-            shuffleIndices(order, rng);
+            order = epochOrder(all, options.seed, epoch);
             orderEpoch = epoch;
         }
         const auto first = order.begin() + position * batch;
@@ -279,10 +273,10 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
             report(e);
             state.epochLoss = state.epochImages = 0;
         }
-        const bool stopNow = options.stopAfterSteps > 0 && state.step >= options.stopAfterSteps && state.step < totalSteps;
-        const bool due = options.checkpointEverySteps > 0 ? state.step % options.checkpointEverySteps == 0 : epochEnd;
-        if (due || stopNow || state.step == totalSteps) checkpoint();
-        if (stopNow) {
+        const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
+                                       options.stopAfterSteps);
+        if (due.write) checkpoint();
+        if (due.stopNow) {
             result.steps = state.step;
             result.seconds = state.seconds + elapsed();
             result.lossFirstEpoch = state.firstEpochLoss;

@@ -3,6 +3,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/ml/SdfDatasetTensor.h"
 #include "core/ml/ShapeVae.h"
+#include "core/ml/TrainingCheckpoint.h"
 #include "core/ml/TorchSafetensors.h"
 #include "core/model/ModelManifest.h"
 #include "core/util/Error.h"
@@ -11,8 +12,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -27,34 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kCheckpointFormat = "latentforge-shape-vae-checkpoint";
 
-std::uint64_t splitMix(std::uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-// Fisher-Yates with our own index draw: std::shuffle's algorithm is implementation-defined.
-void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
-    for (std::size_t i = v.size(); i > 1; --i) {
-        const std::size_t j = static_cast<std::size_t>(rng() % i);
-        std::swap(v[i - 1], v[j]);
-    }
-}
-
-// Doubles go into metadata as hexadecimal floats so that resumed runs see bit-identical values.
-std::string exact(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
-    return std::string(buf, r.ptr);
-}
-double parseExact(const std::string& s, const std::string& what) {
-    double v = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::hex);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) throw Error(what + ": bad number '" + s + "'");
-    return v;
-}
-
 struct Split {
     std::vector<std::int64_t> train, heldOut;
 };
@@ -62,7 +33,7 @@ struct Split {
 Split splitDataset(std::int64_t count, double heldOutFraction, std::uint64_t seed) {
     std::vector<std::int64_t> all(static_cast<std::size_t>(count));
     std::iota(all.begin(), all.end(), 0);
-    std::mt19937_64 rng(splitMix(seed ^ 0x5eed5eedull));
+    std::mt19937_64 rng(splitMix64(seed ^ 0x5eed5eedull));
     shuffleIndices(all, rng);
     std::int64_t held = static_cast<std::int64_t>(std::llround(heldOutFraction * double(count)));
     if (heldOutFraction > 0 && held == 0 && count >= 2) held = 1;
@@ -73,14 +44,6 @@ Split splitDataset(std::int64_t count, double heldOutFraction, std::uint64_t see
     std::sort(split.heldOut.begin(), split.heldOut.end());
     std::sort(split.train.begin(), split.train.end());
     return split;
-}
-
-std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& train, std::uint64_t seed,
-                                     std::int64_t epoch) {
-    std::vector<std::int64_t> order = train;
-    std::mt19937_64 rng(splitMix(seed ^ splitMix(0xe90c0000ull + std::uint64_t(epoch))));
-    shuffleIndices(order, rng);
-    return order;
 }
 
 struct Losses {
@@ -145,8 +108,6 @@ double meanL1(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<s
     return sum / double(rows.size());
 }
 
-std::string adamKey(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
-
 struct RunState {
     std::int64_t step = 0;
     double seconds = 0;  // accumulated over earlier sessions
@@ -159,10 +120,10 @@ nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeCo
                               std::int64_t datasetCount) {
     // What must not change between a run and its resumption (epochs may grow).
     return {{"architecture", config.toJson()}, {"batch", o.batchSize},
-            {"lr", exact(o.learningRate)},     {"seed", std::to_string(o.seed)},
-            {"held_out", exact(o.heldOutFraction)}, {"kl_weight", exact(o.klWeight)},
-            {"kl_warmup_epochs", exact(o.klWarmupEpochs)},
-            {"near_surface_weight", exact(o.nearSurfaceWeight)},
+            {"lr", exactNumber(o.learningRate)},     {"seed", std::to_string(o.seed)},
+            {"held_out", exactNumber(o.heldOutFraction)}, {"kl_weight", exactNumber(o.klWeight)},
+            {"kl_warmup_epochs", exactNumber(o.klWarmupEpochs)},
+            {"near_surface_weight", exactNumber(o.nearSurfaceWeight)},
             {"dataset_count", datasetCount}};
 }
 
@@ -179,85 +140,38 @@ void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::
           {"epoch_shapes", state.epochShapes}, {"last_loss", state.lastLoss},
           {"last_recon", state.lastRecon}, {"last_kl", state.lastKl},
           {"held_out_l1", state.heldOutL1}}) {
-        contents.metadata[key] = exact(value);
+        contents.metadata[key] = exactNumber(value);
     }
     appendStateDict(contents, *model, "model.");
-    std::int64_t adamStep = 0;
-    for (const auto& item : model->named_parameters(true)) {
-        const auto it = adam.state().find(adamKey(item.value()));
-        if (it == adam.state().end()) continue;  // before the first step
-        auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
-        adamStep = s.step();
-        contents.tensors.push_back(tensorToRecord("adam.exp_avg." + item.key(), s.exp_avg()));
-        contents.tensors.push_back(tensorToRecord("adam.exp_avg_sq." + item.key(), s.exp_avg_sq()));
-    }
-    contents.metadata["adam_step"] = std::to_string(adamStep);
+    appendAdamState(contents, *model, adam);
     writeSafetensors(file, contents);
 }
 
 RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
                         torch::optim::Adam& adam, const nlohmann::json& fingerprint,
                         const torch::Device& device) {
-    if (!std::filesystem::exists(file)) {
-        throw Error("--resume: no checkpoint at " + file.string());
-    }
-    const SafetensorsContents contents = readSafetensors(file);
+    const SafetensorsContents contents = readCheckpointFile(file, kCheckpointFormat, fingerprint);
     const std::string what = "checkpoint " + file.string();
     auto meta = [&](const std::string& key) -> const std::string& {
-        const auto it = contents.metadata.find(key);
-        if (it == contents.metadata.end()) throw Error(what + ": metadata \"" + key + "\" is missing");
-        return it->second;
+        return checkpointMetadata(contents, key, what);
     };
-    if (meta("format") != kCheckpointFormat || meta("format_version") != "1") {
-        throw Error(what + ": not a shape VAE checkpoint (format " + meta("format") + ")");
-    }
-    nlohmann::json saved;
-    try {
-        saved = nlohmann::json::parse(meta("run"));
-    } catch (const nlohmann::json::exception&) {
-        throw Error(what + ": metadata \"run\" is not JSON");
-    }
-    for (const auto& [key, value] : fingerprint.items()) {
-        if (!saved.contains(key) || saved[key] != value) {
-            throw Error(what + ": was written by a run with a different " + key + " (" +
-                        (saved.contains(key) ? saved[key].dump() : "none") + " vs " + value.dump() +
-                        "); resume needs the same options");
-        }
-    }
     loadStateDict(*model, contents, what, "model.");
     RunState state;
     try {
         state.step = std::stoll(meta("step"));
-        const std::int64_t adamStep = std::stoll(meta("adam_step"));
-        for (const auto& item : model->named_parameters(true)) {
-            const auto* m = contents.find("adam.exp_avg." + item.key());
-            const auto* v = contents.find("adam.exp_avg_sq." + item.key());
-            if (!m || !v) {
-                if (adamStep == 0) continue;
-                throw Error(what + ": Adam moments for '" + item.key() + "' are missing");
-            }
-            auto s = std::make_unique<torch::optim::AdamParamState>();
-            s->step(adamStep);
-            s->exp_avg(recordToTensor(*m).to(device).to(torch::kFloat32));
-            s->exp_avg_sq(recordToTensor(*v).to(device).to(torch::kFloat32));
-            if (s->exp_avg().sizes() != item.value().sizes() ||
-                s->exp_avg_sq().sizes() != item.value().sizes()) {
-                throw Error(what + ": Adam moments for '" + item.key() + "' have the wrong shape");
-            }
-            adam.state()[adamKey(item.value())] = std::move(s);
-        }
     } catch (const std::logic_error&) {  // stoll
         throw Error(what + ": bad step counters in metadata");
     }
-    state.seconds = parseExact(meta("seconds"), what);
-    state.epochLoss = parseExact(meta("epoch_loss"), what);
-    state.epochRecon = parseExact(meta("epoch_recon"), what);
-    state.epochKl = parseExact(meta("epoch_kl"), what);
-    state.epochShapes = parseExact(meta("epoch_shapes"), what);
-    state.lastLoss = parseExact(meta("last_loss"), what);
-    state.lastRecon = parseExact(meta("last_recon"), what);
-    state.lastKl = parseExact(meta("last_kl"), what);
-    state.heldOutL1 = parseExact(meta("held_out_l1"), what);
+    loadAdamState(contents, *model, adam, device, what);
+    state.seconds = parseExactNumber(meta("seconds"), what);
+    state.epochLoss = parseExactNumber(meta("epoch_loss"), what);
+    state.epochRecon = parseExactNumber(meta("epoch_recon"), what);
+    state.epochKl = parseExactNumber(meta("epoch_kl"), what);
+    state.epochShapes = parseExactNumber(meta("epoch_shapes"), what);
+    state.lastLoss = parseExactNumber(meta("last_loss"), what);
+    state.lastRecon = parseExactNumber(meta("last_recon"), what);
+    state.lastKl = parseExactNumber(meta("last_kl"), what);
+    state.heldOutL1 = parseExactNumber(meta("held_out_l1"), what);
     return state;
 }
 
@@ -299,27 +213,6 @@ Pca latentPca(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<s
     return pca;
 }
 
-torch::Device chooseDevice(const std::string& name) {
-    torch::Device device(torch::kCPU);
-    try {
-        device = torch::Device(name);
-    } catch (const std::exception&) {
-        throw Error("--device " + name + ": expected cpu, cuda or cuda:N");
-    }
-    if (device.is_cuda()) {
-        if (!torch::cuda::is_available()) {
-            throw Error("--device " + name + ": CUDA is not available to this LibTorch build/machine");
-        }
-        if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count())) {
-            throw Error("--device " + name + ": only " + std::to_string(torch::cuda::device_count()) +
-                        " CUDA device(s)");
-        }
-    } else if (!device.is_cpu()) {
-        throw Error("--device " + name + ": expected cpu, cuda or cuda:N");
-    }
-    return device;
-}
-
 void validateOptions(const ShapeVaeTrainingOptions& o) {
     if (o.epochs < 1) throw Error("training: epochs must be at least 1");
     if (o.batchSize < 1 || o.batchSize > 4096) throw Error("training: batch size must be in 1..4096");
@@ -336,23 +229,13 @@ void validateOptions(const ShapeVaeTrainingOptions& o) {
     if (o.outDir.empty()) throw Error("training: no output directory given");
 }
 
-std::string packageId(const ShapeVaeTrainingOptions& o) {
-    if (!o.modelId.empty()) return o.modelId;
-    std::string id = std::filesystem::absolute(o.outDir).lexically_normal().filename().string();
-    if (id.empty()) id = std::filesystem::absolute(o.outDir).lexically_normal().parent_path().filename().string();
-    for (char& c : id) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '-';
-    }
-    return id.empty() ? "shape-vae" : id;
-}
-
 }  // namespace
 
 ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                      const std::function<void(const ShapeVaeProgress&)>& progress) {
     validateOptions(options);
     const auto sessionStart = Clock::now();
-    const torch::Device device = chooseDevice(options.device);
+    const torch::Device device = chooseTrainingDevice(options.device);
     // Debian's libgomp may default to one thread here: use every core unless told otherwise.
     torch::set_num_threads(options.threads > 0
                                ? options.threads
@@ -382,11 +265,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     const auto fingerprint = runFingerprint(options, config, data.count());
     RunState state;
     if (options.resume) state = readCheckpoint(checkpointFile, model, adam, fingerprint, device);
-    if (state.step > totalSteps) {
-        throw Error("--resume: the checkpoint is at step " + std::to_string(state.step) +
-                    ", past the " + std::to_string(totalSteps) + " steps of " +
-                    std::to_string(options.epochs) + " epochs");
-    }
+    checkResumeStep(state.step, totalSteps, options.epochs);
 
     const std::int64_t sessionFirstStep = state.step;
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - sessionStart).count(); };
@@ -396,10 +275,9 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         p.step = state.step;
         p.totalSteps = totalSteps;
         p.elapsedSeconds = state.seconds + elapsed();
-        const std::int64_t done = state.step - sessionFirstStep;
-        const double rate = done > 0 ? elapsed() / double(done) : 0;  // s per step
-        p.shapesPerSecond = rate > 0 ? double(batch) / rate : 0;
-        p.etaSeconds = rate * double(totalSteps - state.step);
+        const auto pace = trainingPace(elapsed(), state.step - sessionFirstStep, batch, totalSteps - state.step);
+        p.shapesPerSecond = pace.itemsPerSecond;
+        p.etaSeconds = pace.etaSeconds;
         progress(p);
     };
     auto checkpoint = [&] {
@@ -428,7 +306,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         const auto first = order.begin() + position * batch;
         const std::vector<std::int64_t> rows(first, first + std::min<std::int64_t>(batch, order.end() - first));
         const auto x = gatherBatch(data, rows, resolution, device);
-        auto generator = at::detail::createCPUGenerator(splitMix(options.seed ^ splitMix(std::uint64_t(state.step))));
+        auto generator = at::detail::createCPUGenerator(splitMix64(options.seed ^ splitMix64(std::uint64_t(state.step))));
         const auto noise = torch::randn({std::int64_t(rows.size()), config.latentSize}, generator).to(device);
         const double beta = warmupSteps > 0
                                 ? options.klWeight * std::min(1.0, double(state.step + 1) / warmupSteps)
@@ -476,13 +354,10 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             report(e);
             state.epochLoss = state.epochRecon = state.epochKl = state.epochShapes = 0;
         }
-        const bool stopNow = options.stopAfterSteps > 0 && state.step >= options.stopAfterSteps &&
-                             state.step < totalSteps;
-        const bool due = options.checkpointEverySteps > 0
-                             ? state.step % options.checkpointEverySteps == 0
-                             : epochEnd;
-        if (due || stopNow || state.step == totalSteps) checkpoint();
-        if (stopNow) {
+        const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
+                                       options.stopAfterSteps);
+        if (due.write) checkpoint();
+        if (due.stopNow) {
             result.steps = state.step;
             result.seconds = state.seconds + elapsed();
             result.heldOutL1 = state.heldOutL1;
@@ -510,7 +385,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     result.steps = state.step;
     result.seconds = state.seconds + elapsed();
     ModelManifest manifest;
-    manifest.id = packageId(options);
+    manifest.id = packageIdFor(options.outDir, options.modelId, "shape-vae");
     manifest.kind = ModelKind::ShapeVae;
     manifest.name = "Shape VAE " + std::to_string(resolution) + "^3";
     manifest.description =

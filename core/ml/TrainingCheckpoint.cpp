@@ -27,6 +27,39 @@ void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
     }
 }
 
+std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& rows, std::uint64_t seed,
+                                     std::int64_t epoch) {
+    std::vector<std::int64_t> order = rows;
+    std::mt19937_64 rng(splitMix64(seed ^ splitMix64(0xe90c0000ull + std::uint64_t(epoch))));
+    shuffleIndices(order, rng);
+    return order;
+}
+
+TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
+                          std::int64_t stepsLeft) {
+    const double rate = sessionSteps > 0 ? sessionSeconds / double(sessionSteps) : 0;  // s per step
+    TrainingPace pace;
+    pace.itemsPerSecond = rate > 0 ? double(batch) / rate : 0;
+    pace.etaSeconds = rate * double(stepsLeft);
+    return pace;
+}
+
+void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs) {
+    if (step > totalSteps) {
+        throw Error("--resume: the checkpoint is at step " + std::to_string(step) + ", past the " +
+                    std::to_string(totalSteps) + " steps of " + std::to_string(epochs) + " epochs");
+    }
+}
+
+CheckpointDue checkpointDue(std::int64_t step, std::int64_t totalSteps, bool epochEnd,
+                            std::int64_t checkpointEverySteps, std::int64_t stopAfterSteps) {
+    CheckpointDue due;
+    due.stopNow = stopAfterSteps > 0 && step >= stopAfterSteps && step < totalSteps;
+    const bool scheduled = checkpointEverySteps > 0 ? step % checkpointEverySteps == 0 : epochEnd;
+    due.write = scheduled || due.stopNow || step == totalSteps;
+    return due;
+}
+
 std::string exactNumber(double v) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);

@@ -1,5 +1,6 @@
 // Runs the built latentforge-cli executable as a user would.
 #include "latentforge/Version.h"
+#include "tests/common/CliRunner.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,26 +15,8 @@ namespace {
 const QString kValid = QStringLiteral(LF_CORPUS_DIR "/valid/");
 const QString kInvalid = QStringLiteral(LF_CORPUS_DIR "/invalid/");
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(LF_CLI_PATH), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Result = lf::test::CliResult;
+using lf::test::runCli;
 
 // An error is exactly one non-empty line on stderr, nothing on stdout, and a non-zero exit.
 void verifyOneLineError(const Result& r, const QString& mustContain) {

@@ -1,6 +1,7 @@
 // The process what-if commands of latentforge-cli, run as a user would: train a tiny model,
 // generate what-if images and a sweep sheet (PNG + metadata), evaluate, and the error paths.
 #include "core/formats/PngImage.h"
+#include "tests/common/CliRunner.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,29 +13,14 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out, err;
-};
+using Result = lf::test::CliResult;
 
 Result runCli(const QStringList& args) {
-    QProcess p;
     // Tiny networks: one thread (OpenMP spin-waiting on a loaded machine costs more than it gains).
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("OMP_NUM_THREADS", "1");
     env.insert("OMP_WAIT_POLICY", "PASSIVE");
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(LF_CLI_PATH), args);
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return lf::test::runCli(args, 300000, env);
 }
 
 }  // namespace

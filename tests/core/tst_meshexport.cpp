@@ -4,6 +4,7 @@
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/util/Error.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,26 +27,7 @@ std::size_t entries(const fs::path& dir) {
 }
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-// Simulates a full disk: files may not grow past `bytes` while this lives (we run as root, so
-// permissions cannot stop writes). SIGXFSZ is ignored so that write() fails with EFBIG instead.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved_);
-        previousHandler_ = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limit = saved_;
-        limit.rlim_cur = bytes;
-        setrlimit(RLIMIT_FSIZE, &limit);
-    }
-    ~FileSizeLimit() {
-        setrlimit(RLIMIT_FSIZE, &saved_);
-        std::signal(SIGXFSZ, previousHandler_);
-    }
-
-private:
-    rlimit saved_{};
-    void (*previousHandler_)(int) = nullptr;
-};
+using lf::test::FileSizeLimit;
 
 }  // namespace
 

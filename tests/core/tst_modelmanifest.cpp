@@ -1,6 +1,8 @@
 #include "core/model/ModelManifest.h"
 #include "core/model/Sha256.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <QtTest>
 
@@ -39,12 +41,7 @@ SafetensorsContents sampleWeights() {
 }
 
 std::string errorOf(const fs::path& dir) {
-    try {
-        loadModelPackage(dir);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
+    return lf::test::errorOf([&] { loadModelPackage(dir); });
 }
 
 }  // namespace
@@ -182,19 +179,13 @@ private Q_SLOTS:
         TensorRecord t{"big", DType::U8, {1 << 20}, {}};
         t.data.resize(1 << 20);
         big.tensors.push_back(t);
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit old{};
-        getrlimit(RLIMIT_FSIZE, &old);
-        rlimit limited = old;
-        limited.rlim_cur = 64 * 1024;
-        setrlimit(RLIMIT_FSIZE, &limited);
         bool threw = false;
         try {
+            const lf::test::FileSizeLimit limit(64 * 1024);
             saveModelPackage(dir, sampleManifest(), big);
         } catch (const Error&) {
             threw = true;
         }
-        setrlimit(RLIMIT_FSIZE, &old);
         QVERIFY(threw);
         const ModelPackage p = loadModelPackage(dir);  // the old package, intact and consistent
         QCOMPARE(p.weights.tensors[0].name, std::string("encoder.weight"));

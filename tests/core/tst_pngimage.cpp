@@ -2,6 +2,7 @@
 #include "core/formats/ContactSheet.h"
 #include "core/formats/PngImage.h"
 #include "core/util/Error.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <QtTest>
 
@@ -101,19 +102,13 @@ private Q_SLOTS:
         writePng(file("keep.png"), gradient(8, 8), {{kPngMetadataKey, "old"}});
         const auto before = readBytes(file("keep.png"));
         // Full disk: a file size limit makes the write fail part-way.
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit old{};
-        getrlimit(RLIMIT_FSIZE, &old);
-        rlimit limit = old;
-        limit.rlim_cur = 200;
-        setrlimit(RLIMIT_FSIZE, &limit);
         bool threw = false;
         try {
+            const lf::test::FileSizeLimit limit(200);
             writePng(file("keep.png"), gradient(300, 300), {{kPngMetadataKey, std::string(1000, 'x')}});
         } catch (const Error&) {
             threw = true;
         }
-        setrlimit(RLIMIT_FSIZE, &old);
         QVERIFY(threw);
         QVERIFY(readBytes(file("keep.png")) == before);
         // Missing folder: clear error, nothing created.

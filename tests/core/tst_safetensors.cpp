@@ -1,6 +1,8 @@
 #include "core/formats/Float16.h"
 #include "core/formats/Safetensors.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <QtTest>
 
@@ -40,12 +42,7 @@ TensorRecord tensor(std::string name, DType dtype, std::vector<std::int64_t> sha
 }
 
 std::string errorOf(const std::vector<std::byte>& bytes) {
-    try {
-        parseSafetensors(bytes, "test.safetensors");
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
+    return lf::test::errorOf([&] { parseSafetensors(bytes, "test.safetensors"); });
 }
 
 }  // namespace
@@ -245,19 +242,13 @@ private Q_SLOTS:
         writeSafetensors(file, small);
         SafetensorsContents big;
         big.tensors = {tensor("y", DType::U8, {1 << 20})};
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit old{};
-        getrlimit(RLIMIT_FSIZE, &old);
-        rlimit limited = old;
-        limited.rlim_cur = 64 * 1024;
-        setrlimit(RLIMIT_FSIZE, &limited);
         bool threw = false;
         try {
+            const lf::test::FileSizeLimit limit(64 * 1024);
             writeSafetensors(file, big);
         } catch (const Error&) {
             threw = true;
         }
-        setrlimit(RLIMIT_FSIZE, &old);
         QVERIFY(threw);
         QCOMPARE(readSafetensors(file).tensors[0].name, std::string("x"));
         int leftovers = 0;

@@ -128,6 +128,41 @@ private Q_SLOTS:
             QVERIFY((v[0] * n[0] + v[1] * n[1] + v[2] * n[2]) / r > 0.95f);
         }
     }
+    void shapeCutByTheBorderContoursWatertightWhenClosed() {
+        // A ball larger than the cube: every face of the grid cuts it.
+        const SdfGrid grid = makeSdfGrid(Ball(1.2f), 32, 0.2f);
+        const Topology open = topologyOf(contourSdfGrid(grid));
+        QVERIFY(open.openEdges > 0);
+        const Mesh closed = contourSdfGrid(grid, 0.0f, SdfContourBorder::Closed);
+        closed.validate();
+        const Topology topo = topologyOf(closed);
+        QCOMPARE(topo.components, 1);
+        QCOMPARE(topo.openEdges, std::size_t(0));
+        QCOMPARE(topo.nonManifoldEdges, std::size_t(0));
+        QVERIFY(signedVolume(closed) > 0);
+        // Capped half a voxel inside the cube, not beyond the outermost samples.
+        const float limit = grid.coordinate(grid.resolution - 1) + 1e-4f;
+        for (const Vec3f& v : closed.vertices)
+            for (int a = 0; a < 3; ++a) QVERIFY(std::fabs(v[a]) <= limit);
+    }
+    void closingNudgesSamplesOffTheIsoValue() {
+        SdfGrid grid = makeSdfGrid(Ball(0.5f), 16, 0.2f);
+        const float eps = 0.01f * grid.spacing();
+        grid.values[grid.index(8, 8, 8)] = 0.0f;
+        grid.values[grid.index(7, 8, 8)] = -0.5f * eps;
+        const SdfGrid before = grid;
+        closeSdfGridForContour(grid);
+        QCOMPARE(grid.values[grid.index(8, 8, 8)], eps);
+        QCOMPARE(grid.values[grid.index(7, 8, 8)], -eps);
+        for (std::size_t i = 0; i < grid.values.size(); ++i) {
+            QVERIFY(std::fabs(grid.values[i]) >= eps);
+            QVERIFY(grid.values[i] >= before.values[i] - eps);
+        }
+        QCOMPARE(grid.values[grid.index(0, 5, 5)], 0.2f);  // border: outside
+        SdfGrid bad = grid;
+        bad.values.resize(10);
+        QVERIFY_THROWS_EXCEPTION(Error, closeSdfGridForContour(bad));
+    }
     void emptyAndInconsistentGrids() {
         SdfGrid all;
         all.resolution = 8;

@@ -1,5 +1,6 @@
 #include "core/ml/ShapeVae.h"
 #include "core/util/Error.h"
+#include "tests/common/TinyShapeVaeConfig.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,14 +9,7 @@
 using namespace lf::ml;
 
 namespace {
-ShapeVaeConfig tiny() {
-    ShapeVaeConfig c;
-    c.latentSize = 8;
-    c.gridResolution = 16;
-    c.encoderWidths = {4, 8};
-    c.decoderWidths = {8, 4};
-    return c;
-}
+ShapeVaeConfig tiny() { return lf::test::tinyShapeVaeConfig(); }
 }  // namespace
 
 class TestShapeVae : public QObject {

@@ -5,6 +5,8 @@
 #include "core/ml/ShapeVaeTrainer.h"
 #include "core/model/ModelManifest.h"
 #include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
+#include "tests/common/FileSizeLimit.h"
 
 #include <torch/torch.h>
 
@@ -43,14 +45,7 @@ ShapeVaeTrainingOptions tinyOptions(const std::filesystem::path& data, const std
     return o;
 }
 
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lf::Error& e) {
-        return e.what();
-    }
-    return {};
-}
+using lf::test::errorOf;
 
 // Every "model.*" tensor of two checkpoints, byte for byte.
 bool sameModelTensors(const SafetensorsContents& a, const SafetensorsContents& b) {
@@ -226,15 +221,12 @@ private Q_SLOTS:
         // Writes beyond 16 KiB fail (root ignores permissions, not RLIMIT_FSIZE).
         o.epochs = 2;
         o.resume = true;
-        rlimit old{};
-        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
-        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit small = old;
-        small.rlim_cur = 16 * 1024;
-        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
-        std::string msg = errorOf([&] { trainShapeVae(o); });
-        setrlimit(RLIMIT_FSIZE, &old);
-        std::signal(SIGXFSZ, oldHandler);
+        std::string msg;
+        {
+            const lf::test::FileSizeLimit limit(16 * 1024);
+            QVERIFY(limit.applied());
+            msg = errorOf([&] { trainShapeVae(o); });
+        }
         QVERIFY2(msg.find(kCheckpointFileName) != std::string::npos, msg.c_str());
 
         const auto after = readSafetensors(file);  // intact, still the step-4 checkpoint

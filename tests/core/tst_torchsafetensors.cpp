@@ -2,6 +2,8 @@
 #include "core/ml/ShapeVae.h"
 #include "core/ml/TorchSafetensors.h"
 #include "core/util/Error.h"
+#include "tests/common/TinyShapeVaeConfig.h"
+#include "tests/common/ErrorOf.h"
 
 #include <QtTest>
 
@@ -10,14 +12,7 @@ using namespace lf::ml;
 
 namespace {
 
-ShapeVaeConfig tiny() {
-    ShapeVaeConfig c;
-    c.latentSize = 8;
-    c.gridResolution = 16;
-    c.encoderWidths = {4, 8};
-    c.decoderWidths = {8, 4};
-    return c;
-}
+ShapeVaeConfig tiny() { return lf::test::tinyShapeVaeConfig(); }
 
 bool sameParameters(const torch::nn::Module& a, const torch::nn::Module& b) {
     const auto pa = a.named_parameters(true), pb = b.named_parameters(true);
@@ -28,14 +23,7 @@ bool sameParameters(const torch::nn::Module& a, const torch::nn::Module& b) {
     return true;
 }
 
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lf::Error& e) {
-        return e.what();
-    }
-    return {};
-}
+using lf::test::errorOf;
 
 TensorRecord* findMutable(SafetensorsContents& c, const std::string& name) {
     for (auto& t : c.tensors)

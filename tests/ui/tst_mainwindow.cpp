@@ -16,6 +16,7 @@
 #include "ui/panels/MeshReportPanel.h"
 #include "ui/reactions/ExportMeshReaction.h"
 #include "ui/reactions/OpenMeshReaction.h"
+#include "tests/common/GuiTestSupport.h"
 
 #include <QAction>
 #include <QApplication>
@@ -44,30 +45,10 @@ using namespace lf;
 
 namespace {
 
+using lf::test::differingShare;
+using lf::test::errorBox;
+
 const QString kCorpus = QDir::cleanPath(QStringLiteral(LF_CORPUS_DIR));
-
-int colorDistance(QRgb a, QRgb b)
-{
-    return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
-           std::abs(qBlue(a) - qBlue(b));
-}
-
-double differingShare(const QImage& a, const QImage& b)
-{
-    if (a.size() != b.size() || a.isNull()) return -1;
-    qint64 differing = 0;
-    for (int y = 0; y < a.height(); ++y)
-        for (int x = 0; x < a.width(); ++x)
-            if (colorDistance(a.pixel(x, y), b.pixel(x, y)) > 24) ++differing;
-    return double(differing) / (double(a.width()) * a.height());
-}
-
-QMessageBox* errorBox(QWidget* window)
-{
-    for (QMessageBox* box : window->findChildren<QMessageBox*>(QStringLiteral("errorMessageBox")))
-        if (box->isVisible()) return box;
-    return nullptr;
-}
 
 }  // namespace
 

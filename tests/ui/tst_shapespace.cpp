@@ -19,6 +19,7 @@
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/reactions/EncodeMeshReaction.h"
 #include "ui/reactions/ExportMeshReaction.h"
+#include "tests/common/GuiTestSupport.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,26 +48,8 @@ using namespace lf;
 
 namespace {
 
-double differingShare(const QImage& a, const QImage& b)
-{
-    if (a.size() != b.size() || a.isNull()) return -1;
-    qint64 differing = 0;
-    for (int y = 0; y < a.height(); ++y)
-        for (int x = 0; x < a.width(); ++x) {
-            const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
-            if (std::abs(qRed(p) - qRed(q)) + std::abs(qGreen(p) - qGreen(q)) +
-                    std::abs(qBlue(p) - qBlue(q)) > 24)
-                ++differing;
-        }
-    return double(differing) / (double(a.width()) * a.height());
-}
-
-QMessageBox* errorBox(QWidget* window)
-{
-    for (QMessageBox* box : window->findChildren<QMessageBox*>(QStringLiteral("errorMessageBox")))
-        if (box->isVisible()) return box;
-    return nullptr;
-}
+using lf::test::differingShare;
+using lf::test::errorBox;
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "TestMeshes.h"
 #include "ui/MeshSceneManager.h"
 #include "ui/SurfaceFormat.h"
+#include "tests/common/GuiTestSupport.h"
 
 #include <QApplication>
 #include <QDir>
@@ -24,22 +25,8 @@ using namespace lf;
 
 namespace {
 
-int colorDistance(QRgb a, QRgb b)
-{
-    return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
-           std::abs(qBlue(a) - qBlue(b));
-}
-
-// Share of pixels that differ clearly between two same-sized images.
-double differingShare(const QImage& a, const QImage& b)
-{
-    if (a.size() != b.size() || a.isNull()) return -1;
-    qint64 differing = 0;
-    for (int y = 0; y < a.height(); ++y)
-        for (int x = 0; x < a.width(); ++x)
-            if (colorDistance(a.pixel(x, y), b.pixel(x, y)) > 24) ++differing;
-    return double(differing) / (double(a.width()) * a.height());
-}
+using lf::test::colorDistance;
+using lf::test::differingShare;
 
 double distance(const double* p, const double* q)
 {

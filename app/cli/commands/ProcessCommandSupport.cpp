@@ -92,12 +92,4 @@ void writeImageWithMetadata(const std::filesystem::path& file, const process::Im
     writePng(file, rgb, {{kPngMetadataKey, metadata.dump()}});
 }
 
-std::string formatDuration(double seconds) {
-    const long s = std::lround(std::max(0.0, seconds));
-    char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
-}
-
 }  // namespace lf::cli

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the process what-if commands (whatif, sweep, train/eval process-diffusion).
+#include "app/cli/commands/CommandSupport.h"
 #include "core/process/ProcessParameters.h"
 #include "core/process/ProcessSimulator.h"
 
@@ -30,7 +31,5 @@ std::vector<std::string> warnOutOfRange(const process::ProcessParameters& parame
 // Writes an 8-bit image as PNG with `metadata` (JSON) under the "latentforge" key (atomic).
 void writeImageWithMetadata(const std::filesystem::path& file, const process::ImageU8& image,
                             const nlohmann::json& metadata);
-
-std::string formatDuration(double seconds);
 
 }  // namespace lf::cli

@@ -6,7 +6,6 @@
 #include "core/ml/ProcessDiffusionTrainer.h"
 #include "core/util/Error.h"
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -23,10 +22,7 @@ std::string commandLine(const ml::ProcessDiffusionTrainingOptions& o) {
     s << " --epochs " << o.epochs << " --batch " << o.batchSize << " --lr " << o.learningRate << " --seed "
       << o.seed << " --device " << o.device << " --image-size " << o.imageSize << " --base-channels " << o.baseChannels << " --res-blocks "
       << o.resBlocksPerLevel << " --cond-dropout " << o.conditionDropout << " --ema " << o.emaDecay;
-    if (!o.channelMultipliers.empty()) {
-        s << " --multipliers ";
-        for (std::size_t i = 0; i < o.channelMultipliers.size(); ++i) s << (i ? "," : "") << o.channelMultipliers[i];
-    }
+    if (!o.channelMultipliers.empty()) s << " --multipliers " << joinComma(o.channelMultipliers);
     return s.str();
 }
 
@@ -69,15 +65,13 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
         o->dataset = *data;
         o->outDir = *out;
         o->commandLine = commandLine(*o);
-        auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
+        ProgressThrottle throttle;
         const auto result = ml::trainProcessDiffusion(*o, [&](const ml::ProcessDiffusionProgress& p) {
             using Phase = ml::ProcessDiffusionProgress::Phase;
             if (*quiet) return;
-            const auto now = std::chrono::steady_clock::now();
             char line[320];
             if (p.phase == Phase::Data || p.phase == Phase::Step) {
-                if (now - lastPrint < std::chrono::seconds(10)) return;
-                lastPrint = now;
+                if (!throttle.due()) return;
                 if (p.phase == Phase::Data) {
                     std::snprintf(line, sizeof line, "rendering training images %d/%d", p.imagesDone, p.imagesTotal);
                 } else {

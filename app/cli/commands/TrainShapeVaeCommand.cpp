@@ -1,10 +1,10 @@
 // train shape-vae: trains the shape VAE on a generate-shapes dataset (core/ml/ShapeVaeTrainer.h
 // does the work; this file only parses options and prints progress).
 #include "app/cli/Commands.h"
+#include "app/cli/commands/CommandSupport.h"
 
 #include "core/ml/ShapeVaeTrainer.h"
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -12,14 +12,6 @@
 
 namespace lf::cli {
 namespace {
-
-std::string duration(double seconds) {
-    const long s = std::lround(std::max(0.0, seconds));
-    char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
-}
 
 // The options as a command line that reproduces the run (recorded in model.json).
 std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
@@ -29,13 +21,8 @@ std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
       << o.learningRate << " --seed " << o.seed << " --device " << o.device << " --latent "
       << o.latentSize << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight
       << " --beta-warmup " << o.klWarmupEpochs;
-    auto list = [&](const char* flag, const std::vector<int>& v) {
-        if (v.empty()) return;
-        s << " " << flag << " ";
-        for (std::size_t i = 0; i < v.size(); ++i) s << (i ? "," : "") << v[i];
-    };
-    list("--encoder-widths", o.encoderWidths);
-    list("--decoder-widths", o.decoderWidths);
+    if (!o.encoderWidths.empty()) s << " --encoder-widths " << joinComma(o.encoderWidths);
+    if (!o.decoderWidths.empty()) s << " --decoder-widths " << joinComma(o.decoderWidths);
     if (o.gridResolution) s << " --resolution " << o.gridResolution;
     return s.str();
 }
@@ -78,27 +65,25 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
         o->dataset = *data;
         o->outDir = *out;
         o->commandLine = commandLine(*o);
-        auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
+        ProgressThrottle throttle;
         const auto result = ml::trainShapeVae(*o, [&](const ml::ShapeVaeProgress& p) {
             using Phase = ml::ShapeVaeProgress::Phase;
             if (*quiet) return;
-            const auto now = std::chrono::steady_clock::now();
             char line[320];
             if (p.phase == Phase::Step) {
-                if (now - lastPrint < std::chrono::seconds(10)) return;
-                lastPrint = now;
+                if (!throttle.due()) return;
                 std::snprintf(line, sizeof line,
                               "epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) "
                               "%.1f shapes/s, ETA %s",
                               p.epoch, p.epochs, static_cast<long long>(p.step),
                               static_cast<long long>(p.totalSteps), p.loss, p.recon, p.kl, p.beta,
-                              p.shapesPerSecond, duration(p.etaSeconds).c_str());
+                              p.shapesPerSecond, formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::EpochEnd) {
                 std::snprintf(line, sizeof line,
                               "epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
                               "elapsed %s, ETA %s",
                               p.epoch, p.epochs, p.loss, p.recon, p.kl, p.heldOutL1,
-                              duration(p.elapsedSeconds).c_str(), duration(p.etaSeconds).c_str());
+                              formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
                 std::snprintf(line, sizeof line, "checkpoint at step %lld: %s",
                               static_cast<long long>(p.step), p.message.c_str());
@@ -112,7 +97,7 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
                       << result.checkpoint.string() << ")\n";
             return;
         }
-        std::cout << "trained shape VAE in " << duration(result.seconds) << " (" << result.steps
+        std::cout << "trained shape VAE in " << formatDuration(result.seconds) << " (" << result.steps
                   << " steps): loss " << result.trainLoss << ", held-out SDF L1 " << result.heldOutL1
                   << "; package " << result.package.string() << "\n";
     });
