@@ -17,6 +17,7 @@ void registerTrainProcessDiffusionCommand(CLI::App& app);
 void registerWhatIfCommand(CLI::App& app);
 void registerSweepCommand(CLI::App& app);
 void registerEvalProcessDiffusionCommand(CLI::App& app);
+void registerSampleCommand(CLI::App& app);
 
 // The group sub-command `name` ("train", "eval"), created on first use, shared by every
 // model kind's sub-command under it.
