@@ -44,6 +44,7 @@ void registerAllCommands(CLI::App& app) {
     registerSweepCommand(app);
     registerEvalProcessDiffusionCommand(app);
     registerSampleCommand(app);
+    registerEncodeCommand(app);
     registerDecodeCommand(app);
 }
 CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description) {
