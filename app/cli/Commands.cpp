@@ -44,6 +44,7 @@ void registerAllCommands(CLI::App& app) {
     registerSweepCommand(app);
     registerEvalProcessDiffusionCommand(app);
     registerSampleCommand(app);
+    registerInterpolateCommand(app);
     registerEncodeCommand(app);
     registerDecodeCommand(app);
 }

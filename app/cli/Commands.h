@@ -18,6 +18,7 @@ void registerWhatIfCommand(CLI::App& app);
 void registerSweepCommand(CLI::App& app);
 void registerEvalProcessDiffusionCommand(CLI::App& app);
 void registerSampleCommand(CLI::App& app);
+void registerInterpolateCommand(CLI::App& app);
 void registerEncodeCommand(CLI::App& app);
 void registerDecodeCommand(CLI::App& app);
 
