@@ -1,12 +1,11 @@
 #include "ui/ShapeDecodeWorker.h"
 
-#include "core/geometry/SdfContour.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "core/io/MeshImport.h"
 #include "core/ml/ShapeModel.h"
 #include "core/util/Error.h"
 #include "ui/MeshRasterizer.h"
 
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
 
@@ -101,17 +100,8 @@ std::shared_ptr<const Mesh> ShapeDecodeWorker::decodeToMesh(const ml::Latent& la
                                                             int resolution, double* decodeMs,
                                                             double* contourMs) const
 {
-    QElapsedTimer timer;
-    timer.start();
-    SdfGrid grid = model_->decode(latent, resolution);
-    if (decodeMs) *decodeMs = double(timer.nsecsElapsed()) / 1e6;
-    timer.restart();
-    // Closed: decodes may reach the cube's faces, and exports must be watertight.
-    closeSdfGridForContour(grid);
-    Mesh mesh = contourSdfGrid(grid);
-    if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
-    mesh.name = "shape";
-    if (contourMs) *contourMs = double(timer.nsecsElapsed()) / 1e6;
+    // Shared with the CLI (core/geometry/ShapeMeshing.h): same latent, same mesh.
+    Mesh mesh = lf::decodeToMesh(*model_, latent, resolution, decodeMs, contourMs);
     return std::make_shared<const Mesh>(std::move(mesh));
 }
 
@@ -159,10 +149,9 @@ void ShapeDecodeWorker::encodeMesh(quint64 requestId, const QString& path)
         result.error = runCatching(
             [&] {
                 Mesh input = importMesh(path.toStdString());
-                const MeshSdfGrid sdf =
-                    meshToSdfGrid(input, model_->gridResolution(), model_->truncation());
-                result.latent = model_->encode(sdf.grid);
-                for (Vec3f& p : input.vertices) p = sdf.normalisation.toNormalised(p);
+                const EncodedShape encoded = lf::encodeMesh(*model_, input);
+                result.latent = encoded.latent;
+                for (Vec3f& p : input.vertices) p = encoded.normalisation.toNormalised(p);
                 input.normals.clear();  // stale after the transform; the view recomputes them
                 result.input = std::make_shared<const Mesh>(std::move(input));
             },

@@ -43,6 +43,10 @@ void registerAllCommands(CLI::App& app) {
     registerWhatIfCommand(app);
     registerSweepCommand(app);
     registerEvalProcessDiffusionCommand(app);
+    registerSampleCommand(app);
+    registerInterpolateCommand(app);
+    registerEncodeCommand(app);
+    registerDecodeCommand(app);
 }
 CLI::App* commandGroup(CLI::App& app, const std::string& name, const std::string& description) {
     const auto found = app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; });

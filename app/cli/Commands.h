@@ -17,6 +17,10 @@ void registerTrainProcessDiffusionCommand(CLI::App& app);
 void registerWhatIfCommand(CLI::App& app);
 void registerSweepCommand(CLI::App& app);
 void registerEvalProcessDiffusionCommand(CLI::App& app);
+void registerSampleCommand(CLI::App& app);
+void registerInterpolateCommand(CLI::App& app);
+void registerEncodeCommand(CLI::App& app);
+void registerDecodeCommand(CLI::App& app);
 
 // The group sub-command `name` ("train", "eval"), created on first use, shared by every
 // model kind's sub-command under it.

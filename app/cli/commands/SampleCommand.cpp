@@ -1,0 +1,34 @@
+// sample: the shape a seed names (the GUI's "random shape" with the same seed and psi), decoded,
+// contoured closed and exported; one summary line on stdout.
+#include "app/cli/Commands.h"
+#include "app/cli/commands/ShapeCommandSupport.h"
+
+#include "core/geometry/ShapeMeshing.h"
+
+#include <iostream>
+#include <memory>
+
+namespace lf::cli {
+
+void registerSampleCommand(CLI::App& app) {
+    struct Args {
+        std::string model, out;
+        std::uint64_t seed = 0;
+        double psi = 0.7;
+        int resolution = 64;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("sample", "Decode the shape a seed names and export it as a mesh");
+    cmd->add_option("--model", a->model, "shape model: package folder or id")->required();
+    cmd->add_option("--seed", a->seed, "random seed of the latent")->required();
+    cmd->add_option("--psi", a->psi, "truncation towards the mean shape (1: none)")->check(CLI::Range(0.0, 2.0));
+    cmd->add_option("--resolution", a->resolution, "contouring grid resolution")->check(CLI::Range(8, 512));
+    cmd->add_option("--out", a->out, "mesh file; format from the extension (.stl .obj .ply .gltf .glb)")->required();
+    cmd->callback([a] {
+        const auto model = loadShapeModelArgument(a->model);
+        const Mesh mesh = decodeToMesh(model, seededLatent(model, a->seed, a->psi), a->resolution);
+        std::cout << writeMeshWithSummary(mesh, a->out) << std::endl;
+    });
+}
+
+}  // namespace lf::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Helpers shared by the shape-model commands (sample, interpolate, encode, decode).
+#include "core/mesh/Mesh.h"
+#include "core/ml/LatentMath.h"
+#include "core/ml/ShapeModel.h"
+
+#include <filesystem>
+#include <string>
+
+namespace lf::cli {
+
+// Resolves --model (folder or id) and loads the shape model, with inference threads set once.
+ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
+
+// A latent JSON file (ml::latentToJson's format) of the model's latent size; lf::Error naming
+// the file when missing, not JSON, or of the wrong size.
+ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize);
+
+// Writes ml::latentToJson(z) atomically.
+void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z);
+
+// The latent a seed names (sampleLatent, truncated towards the model's mean latent by psi, as
+// the GUI's "psi" slider does), or the latent JSON file at `seedOrFile` taken as it is.
+ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
+
+// sampleLatent(seed) truncated towards the model's mean latent by psi.
+ml::Latent seededLatent(const ml::ShapeModel& model, std::uint64_t seed, double psi);
+
+// Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
+// summary "<file>: N triangles, watertight|not watertight".
+std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file);
+
+}  // namespace lf::cli

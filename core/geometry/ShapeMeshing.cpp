@@ -1,0 +1,34 @@
+#include "core/geometry/ShapeMeshing.h"
+
+#include "core/ml/ShapeModel.h"
+
+#include <chrono>
+
+namespace lf {
+
+namespace {
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
+Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
+                  double* decodeMs, double* contourMs) {
+    auto start = std::chrono::steady_clock::now();
+    SdfGrid grid = model.decode(latent, resolution);
+    if (decodeMs) *decodeMs = millisecondsSince(start);
+    start = std::chrono::steady_clock::now();
+    closeSdfGridForContour(grid);
+    Mesh mesh = contourSdfGrid(grid);
+    if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
+    mesh.name = "shape";
+    if (contourMs) *contourMs = millisecondsSince(start);
+    return mesh;
+}
+
+EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh) {
+    const MeshSdfGrid sdf = meshToSdfGrid(mesh, model.gridResolution(), model.truncation());
+    return {model.encode(sdf.grid), sdf.normalisation};
+}
+
+}  // namespace lf

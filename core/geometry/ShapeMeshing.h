@@ -1,0 +1,33 @@
+#pragma once
+// A shape model's latents <-> triangle meshes: the decode -> close -> contour and the
+// mesh -> SDF -> encode pipelines, shared by the GUI's ShapeDecodeWorker and the CLI so both
+// give the same mesh for the same latent. Lives in lf_core (not lf_core_ml) because contouring
+// and mesh sampling need VTK/Open3D.
+#include "core/geometry/SdfContour.h"
+#include "core/mesh/Mesh.h"
+#include "core/ml/LatentMath.h"
+
+namespace lf::ml {
+class ShapeModel;
+}
+
+namespace lf {
+
+// Decodes `latent` at `resolution`^3 and contours it closed (closeSdfGridForContour: decodes may
+// reach the cube's faces and exports must be watertight), with vertex normals, named "shape".
+// Optional timings in milliseconds. Throws lf::Error for a latent of the wrong size or a bad
+// resolution (from ShapeModel::decode).
+Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
+                  double* decodeMs = nullptr, double* contourMs = nullptr);
+
+struct EncodedShape {
+    ml::Latent latent;
+    MeshNormalisation normalisation;  // how the mesh was mapped into the model's unit cube
+};
+
+// Samples the mesh's SDF at the model's grid resolution and truncation (meshToSdfGrid) and
+// encodes it. The mesh must be closed and oriented outward. Throws lf::Error for an empty or
+// degenerate mesh.
+EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh);
+
+}  // namespace lf

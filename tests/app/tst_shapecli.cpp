@@ -1,0 +1,151 @@
+// The shape-model commands of latentforge-cli (sample, interpolate, encode, decode), run as a
+// user would against a tiny trained model: outputs re-import, are deterministic, interpolation
+// endpoints are the decodes of its ends, encode -> decode round-trips, and bad input fails with
+// a one-line error.
+#include "core/io/MeshImport.h"
+#include "core/ml/LatentMath.h"
+#include "tests/common/CliRunner.h"
+#include "tests/ui/ShapeModelFixture.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+namespace {
+
+using Result = lf::test::CliResult;
+
+Result runCli(const QStringList& args) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("OMP_NUM_THREADS", "1");
+    env.insert("OMP_WAIT_POLICY", "PASSIVE");
+    return lf::test::runCli(args, 120000, env);
+}
+
+QByteArray contents(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// One line of stderr, prefixed like every CLI error.
+bool isOneLineError(const Result& r) {
+    return r.exitCode != 0 && r.exitCode != -2 && r.err.startsWith("latentforge-cli: ") &&
+           r.err.trimmed().count('\n') == 0;
+}
+
+}  // namespace
+
+class TestShapeCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString model_;
+
+    QString path(const QString& name) const { return dir_.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        QString error;
+        model_ = lf::test::trainTinyShapeModel(dir_.filePath("model"), &error);
+        QVERIFY2(!model_.isEmpty(), qPrintable(error));
+    }
+
+    void sampleWritesAReimportableDeterministicMesh() {
+        const Result r = runCli({"sample", "--model", model_, "--seed", "7", "--resolution", "32", "--out", path("a.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("triangles") && r.out.contains("watertight") && r.out.trimmed().count('\n') == 0,
+                 qPrintable(r.out));
+        const lf::Mesh mesh = lf::importMesh(path("a.stl").toStdString());
+        QVERIFY(mesh.triangles.size() > 10);
+        QVERIFY(r.out.contains(QString::number(mesh.triangles.size()) + " triangles"));
+        QCOMPARE(runCli({"sample", "--model", model_, "--seed", "7", "--resolution", "32", "--out", path("b.stl")}).exitCode, 0);
+        QCOMPARE(contents(path("b.stl")), contents(path("a.stl")));
+        // Another seed, another shape; another extension, another format.
+        QCOMPARE(runCli({"sample", "--model", model_, "--seed", "8", "--resolution", "32", "--out", path("c.obj")}).exitCode, 0);
+        QVERIFY(!lf::importMesh(path("c.obj").toStdString()).triangles.empty());
+        QCOMPARE(runCli({"sample", "--model", model_, "--seed", "8", "--resolution", "32", "--out", path("c.stl")}).exitCode, 0);
+        QVERIFY(contents(path("c.stl")) != contents(path("a.stl")));
+    }
+
+    void interpolateEndpointsAreTheDecodesOfItsEnds() {
+        // Seeds: the endpoints are what sample writes for them.
+        const QString out = path("interp");
+        Result r = runCli({"interpolate", "--model", model_, "--from", "7", "--to", "8", "--steps", "4",
+                           "--resolution", "32", "--out-dir", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto summary = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(summary["steps"].size(), std::size_t(4));
+        QCOMPARE(summary["interpolation"].get<std::string>(), std::string("spherical"));
+        QVERIFY(QFile::exists(out + "/interpolation.json"));
+        for (int i = 0; i < 4; ++i) QVERIFY(QFile::exists(out + QString("/step_%1.stl").arg(i, 2, 10, QChar('0'))));
+        QVERIFY(!QFile::exists(out + "/step_04.stl"));
+        QCOMPARE(contents(out + "/step_00.stl"), contents(path("a.stl")));
+        QCOMPARE(contents(out + "/step_03.stl"), contents(path("c.stl")));
+
+        // Latent files: the endpoints are what decode writes for them.
+        QCOMPARE(runCli({"encode", "--model", model_, path("a.stl"), "--out", path("za.json")}).exitCode, 0);
+        QCOMPARE(runCli({"encode", "--model", model_, path("c.stl"), "--out", path("zc.json")}).exitCode, 0);
+        QCOMPARE(runCli({"decode", "--model", model_, path("za.json"), "--resolution", "32", "--out", path("da.obj")}).exitCode, 0);
+        QCOMPARE(runCli({"decode", "--model", model_, path("zc.json"), "--resolution", "32", "--out", path("dc.obj")}).exitCode, 0);
+        const QString out2 = path("interp2");
+        r = runCli({"interpolate", "--model", model_, "--from", path("za.json"), "--to", path("zc.json"), "--steps", "3",
+                    "--linear", "--format", "obj", "--resolution", "32", "--out-dir", out2});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(nlohmann::json::parse(r.out.toStdString())["interpolation"].get<std::string>(), std::string("linear"));
+        QCOMPARE(contents(out2 + "/step_00.obj"), contents(path("da.obj")));
+        QCOMPARE(contents(out2 + "/step_02.obj"), contents(path("dc.obj")));
+    }
+
+    void encodeDecodeRoundTrip() {
+        Result r = runCli({"encode", "--model", model_, path("a.stl"), "--out", path("z.json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        std::ifstream in(path("z.json").toStdString());
+        const lf::ml::Latent z = lf::ml::latentFromJson(nlohmann::json::parse(in), 12);
+        QCOMPARE(z.size(), std::size_t(12));
+        r = runCli({"decode", "--model", model_, path("z.json"), "--out", path("round.obj")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const lf::Mesh round = lf::importMesh(path("round.obj").toStdString());
+        QVERIFY(round.triangles.size() > 10);
+        // In the model's unit cube, like the decode it came from.
+        for (const auto& v : round.vertices)
+            for (float c : v) QVERIFY(std::abs(c) <= 1.0f);
+    }
+
+    void badInputFailsWithOneLine() {
+        Result r = runCli({"sample", "--model", path("nope"), "--seed", "1", "--out", path("x.stl")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("nope"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("x.stl")));
+
+        {
+            std::ofstream(path("bad.json").toStdString()) << "{ not json";
+        }
+        r = runCli({"decode", "--model", model_, path("bad.json"), "--out", path("x.obj")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("bad.json") && r.err.contains("JSON"), qPrintable(r.err));
+        r = runCli({"interpolate", "--model", model_, "--from", path("bad.json"), "--to", "2", "--out-dir", path("xi")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("bad.json"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("xi")));
+
+        {
+            std::ofstream(path("short.json").toStdString()) << lf::ml::latentToJson({0.1f, 0.2f, 0.3f}).dump();
+        }
+        r = runCli({"decode", "--model", model_, path("short.json"), "--out", path("x.obj")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("short.json") && r.err.contains("12"), qPrintable(r.err));
+
+        r = runCli({"encode", "--model", model_, path("missing.stl"), "--out", path("x.json")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("missing.stl"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("x.json")));
+
+        r = runCli({"decode", "--model", model_, path("missing.json"), "--out", path("x.obj")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("missing.json"), qPrintable(r.err));
+        r = runCli({"sample", "--model", model_, "--seed", "1", "--resolution", "32", "--out", path("x.xyz")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("x.xyz"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("x.obj")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShapeCli)
+#include "tst_shapecli.moc"
