@@ -60,6 +60,18 @@ std::string formatName(const Assimp::Importer& importer, const fs::path& file) {
     throw Error("cannot import " + file.string() + " (" + format + "): " + what);
 }
 
+// Last step of every import path: a structurally valid mesh, with smooth normals if asked.
+Mesh finishImportedMesh(Mesh mesh, const fs::path& file, const std::string& format,
+                        const ImportOptions& options) {
+    try {
+        mesh.validate();
+    } catch (const Error& e) {
+        fail(file, format, std::string("invalid mesh data: ") + e.what());
+    }
+    if (options.computeNormals) mesh.computeVertexNormals();
+    return mesh;
+}
+
 std::string readHead(const fs::path& file, std::size_t bytes) {
     std::ifstream in(file, std::ios::binary);
     std::string head(bytes, '\0');
@@ -296,13 +308,7 @@ Mesh importWithAssimp(const fs::path& file, const std::string& format,
     importer.FreeScene();
 
     mesh.name = file.stem().string();
-    try {
-        mesh.validate();
-    } catch (const Error& e) {
-        fail(file, format, std::string("invalid mesh data: ") + e.what());
-    }
-    if (options.computeNormals) mesh.computeVertexNormals();
-    return mesh;
+    return finishImportedMesh(std::move(mesh), file, format, options);
 }
 
 // The parse proper, in this process; every failure becomes an lf::Error naming file and format.
@@ -385,13 +391,8 @@ Mesh importMesh(const fs::path& file, const ImportOptions& options) {
         case Outcome::Finished: {
             Mesh mesh;
             if (!deserialize(result.payload, mesh)) fail(file, format, "the import process sent garbled data");
-            try {
-                mesh.validate();
-            } catch (const Error& e) {
-                fail(file, format, std::string("invalid mesh data: ") + e.what());
-            }
-            if (options.computeNormals) mesh.computeVertexNormals();
-            return mesh;
+            // Checked again here: the bytes came from another process that may have gone wrong.
+            return finishImportedMesh(std::move(mesh), file, format, options);
         }
         case Outcome::Failed:
             if (result.payload.rfind("cannot import " + file.string(), 0) == 0) throw Error(result.payload);

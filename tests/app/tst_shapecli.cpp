@@ -20,10 +20,7 @@ namespace {
 using Result = lf::test::CliResult;
 
 Result runCli(const QStringList& args) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("OMP_NUM_THREADS", "1");
-    env.insert("OMP_WAIT_POLICY", "PASSIVE");
-    return lf::test::runCli(args, 120000, env);
+    return lf::test::runCli(args, 120000, lf::test::singleThreadTorchEnvironment());
 }
 
 QByteArray contents(const QString& path) {

@@ -16,11 +16,7 @@ namespace {
 using Result = lf::test::CliResult;
 
 Result runCli(const QStringList& args) {
-    // Tiny networks: one thread (OpenMP spin-waiting on a loaded machine costs more than it gains).
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("OMP_NUM_THREADS", "1");
-    env.insert("OMP_WAIT_POLICY", "PASSIVE");
-    return lf::test::runCli(args, 300000, env);
+    return lf::test::runCli(args, 300000, lf::test::singleThreadTorchEnvironment());
 }
 
 }  // namespace

@@ -30,4 +30,13 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
     return r;
 }
 
+// For suites that run tiny networks: one torch thread and passive OpenMP waits (spin-waiting on
+// a loaded 2-core machine costs far more than a second thread gains).
+inline QProcessEnvironment singleThreadTorchEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("1"));
+    env.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
+    return env;
+}
+
 }  // namespace lf::test

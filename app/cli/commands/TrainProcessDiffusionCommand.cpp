@@ -40,12 +40,8 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
     cmd->add_option("--count", o->count, "images to render with the simulator when no --data is given")
         ->check(CLI::Range(1, 10000000))->excludes(dataOption);
     cmd->add_option("--data-seed", o->dataSeed, "seed of the rendered images' parameters and nuisance");
-    cmd->add_option("--epochs", o->epochs, "passes over the training set")->check(CLI::Range(1, 100000));
-    cmd->add_option("--batch", o->batchSize, "images per step")->check(CLI::Range(1, 4096));
-    cmd->add_option("--lr", o->learningRate, "Adam learning rate")->check(CLI::Range(1e-7, 1.0));
+    addCommonTrainingOptions(*cmd, *o, "images");
     cmd->add_option("--seed", o->seed, "seed for initialisation, shuffling, timesteps and noise");
-    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
-    cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
     cmd->add_option("--image-size", o->imageSize, "image size in pixels (the simulator renders at it)")
         ->check(CLI::Range(8, 1024));
     cmd->add_option("--base-channels", o->baseChannels, "UNet channels at full resolution")->check(CLI::Range(8, 512));
@@ -54,10 +50,6 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
     cmd->add_option("--cond-dropout", o->conditionDropout, "probability of the null condition (guidance)")
         ->check(CLI::Range(0.0, 0.9));
     cmd->add_option("--ema", o->emaDecay, "EMA decay of the packaged weights")->check(CLI::Range(0.0, 0.99999));
-    cmd->add_option("--checkpoint-every", o->checkpointEverySteps, "steps between checkpoints (0: every epoch)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--stop-after", o->stopAfterSteps, "checkpoint and stop after this many steps (resume later)")
-        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--threads", o->threads, "torch CPU threads")->check(CLI::Range(1, 1024));
     cmd->add_option("--id", o->modelId, "model id in model.json (default: the --out folder name)");
     cmd->add_flag("--quiet", *quiet, "only the final summary");

@@ -38,20 +38,12 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
         "shape-vae", "Train the shape VAE on a generate-shapes dataset; writes a model package");
     cmd->add_option("--data", *data, "dataset .safetensors from generate-shapes")->required();
     cmd->add_option("--out", *out, "output folder: checkpoint, then model.json + weights")->required();
-    cmd->add_option("--epochs", o->epochs, "passes over the training set")->check(CLI::Range(1, 100000));
-    cmd->add_option("--batch", o->batchSize, "shapes per step")->check(CLI::Range(1, 4096));
-    cmd->add_option("--lr", o->learningRate, "Adam learning rate")->check(CLI::Range(1e-7, 1.0));
+    addCommonTrainingOptions(*cmd, *o, "shapes");
     cmd->add_option("--seed", o->seed, "seed for initialisation, split, shuffling and noise");
-    cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
-    cmd->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
     cmd->add_option("--latent", o->latentSize, "latent size")->check(CLI::Range(1, 4096));
     cmd->add_option("--resolution", o->gridResolution, "model grid resolution (default: the dataset's)");
     cmd->add_option("--encoder-widths", o->encoderWidths, "encoder channels per stage")->delimiter(',');
     cmd->add_option("--decoder-widths", o->decoderWidths, "decoder channels per stage")->delimiter(',');
-    cmd->add_option("--checkpoint-every", o->checkpointEverySteps, "steps between checkpoints (0: every epoch)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--stop-after", o->stopAfterSteps, "checkpoint and stop after this many steps (resume later)")
-        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--held-out", o->heldOutFraction, "fraction of shapes held out for validation")
         ->check(CLI::Range(0.0, 0.89));
     cmd->add_option("--beta", o->klWeight, "KL weight after warm-up")->check(CLI::NonNegativeNumber);
