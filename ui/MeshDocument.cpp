@@ -26,6 +26,7 @@ void MeshDocument::load(const QString& path)
 {
     const QString name = QFileInfo(path).fileName();
     pendingKeepCamera_ = false;
+    pendingWithReport_ = true;
     start(name, path, [path] {
         Result result;
         result.mesh = std::make_shared<const Mesh>(importMesh(path.toStdString()));
@@ -35,8 +36,14 @@ void MeshDocument::load(const QString& path)
 
 void MeshDocument::setMesh(Mesh mesh, const QString& name, bool keepCamera)
 {
+    setMesh(std::make_shared<const Mesh>(std::move(mesh)), name, keepCamera, /*withReport=*/true);
+}
+
+void MeshDocument::setMesh(std::shared_ptr<const Mesh> shared, const QString& name, bool keepCamera,
+                           bool withReport)
+{
     pendingKeepCamera_ = keepCamera;
-    auto shared = std::make_shared<const Mesh>(std::move(mesh));
+    pendingWithReport_ = withReport;
     start(name, QString(), [shared] {
         shared->validate();
         Result result;
@@ -97,7 +104,7 @@ void MeshDocument::finish(int generation, Result result)
     displayName_ = result.name;
     keepCamera_ = pendingKeepCamera_;
     Q_EMIT meshChanged();
-    startReport(generation);
+    if (pendingWithReport_) startReport(generation);
 }
 
 void MeshDocument::startReport(int generation)

@@ -25,7 +25,11 @@ public:
     // Shows a mesh made in memory (generated shapes, tests); it is validated and reported in
     // the background like a loaded file. `name` is shown as the document title. keepCamera:
     // a variant of the shown shape (design edits), so the view keeps its camera.
+    // withReport = false skips the (costly) mesh report: interactive previews that a final
+    // mesh replaces moments later, e.g. while a shape slider is dragged.
     void setMesh(Mesh mesh, const QString& name, bool keepCamera = false);
+    void setMesh(std::shared_ptr<const Mesh> mesh, const QString& name, bool keepCamera,
+                 bool withReport);
     bool keepCamera() const { return keepCamera_; }
 
     bool busy() const { return pending_ > 0; }
@@ -58,6 +62,7 @@ private:
     QString filePath_;
     QString displayName_;
     bool keepCamera_ = false;
+    bool pendingWithReport_ = true;
     bool pendingKeepCamera_ = false;
     int generation_ = 0;  // results of superseded loads are dropped
     int pending_ = 0;

@@ -144,9 +144,10 @@ void ShapeExplorer::onDecoded(const DecodedShape& shape)
         return;
     }
     lastShape_ = shape;
-    Mesh mesh = *shape.mesh;
     const QString name = tr("%1 variant").arg(model_.id);
-    document_->setMesh(std::move(mesh), name, /*keepCamera=*/!firstShapeOfModel_);
+    // Coarse previews while dragging are replaced by the full decode on release: no report.
+    const bool preview = shape.resolution < fullResolution();
+    document_->setMesh(shape.mesh, name, /*keepCamera=*/!firstShapeOfModel_, /*withReport=*/!preview);
     firstShapeOfModel_ = false;
     Q_EMIT shapeDecoded(shape);
 }

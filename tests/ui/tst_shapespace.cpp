@@ -319,7 +319,14 @@ void TstShapeSpace::sliderDragIsOneUndoStep()
     ui::ShapeExplorer* explorer = window_->shapeExplorer();
     QTRY_VERIFY_WITH_TIMEOUT(explorer->lastShape().latent == design->effectiveLatent(), 30000);
     QCOMPARE(explorer->lastShape().resolution, explorer->coarseResolution());
+    // Coarse previews are shown without the costly mesh report; the release decode gets one.
+    ui::MeshDocument* document = window_->document();
+    QTRY_VERIFY_WITH_TIMEOUT(document->mesh() == explorer->lastShape().mesh, 30000);
+    QTest::qWait(300);
+    QVERIFY(!document->report().has_value());
     QVERIFY(waitForShape(*window_, [&] { slider->setSliderDown(false); }));
+    QTRY_VERIFY_WITH_TIMEOUT(document->report().has_value(), 30000);
+    QCOMPARE(document->report()->triangles, explorer->lastShape().mesh->triangleCount());
     QCOMPARE(stack->count(), countBefore + 1);  // merged into one command
     const ml::Latent dragged = design->state().latent;
     QVERIFY(dragged != start);
