@@ -42,6 +42,7 @@ void registerAllCommands(CLI::App& app) {
     registerTrainProcessDiffusionCommand(app);
     registerWhatIfCommand(app);
     registerSweepCommand(app);
+    registerEvalShapeVaeCommand(app);
     registerEvalProcessDiffusionCommand(app);
     registerSampleCommand(app);
     registerInterpolateCommand(app);

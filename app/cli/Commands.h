@@ -17,6 +17,7 @@ void registerTrainProcessDiffusionCommand(CLI::App& app);
 void registerWhatIfCommand(CLI::App& app);
 void registerSweepCommand(CLI::App& app);
 void registerEvalProcessDiffusionCommand(CLI::App& app);
+void registerEvalShapeVaeCommand(CLI::App& app);
 void registerSampleCommand(CLI::App& app);
 void registerInterpolateCommand(CLI::App& app);
 void registerEncodeCommand(CLI::App& app);

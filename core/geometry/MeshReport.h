@@ -21,6 +21,11 @@ struct MeshReport {
     bool selfIntersecting = false;
     bool orientable = false;
     std::size_t connectedComponents = 0;
+    // Of a watertight, orientable mesh: closed shells that bound material (positive signed
+    // volume once the whole mesh faces outward) and shells that bound a sealed inner void (a
+    // capped bottle's cavity). A hollow part is one body with one void; 0/0 when not closed.
+    std::size_t bodies = 0;
+    std::size_t innerVoids = 0;
     // Triangles that use one vertex twice (zero area); the checks above ignore them.
     std::size_t degenerateTriangles = 0;
     // A plain-words verdict: "printable" when watertight, manifold, orientable, not self-intersecting.

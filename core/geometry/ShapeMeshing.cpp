@@ -3,6 +3,7 @@
 #include "core/ml/ShapeModel.h"
 
 #include <chrono>
+#include <utility>
 
 namespace lf {
 
@@ -18,11 +19,16 @@ Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int res
     SdfGrid grid = model.decode(latent, resolution);
     if (decodeMs) *decodeMs = millisecondsSince(start);
     start = std::chrono::steady_clock::now();
+    Mesh mesh = closedShapeMesh(std::move(grid));
+    if (contourMs) *contourMs = millisecondsSince(start);
+    return mesh;
+}
+
+Mesh closedShapeMesh(SdfGrid grid) {
     closeSdfGridForContour(grid);
     Mesh mesh = contourSdfGrid(grid);
     if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
     mesh.name = "shape";
-    if (contourMs) *contourMs = millisecondsSince(start);
     return mesh;
 }
 

@@ -20,6 +20,10 @@ namespace lf {
 Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
                   double* decodeMs = nullptr, double* contourMs = nullptr);
 
+// The contouring half of decodeToMesh, for a grid from elsewhere (a dataset, a decode kept for
+// other uses): closed, with vertex normals, named "shape".
+Mesh closedShapeMesh(SdfGrid grid);
+
 struct EncodedShape {
     ml::Latent latent;
     MeshNormalisation normalisation;  // how the mesh was mapped into the model's unit cube

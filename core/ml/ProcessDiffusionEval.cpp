@@ -2,7 +2,6 @@
 
 #include "core/ml/ProcessModel.h"
 #include "core/process/EffectMeasures.h"
-#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/RankCorrelation.h"
 
@@ -198,27 +197,5 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
     return metrics;
 }
 
-void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohmann::json& metrics) {
-    const auto file = directory / kManifestFileName;
-    nlohmann::json json;
-    {
-        std::ifstream in(file);
-        if (!in) throw Error(file.string() + ": cannot open");
-        try {
-            json = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(file.string() + ": not valid JSON (" + e.what() + ")");
-        }
-    }
-    auto manifest = manifestFromJson(json, file.string());  // validates before we touch it
-    manifest.metrics["evaluation"] = metrics;
-    const std::string text = manifestToJson(manifest).dump(2) + "\n";
-    writeFileAtomically(file, [&](const std::filesystem::path& temp) {
-        std::ofstream out(temp, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) throw Error(temp.string() + ": write failed");
-    });
-}
 
 }  // namespace lf::ml

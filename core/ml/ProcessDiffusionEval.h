@@ -32,8 +32,4 @@ struct ProcessEvalOptions {
 // Returns the metrics object ({"spearman": {...}, "held_out_mae": {...}, ...}).
 nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& options);
 
-// Stores `metrics` under metrics["evaluation"] in the package's model.json (atomic rewrite of
-// model.json only; the weights and their SHA-256 are untouched).
-void writeEvaluationMetrics(const std::filesystem::path& packageDirectory, const nlohmann::json& metrics);
-
 }  // namespace lf::ml

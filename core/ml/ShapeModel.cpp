@@ -170,4 +170,12 @@ void setInferenceThreads(int torchThreads) {
     }
 }
 
+Latent seededLatent(const ShapeModel& model, std::uint64_t seed, double psi) {
+    const Latent z = sampleLatent(seed, model.latentSize());
+    if (psi == 1.0) return z;
+    const auto& mean = model.directions().mean;
+    const Latent centre = mean.size() == z.size() ? mean : Latent(z.size(), 0.0f);
+    return truncate(z, centre, psi);
+}
+
 }  // namespace lf::ml

@@ -53,6 +53,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// The shape a seed names everywhere (CLI `sample`, evaluation): sampleLatent(seed) truncated
+// by psi towards the model's mean latent (the prior's mean, zero, when it has no PCA).
+Latent seededLatent(const ShapeModel& model, std::uint64_t seed, double psi);
+
 // Threads for interactive decoding, measured with tests/bench/bench_shapedecode on the 2-core
 // machine while it was busy: with OMP_WAIT_POLICY=PASSIVE in the environment, 2 threads were
 // fastest (coarse decode p50 12 ms vs 16 ms); without it libgomp's spin-waiting threads fight

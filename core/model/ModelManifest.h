@@ -76,4 +76,8 @@ ModelPackage loadModelPackage(const std::filesystem::path& directory);
 ModelManifest saveModelPackage(const std::filesystem::path& directory, ModelManifest manifest,
                                const SafetensorsContents& weights);
 
+// Stores `metrics` (an eval command's output) under metrics["evaluation"] in the package's
+// model.json: validated first, rewritten atomically; the weights and their SHA-256 are untouched.
+void writeEvaluationMetrics(const std::filesystem::path& packageDirectory, const nlohmann::json& metrics);
+
 }  // namespace lf

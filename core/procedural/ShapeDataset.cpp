@@ -144,4 +144,20 @@ SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index) {
     return grid;
 }
 
+int shapeDatasetFamily(const SafetensorsContents& dataset, int index) {
+    const int count = shapeDatasetCount(dataset);
+    const TensorRecord* family = dataset.find("family");
+    if (!family || family->dtype != DType::I64 || family->numel() != count)
+        throw Error("shape dataset: \"family\" must be I64 [N]");
+    if (index < 0 || index >= count)
+        throw Error("shape dataset: index " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(count) + ")");
+    std::int64_t value = 0;
+    std::memcpy(&value, family->data.data() + std::size_t(index) * sizeof value, sizeof value);
+    if (value < 0 || value >= std::int64_t(shapeFamilies().size()))
+        throw Error("shape dataset: family index " + std::to_string(value) + " of shape " +
+                    std::to_string(index) + " is unknown");
+    return int(value);
+}
+
 }  // namespace lf

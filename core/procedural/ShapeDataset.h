@@ -43,5 +43,8 @@ SafetensorsContents makeShapeDataset(const ShapeDatasetOptions& options,
 int shapeDatasetCount(const SafetensorsContents& dataset);
 struct SdfGrid;
 SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index);
+// Index into shapeFamilies() of shape `index`; throws lf::Error for a missing/ill-shaped
+// "family" tensor or an index out of range.
+int shapeDatasetFamily(const SafetensorsContents& dataset, int index);
 
 }  // namespace lf

@@ -1,4 +1,4 @@
-// The shape-model commands of latentforge-cli (sample, interpolate, encode, decode), run as a
+// The shape-model commands of latentforge-cli (sample, interpolate, encode, decode, eval), run as a
 // user would against a tiny trained model: outputs re-import, are deterministic, interpolation
 // endpoints are the decodes of its ends, encode -> decode round-trips, and bad input fails with
 // a one-line error.
@@ -141,6 +141,28 @@ private Q_SLOTS:
         r = runCli({"sample", "--model", model_, "--seed", "1", "--resolution", "32", "--out", path("x.xyz")});
         QVERIFY2(isOneLineError(r) && r.err.contains("x.xyz"), qPrintable(r.err));
         QVERIFY(!QFile::exists(path("x.obj")));
+    }
+
+    void evalStoresMetricsInTheManifestAndRefusesAForeignDataset() {
+        const QString data = dir_.filePath("model/shapes.safetensors");  // the fixture's training set
+        const QByteArray before = contents(model_ + "/model.json");
+        // The model's weights are a safetensors file, but not a shape dataset: refused, manifest untouched.
+        Result r = runCli({"eval", "shape-vae", "--model", model_, "--data", model_ + "/weights.safetensors", "--quiet"});
+        QVERIFY2(isOneLineError(r) && r.err.contains("sdf"), qPrintable(r.err));
+        QCOMPARE(contents(model_ + "/model.json"), before);
+
+        r = runCli({"eval", "shape-vae", "--model", model_, "--data", data, "--held-out", "4", "--samples", "4",
+                    "--midpoints", "4", "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto printed = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(printed["samples"]["count"].get<int>(), 4);
+        const auto manifest = nlohmann::json::parse(contents(model_ + "/model.json").toStdString());
+        QCOMPARE(manifest["metrics"]["evaluation"]["held_out"]["iou"]["mean"].get<double>(),
+                 printed["held_out"]["iou"]["mean"].get<double>());
+        QCOMPARE(manifest["weights"]["sha256"], nlohmann::json::parse(before.toStdString())["weights"]["sha256"]);
+        // The package still loads: the rewritten manifest is valid and names the same weights.
+        r = runCli({"sample", "--model", model_, "--seed", "3", "--resolution", "16", "--out", path("after-eval.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     }
 };
 

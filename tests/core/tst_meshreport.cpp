@@ -74,6 +74,33 @@ private Q_SLOTS:
         QVERIFY(r.watertight);
         QVERIFY(!r.selfIntersecting);
         QVERIFY(std::abs(*r.volume - 2.0) < 1e-9);
+        QCOMPARE(r.bodies, std::size_t(2));
+        QCOMPARE(r.innerVoids, std::size_t(0));
+    }
+    void sealedCavityIsOneBodyWithOneVoid() {
+        // A hollow closed part (a capped bottle): the cavity's shell faces into the void.
+        lf::Mesh cavity = lf::test::box(1.0f, {0.5f, 0.5f, 0.5f});
+        for (lf::Triangle& t : cavity.triangles) std::swap(t[1], t[2]);
+        const lf::Mesh hollow = lf::test::merged(lf::test::box(2.0f, {0, 0, 0}), cavity);
+        const lf::MeshReport r = lf::computeMeshReport(hollow);
+        QVERIFY(r.watertight);
+        QCOMPARE(r.connectedComponents, std::size_t(2));
+        QCOMPARE(r.bodies, std::size_t(1));
+        QCOMPARE(r.innerVoids, std::size_t(1));
+        QVERIFY(std::abs(*r.volume - 7.0) < 1e-9);
+        // The same part saved inside-out is still one body with one void.
+        lf::Mesh flipped = hollow;
+        for (lf::Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        const lf::MeshReport f = lf::computeMeshReport(flipped);
+        QCOMPARE(f.bodies, std::size_t(1));
+        QCOMPARE(f.innerVoids, std::size_t(1));
+    }
+    void openSurfaceHasNoBodies() {
+        lf::Mesh box = lf::test::box();
+        box.triangles.pop_back();
+        const lf::MeshReport r = lf::computeMeshReport(box);
+        QCOMPARE(r.bodies, std::size_t(0));
+        QCOMPARE(r.innerVoids, std::size_t(0));
     }
     void overlappingBoxesSelfIntersect() {
         const lf::Mesh two = lf::test::merged(lf::test::box(), lf::test::box(1.0f, {0.5f, 0.5f, 0.5f}));
@@ -132,7 +159,7 @@ private Q_SLOTS:
         const nlohmann::json j = lf::toJson(lf::computeMeshReport(lf::test::box()));
         for (const char* key : {"vertices", "triangles", "bounds", "surfaceArea", "volume", "watertight",
                                 "edgeManifold", "vertexManifold", "selfIntersecting", "orientable",
-                                "connectedComponents", "degenerateTriangles", "printable"})
+                                "connectedComponents", "bodies", "innerVoids", "degenerateTriangles", "printable"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["triangles"].get<int>(), 12);
         QCOMPARE(j["bounds"]["max"][0].get<double>(), 1.0);

@@ -99,7 +99,10 @@ void MeshReportPanel::showReport(const QString& name, const MeshReport& report)
     setField(QStringLiteral("volume"), report.volume
                                            ? number(*report.volume) + QStringLiteral(" mm³")
                                            : tr("n/a (not a closed surface)"));
-    setField(QStringLiteral("components"), locale.toString(qulonglong(report.connectedComponents)));
+    QString components = locale.toString(qulonglong(report.connectedComponents));
+    if (report.volume)  // closed: which shells are parts and which seal a cavity
+        components += tr(" (bodies: %1, sealed voids: %2)").arg(report.bodies).arg(report.innerVoids);
+    setField(QStringLiteral("components"), components);
     setField(QStringLiteral("degenerate"), locale.toString(qulonglong(report.degenerateTriangles)));
     setField(QStringLiteral("watertight"), yesNo(report.watertight));
     setField(QStringLiteral("edgeManifold"), yesNo(report.edgeManifold));

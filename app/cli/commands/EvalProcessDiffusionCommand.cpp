@@ -4,6 +4,7 @@
 
 #include "core/ml/ProcessDiffusionEval.h"
 #include "core/ml/ProcessModel.h"
+#include "core/model/ModelManifest.h"
 
 #include <iostream>
 #include <memory>
@@ -32,11 +33,12 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
     cmd->add_flag("--no-write", a->noWrite, "do not store the metrics in model.json");
     cmd->add_flag("--quiet", a->quiet, "no progress lines");
     cmd->callback([a] {
-        const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
+        const auto directory = resolveModelArgument(a->model);
+        const auto model = ml::ProcessModel::load(directory, a->device);
         auto options = a->options;
         if (!a->quiet) options.log = [](const std::string& s) { std::cerr << "eval process-diffusion: " << s << std::endl; };
         const auto metrics = ml::evaluateProcessModel(model, options);
-        if (!a->noWrite) ml::writeEvaluationMetrics(a->model, metrics);
+        if (!a->noWrite) writeEvaluationMetrics(directory, metrics);
         std::cout << metrics.dump(2) << std::endl;
     });
 }

@@ -26,7 +26,7 @@ void registerSampleCommand(CLI::App& app) {
     cmd->add_option("--out", a->out, "mesh file; format from the extension (.stl .obj .ply .gltf .glb)")->required();
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
-        const Mesh mesh = decodeToMesh(model, seededLatent(model, a->seed, a->psi), a->resolution);
+        const Mesh mesh = decodeToMesh(model, ml::seededLatent(model, a->seed, a->psi), a->resolution);
         std::cout << writeMeshWithSummary(mesh, a->out) << std::endl;
     });
 }

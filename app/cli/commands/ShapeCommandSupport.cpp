@@ -44,19 +44,11 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z) {
     });
 }
 
-ml::Latent seededLatent(const ml::ShapeModel& model, std::uint64_t seed, double psi) {
-    const ml::Latent z = ml::sampleLatent(seed, model.latentSize());
-    if (psi == 1.0) return z;
-    const auto& mean = model.directions().mean;
-    const ml::Latent centre = mean.size() == z.size() ? mean : ml::Latent(z.size(), 0.0f);
-    return ml::truncate(z, centre, psi);
-}
-
 ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
     std::uint64_t seed = 0;
     const char* end = seedOrFile.data() + seedOrFile.size();
     const auto [ptr, ec] = std::from_chars(seedOrFile.data(), end, seed);
-    if (!seedOrFile.empty() && ec == std::errc() && ptr == end) return seededLatent(model, seed, psi);
+    if (!seedOrFile.empty() && ec == std::errc() && ptr == end) return ml::seededLatent(model, seed, psi);
     return readLatentFile(seedOrFile, model.latentSize());
 }
 

@@ -23,9 +23,6 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z);
 // the GUI's "psi" slider does), or the latent JSON file at `seedOrFile` taken as it is.
 ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
 
-// sampleLatent(seed) truncated towards the model's mean latent by psi.
-ml::Latent seededLatent(const ml::ShapeModel& model, std::uint64_t seed, double psi);
-
 // Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
 // summary "<file>: N triangles, watertight|not watertight".
 std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file);

@@ -1,0 +1,47 @@
+#pragma once
+// Quality of a shape VAE package: the numbers `latentforge-cli eval shape-vae` prints and stores
+// in model.json (see docs/SHAPES.md, "Quality").
+//   * Reconstruction of held-out procedural shapes (a fresh dataset seed, so never in training):
+//     voxel IoU of the occupancy (sdf < 0) at the model's grid resolution, and the Chamfer
+//     distance between the contoured input and reconstruction; overall and per family.
+//   * Validity of random samples (seeded latents at truncation psi, as `sample --seed` draws them)
+//     and of interpolation midpoints (slerp, t = 0.5) between random training shapes: the share
+//     that contour to one watertight body. Sealed inner voids (a capped bottle's cavity) belong to
+//     the body (MeshReport::innerVoids); the share with one surface shell is reported beside it.
+//   * Novelty: each sample's distance (1 - IoU) to its nearest training shape, next to the same
+//     distance of the held-out shapes (novel by construction): samples much closer to the
+//     training set than held-out shapes are would be copies.
+#include "core/formats/Safetensors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace lf::ml {
+class ShapeModel;
+}
+
+namespace lf {
+
+struct ShapeEvalOptions {
+    int heldOutShapes = 200;
+    std::uint64_t heldOutSeed = 1000003;  // dataset seed of the held-out shapes
+    int samples = 200;
+    double psi = 0.7;
+    std::uint64_t sampleSeed = 1;  // sample k uses seed sampleSeed + k
+    int midpoints = 200;
+    std::uint64_t pairSeed = 2;    // picks the training pairs of the midpoints
+    int chamferPoints = 10000;     // surface points per mesh
+    int threads = 2;               // for generating the held-out shapes
+    std::function<void(const std::string&)> log;  // progress lines
+};
+
+// `trainingSet` is the generate-shapes dataset the model was trained on (midpoint pairs and
+// novelty neighbours come from it). Throws lf::Error for a dataset that is not a shape dataset
+// or options out of range.
+nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const SafetensorsContents& trainingSet,
+                                  const ShapeEvalOptions& options);
+
+}  // namespace lf

@@ -1,0 +1,127 @@
+// eval shape-vae's logic (core/geometry/ShapeVaeEval.h) on a tiny trained model: every metric is
+// present and in range, the numbers are reproducible, a trained model scores above an untrained
+// one, held-out shapes come from the training set's families, and bad input is refused.
+#include "core/formats/Safetensors.h"
+#include "core/geometry/ShapeVaeEval.h"
+#include "core/ml/ShapeModel.h"
+#include "core/ml/ShapeVaeTrainer.h"
+#include "tests/common/ErrorOf.h"
+#include "tests/ui/ShapeModelFixture.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <optional>
+
+namespace {
+
+lf::ShapeEvalOptions smallEvaluation() {
+    lf::ShapeEvalOptions o;
+    o.heldOutShapes = 6;
+    o.samples = 6;
+    o.midpoints = 6;
+    o.chamferPoints = 400;
+    return o;
+}
+
+bool inUnitRange(const nlohmann::json& x) { return x.is_number() && x.get<double>() >= 0 && x.get<double>() <= 1; }
+
+}  // namespace
+
+class TestShapeVaeEval : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::filesystem::path root_;
+    std::optional<lf::ml::ShapeModel> model_;
+    lf::SafetensorsContents data_;
+    nlohmann::json metrics_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        QString error;
+        const QString package = lf::test::trainTinyShapeModel(dir_.path(), &error);
+        QVERIFY2(!package.isEmpty(), qPrintable(error));
+        root_ = dir_.path().toStdString();
+        model_.emplace(lf::ml::ShapeModel::load(package.toStdString()));
+        data_ = lf::readSafetensors(root_ / "shapes.safetensors");
+        metrics_ = lf::evaluateShapeModel(*model_, data_, smallEvaluation());
+    }
+
+    void everyMetricIsPresentAndInRange() {
+        const auto& h = metrics_["held_out"];
+        QCOMPARE(h["shapes"].get<int>(), 6);
+        QCOMPARE(h["iou"]["count"].get<int>(), 6);
+        QVERIFY(inUnitRange(h["iou"]["mean"]));
+        QVERIFY(h["chamfer"]["mean"].get<double>() > 0 && h["chamfer"]["mean"].get<double>() < 2);
+        for (const char* part : {"samples", "midpoints"}) {
+            const auto& v = metrics_[part];
+            QCOMPARE(v["count"].get<int>(), 6);
+            for (const char* share : {"one_watertight_body", "one_watertight_shell", "watertight", "empty"})
+                QVERIFY2(inUnitRange(v[share]), share);
+            // One shell implies one body (a shell is a body or a void).
+            QVERIFY(v["one_watertight_shell"].get<double>() <= v["one_watertight_body"].get<double>());
+        }
+        const auto& n = metrics_["novelty"];
+        QVERIFY(inUnitRange(n["samples"]["median"]));
+        QVERIFY(inUnitRange(n["held_out"]["median"]));
+        QVERIFY(inUnitRange(n["samples_closer_than_held_out_p5"]));
+    }
+
+    void heldOutShapesComeFromTheTrainingFamilies() {
+        // The fixture trains on bottle, knob and mug only.
+        QStringList families;
+        for (const auto& [name, value] : metrics_["held_out"]["per_family"].items()) {
+            families << QString::fromStdString(name);
+            QVERIFY(inUnitRange(value["iou_mean"]));
+        }
+        families.sort();
+        QCOMPARE(families, QStringList({"bottle", "knob", "mug"}));
+    }
+
+    void reproducible() {
+        nlohmann::json again = lf::evaluateShapeModel(*model_, data_, smallEvaluation());
+        nlohmann::json first = metrics_;
+        first.erase("seconds");
+        again.erase("seconds");
+        QCOMPARE(QString::fromStdString(again.dump()), QString::fromStdString(first.dump()));
+    }
+
+    void trainedModelScoresAboveAnUntrainedOne() {
+        lf::ml::ShapeVaeTrainingOptions o;
+        o.dataset = root_ / "shapes.safetensors";
+        o.outDir = root_ / "untrained";
+        o.epochs = 1;
+        o.batchSize = 32;
+        o.learningRate = 1e-6;
+        o.latentSize = 12;
+        o.encoderWidths = {4, 8};
+        o.decoderWidths = {8, 4};
+        o.heldOutFraction = 0;
+        o.threads = 2;
+        o.commandLine = "tst_shapevaeeval";
+        const auto untrained = lf::ml::ShapeModel::load(lf::ml::trainShapeVae(o).package);
+        const auto poor = lf::evaluateShapeModel(untrained, data_, smallEvaluation());
+        const double trainedIou = metrics_["held_out"]["iou"]["mean"].get<double>();
+        const double untrainedIou = poor["held_out"]["iou"]["mean"].get<double>();
+        QVERIFY2(trainedIou > untrainedIou + 0.1, qPrintable(QStringLiteral("%1 vs %2").arg(trainedIou).arg(untrainedIou)));
+    }
+
+    void badInputIsRefused() {
+        auto o = smallEvaluation();
+        o.samples = 0;
+        QVERIFY(lf::test::errorOf([&] { lf::evaluateShapeModel(*model_, data_, o); }).find("at least 1") != std::string::npos);
+        o = smallEvaluation();
+        o.psi = 0;
+        QVERIFY(lf::test::errorOf([&] { lf::evaluateShapeModel(*model_, data_, o); }).find("psi") != std::string::npos);
+        // The model's weights are a safetensors file, but not a shape dataset.
+        const auto weights = lf::readSafetensors(root_ / "tiny-shapes" / "weights.safetensors");
+        QVERIFY(lf::test::errorOf([&] { lf::evaluateShapeModel(*model_, weights, smallEvaluation()); }).find("sdf") != std::string::npos);
+        lf::SafetensorsContents noFamilies = data_;
+        std::erase_if(noFamilies.tensors, [](const lf::TensorRecord& t) { return t.name == "family"; });
+        QVERIFY(lf::test::errorOf([&] { lf::evaluateShapeModel(*model_, noFamilies, smallEvaluation()); }).find("family") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShapeVaeEval)
+#include "tst_shapevaeeval.moc"
