@@ -43,6 +43,9 @@ struct MeshNormalisation {
     }
 };
 
+// Between two placements: centres linearly, scales geometrically (a steady size ratio per step).
+MeshNormalisation interpolatePlacement(const MeshNormalisation& a, const MeshNormalisation& b, double t);
+
 struct MeshSdfGrid {
     SdfGrid grid;
     MeshNormalisation normalisation;

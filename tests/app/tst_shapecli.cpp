@@ -2,6 +2,7 @@
 // user would against a tiny trained model: outputs re-import, are deterministic, interpolation
 // endpoints are the decodes of its ends, encode -> decode round-trips, and bad input fails with
 // a one-line error.
+#include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/ml/LatentMath.h"
 #include "tests/common/CliRunner.h"
@@ -107,9 +108,48 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const lf::Mesh round = lf::importMesh(path("round.obj").toStdString());
         QVERIFY(round.triangles.size() > 10);
-        // In the model's unit cube, like the decode it came from.
+        // a.stl was decoded in the model's cube, so it comes back there.
         for (const auto& v : round.vertices)
             for (float c : v) QVERIFY(std::abs(c) <= 1.0f);
+    }
+
+    void encodedMeshDecodesAtItsOwnSizeAndPlace() {
+        // The same shape as a 60x larger part, moved off the origin (a mesh from CAD, in mm).
+        lf::Mesh part = lf::importMesh(path("a.stl").toStdString());
+        for (auto& v : part.vertices) v = {60 * v[0] + 200, 60 * v[1] - 30, 60 * v[2] + 5};
+        lf::exportMesh(part, path("part.stl").toStdString(), lf::ExportFormat::StlBinary);
+        Result r = runCli({"encode", "--model", model_, path("part.stl"), "--out", path("zp.json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli({"decode", "--model", model_, path("zp.json"), "--out", path("part-round.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli({"decode", "--model", model_, path("zp.json"), "--normalised", "--out", path("part-unit.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const lf::Mesh unit = lf::importMesh(path("part-unit.stl").toStdString());
+        const lf::Mesh placed = lf::importMesh(path("part-round.stl").toStdString());
+        for (const auto& v : unit.vertices)
+            for (float c : v) QVERIFY(std::abs(c) <= 1.0f);
+        // The placed decode is the unit one scaled by 1/scale and moved to the input's centre:
+        // the bounding-box centre of the input, and 0.9 / (largest half extent) as the scale.
+        const auto placement = nlohmann::json::parse(contents(path("zp.json")).toStdString())["placement"];
+        const lf::BoundingBox in = part.bounds();
+        const float halfExtent = 0.5f * std::max({in.size()[0], in.size()[1], in.size()[2]});
+        QVERIFY(std::abs(placement["scale"].get<float>() - 0.9f / halfExtent) < 1e-4f);
+        QCOMPARE(placed.vertices.size(), unit.vertices.size());
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(std::abs(placement["centre"][i].get<float>() - in.center()[i]) < 1e-3f);
+            const float expected = unit.bounds().center()[i] / placement["scale"].get<float>() + in.center()[i];
+            QVERIFY2(std::abs(placed.bounds().center()[i] - expected) < 1e-2f, qPrintable(QString::number(expected)));
+            QVERIFY(std::abs(placed.bounds().size()[i] - unit.bounds().size()[i] / placement["scale"].get<float>()) < 1e-2f);
+        }
+        // A malformed placement is refused by name, not silently ignored.
+        {
+            auto json = nlohmann::json::parse(contents(path("zp.json")).toStdString());
+            json["placement"]["scale"] = -1;
+            std::ofstream(path("zbad.json").toStdString()) << json.dump();
+        }
+        r = runCli({"decode", "--model", model_, path("zbad.json"), "--out", path("xbad.stl")});
+        QVERIFY2(isOneLineError(r) && r.err.contains("placement"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("xbad.stl")));
     }
 
     void badInputFailsWithOneLine() {

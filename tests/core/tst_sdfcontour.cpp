@@ -263,6 +263,20 @@ private Q_SLOTS:
         broken.triangles.push_back({0, 1, 999999});
         QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(broken, 16, 0.1f));
     }
+
+    void placementsInterpolateExactlyAtTheEnds() {
+        const MeshNormalisation a{{1.5f, -2.25f, 7.0f}, 0.01f}, b{{-3.0f, 4.1f, 0.3f}, 0.04f};
+        for (double t : {0.0, 1.0}) {
+            const MeshNormalisation m = interpolatePlacement(a, b, t);
+            const MeshNormalisation& end = t == 0 ? a : b;
+            QCOMPARE(m.scale, end.scale);
+            QVERIFY(m.centre == end.centre);
+        }
+        const MeshNormalisation mid = interpolatePlacement(a, b, 0.5);
+        QVERIFY(std::abs(mid.scale - 0.02f) < 1e-7f);  // geometric: sizes 100 -> 50 -> 25
+        QVERIFY(std::abs(mid.centre[0] - (-0.75f)) < 1e-6f);
+        QVERIFY(std::abs(mid.centre[2] - 3.65f) < 1e-6f);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSdfContour)

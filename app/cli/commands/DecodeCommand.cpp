@@ -1,4 +1,5 @@
-// decode: a latent JSON file (as encode or the GUI writes it) to a mesh file.
+// decode: a latent JSON file (as encode or the GUI writes it) to a mesh file; an encoded mesh's
+// latent comes back at the size and place the mesh had (unless --normalised).
 #include "app/cli/Commands.h"
 #include "app/cli/commands/ShapeCommandSupport.h"
 
@@ -13,16 +14,23 @@ void registerDecodeCommand(CLI::App& app) {
     struct Args {
         std::string model, latent, out;
         int resolution = 64;
+        bool normalised = false;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("decode", "Decode a latent JSON file into a mesh");
     cmd->add_option("--model", a->model, "shape model: package folder or id")->required();
     cmd->add_option("latent", a->latent, "latent JSON file")->required();
     cmd->add_option("--resolution", a->resolution, "contouring grid resolution")->check(CLI::Range(8, 512));
+    cmd->add_flag("--normalised", a->normalised,
+                  "keep the model's unit cube even when the file records an encoded mesh's placement");
     cmd->add_option("--out", a->out, "mesh file; format from the extension (.stl .obj .ply .gltf .glb)")->required();
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
-        const Mesh mesh = decodeToMesh(model, readLatentFile(a->latent, model.latentSize()), a->resolution);
+        const ml::Latent z = readLatentFile(a->latent, model.latentSize());
+        const auto placement = readLatentPlacement(a->latent);
+        Mesh mesh = decodeToMesh(model, z, a->resolution);
+        if (placement && !a->normalised)
+            for (Vec3f& v : mesh.vertices) v = placement->toOriginal(v);  // uniform: normals stay
         std::cout << writeMeshWithSummary(mesh, a->out) << std::endl;
     });
 }

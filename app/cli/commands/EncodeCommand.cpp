@@ -1,4 +1,5 @@
-// encode: a closed mesh file to the model's latent (JSON), e.g. to decode or interpolate from it.
+// encode: a closed mesh file to the model's latent (JSON), e.g. to decode or interpolate from it;
+// the file also records where the mesh sat, so decode returns the shape at its size and place.
 #include "app/cli/Commands.h"
 #include "app/cli/commands/ShapeCommandSupport.h"
 
@@ -22,7 +23,7 @@ void registerEncodeCommand(CLI::App& app) {
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
         const EncodedShape encoded = encodeMesh(model, importMesh(a->mesh));
-        writeLatentFile(a->out, encoded.latent);
+        writeLatentFile(a->out, encoded.latent, &encoded.normalisation);
         std::cout << a->out << ": latent of " << encoded.latent.size() << " values from " << a->mesh
                   << std::endl;
     });

@@ -39,6 +39,9 @@ void registerInterpolateCommand(CLI::App& app) {
         const auto model = loadShapeModelArgument(a->model);
         const ml::Latent from = latentFromSeedOrFile(model, a->from, a->psi);
         const ml::Latent to = latentFromSeedOrFile(model, a->to, a->psi);
+        // Two encoded meshes: the steps move and grow between where the two meshes sat.
+        const auto fromPlace = placementOfSeedOrFile(a->from), toPlace = placementOfSeedOrFile(a->to);
+        const bool placed = fromPlace && toPlace;
         // Before the decodes, so a bad --out-dir fails fast instead of after the work.
         std::error_code ec;
         std::filesystem::create_directories(a->outDir, ec);
@@ -50,7 +53,11 @@ void registerInterpolateCommand(CLI::App& app) {
             std::snprintf(name, sizeof name, "step_%02d.", i);
             const auto file = std::filesystem::path(a->outDir) / (name + a->format);
             const ml::Latent z = a->linear ? ml::lerp(from, to, t) : ml::slerp(from, to, t);
-            const Mesh mesh = decodeToMesh(model, z, a->resolution);
+            Mesh mesh = decodeToMesh(model, z, a->resolution);
+            if (placed) {
+                const MeshNormalisation place = interpolatePlacement(*fromPlace, *toPlace, t);
+                for (Vec3f& v : mesh.vertices) v = place.toOriginal(v);
+            }
             std::cerr << writeMeshWithSummary(mesh, file) << std::endl;
             steps.push_back({{"t", t}, {"file", file.string()}, {"triangles", mesh.triangles.size()}});
         }
@@ -60,6 +67,7 @@ void registerInterpolateCommand(CLI::App& app) {
                                         {"interpolation", a->linear ? "linear" : "spherical"},
                                         {"psi", a->psi},
                                         {"resolution", a->resolution},
+                                        {"placed", placed},
                                         {"steps", steps}};
         const auto summaryFile = std::filesystem::path(a->outDir) / "interpolation.json";
         writeFileAtomically(summaryFile, [&](const std::filesystem::path& temp) {

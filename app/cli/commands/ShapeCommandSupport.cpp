@@ -10,6 +10,8 @@
 
 #include <charconv>
 #include <fstream>
+#include <cmath>
+#include <algorithm>
 
 namespace lf::cli {
 
@@ -34,8 +36,15 @@ ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize) {
     }
 }
 
-void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z) {
-    const std::string text = ml::latentToJson(z).dump(2) + "\n";
+void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z, const MeshNormalisation* placement) {
+    nlohmann::json json = ml::latentToJson(z);
+    if (placement) {
+        const Vec3f& c = placement->centre;
+        json["placement"] = {{"centre", {c[0], c[1], c[2]}},
+                             {"scale", placement->scale},
+                             {"meaning", "normalised = (original - centre) * scale"}};
+    }
+    const std::string text = json.dump(2) + "\n";
     writeFileAtomically(file, [&](const std::filesystem::path& temp) {
         std::ofstream out(temp, std::ios::binary);
         out << text;
@@ -44,12 +53,46 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z) {
     });
 }
 
-ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
+std::optional<MeshNormalisation> readLatentPlacement(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) throw Error(file.string() + ": cannot open the latent file");
+    const nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!json.is_object() || !json.contains("placement")) return std::nullopt;
+    const auto& p = json["placement"];
+    MeshNormalisation n;
+    const bool ok = p.is_object() && p.contains("centre") && p["centre"].is_array() && p["centre"].size() == 3 &&
+                    p.contains("scale") && p["scale"].is_number();
+    if (ok) {
+        for (int i = 0; i < 3; ++i) {
+            if (!p["centre"][i].is_number()) throw Error(file.string() + ": \"placement\" centre must hold 3 numbers");
+            n.centre[i] = p["centre"][i].get<float>();
+        }
+        n.scale = p["scale"].get<float>();
+    }
+    if (!ok || !(n.scale > 0) || !std::isfinite(n.scale) ||
+        !std::all_of(n.centre.begin(), n.centre.end(), [](float v) { return std::isfinite(v); }))
+        throw Error(file.string() + ": \"placement\" must be {\"centre\": [x, y, z], \"scale\": s > 0}");
+    return n;
+}
+
+namespace {
+std::optional<std::uint64_t> parseSeed(const std::string& text) {
     std::uint64_t seed = 0;
-    const char* end = seedOrFile.data() + seedOrFile.size();
-    const auto [ptr, ec] = std::from_chars(seedOrFile.data(), end, seed);
-    if (!seedOrFile.empty() && ec == std::errc() && ptr == end) return ml::seededLatent(model, seed, psi);
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, seed);
+    if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+    return seed;
+}
+}  // namespace
+
+ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
+    if (const auto seed = parseSeed(seedOrFile)) return ml::seededLatent(model, *seed, psi);
     return readLatentFile(seedOrFile, model.latentSize());
+}
+
+std::optional<MeshNormalisation> placementOfSeedOrFile(const std::string& seedOrFile) {
+    if (parseSeed(seedOrFile)) return std::nullopt;
+    return readLatentPlacement(seedOrFile);
 }
 
 std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file) {

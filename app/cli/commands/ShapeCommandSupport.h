@@ -1,10 +1,12 @@
 #pragma once
 // Helpers shared by the shape-model commands (sample, interpolate, encode, decode).
+#include "core/geometry/SdfContour.h"
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace lf::cli {
@@ -16,12 +18,20 @@ ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
 // the file when missing, not JSON, or of the wrong size.
 ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize);
 
-// Writes ml::latentToJson(z) atomically.
-void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z);
+// Writes ml::latentToJson(z) atomically; with `placement` (encode's), also where the encoded mesh
+// sat before it was normalised into the model's cube, so decode can put the shape back there.
+void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z,
+                     const MeshNormalisation* placement = nullptr);
+
+// The placement a latent file records (none for seeds, the GUI's or older files); lf::Error
+// naming the file when the entry is malformed.
+std::optional<MeshNormalisation> readLatentPlacement(const std::filesystem::path& file);
 
 // The latent a seed names (sampleLatent, truncated towards the model's mean latent by psi, as
 // the GUI's "psi" slider does), or the latent JSON file at `seedOrFile` taken as it is.
 ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
+// The placement recorded in that file (none for a seed).
+std::optional<MeshNormalisation> placementOfSeedOrFile(const std::string& seedOrFile);
 
 // Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
 // summary "<file>: N triangles, watertight|not watertight".
