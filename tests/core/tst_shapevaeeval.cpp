@@ -88,18 +88,12 @@ private Q_SLOTS:
     }
 
     void trainedModelScoresAboveAnUntrainedOne() {
-        lf::ml::ShapeVaeTrainingOptions o;
-        o.dataset = root_ / "shapes.safetensors";
+        auto o = lf::test::tinyShapeTrainingOptions(root_);  // the same network, barely trained
         o.outDir = root_ / "untrained";
         o.epochs = 1;
         o.batchSize = 32;
         o.learningRate = 1e-6;
-        o.latentSize = 12;
-        o.encoderWidths = {4, 8};
-        o.decoderWidths = {8, 4};
-        o.heldOutFraction = 0;
-        o.threads = 2;
-        o.commandLine = "tst_shapevaeeval";
+        o.modelId = "untrained";
         const auto untrained = lf::ml::ShapeModel::load(lf::ml::trainShapeVae(o).package);
         const auto poor = lf::evaluateShapeModel(untrained, data_, smallEvaluation());
         const double trainedIou = metrics_["held_out"]["iou"]["mean"].get<double>();
