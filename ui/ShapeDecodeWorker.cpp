@@ -126,6 +126,7 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
             info.coarseResolution = model->coarseResolution();
             info.truncation = model->truncation();
             info.directions = model->directions();
+            info.prior = model->prior();
             model_ = std::move(model);
             modelGeneration_ = modelGeneration;
         },

@@ -8,6 +8,7 @@
 // thumbnails) are queued slots and run in order.
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
+#include "core/ml/LatentPrior.h"
 
 #include <QImage>
 #include <QList>
@@ -35,6 +36,7 @@ struct ShapeModelInfo {
     int coarseResolution = 0;
     float truncation = 0;
     ml::LatentDirections directions;
+    ml::LatentPrior prior;
 };
 
 struct DecodedShape {

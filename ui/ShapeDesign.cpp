@@ -10,12 +10,30 @@ ShapeDesign::ShapeDesign(QObject* parent) : QObject(parent), undoStack_(new QUnd
 
 ShapeDesign::~ShapeDesign() = default;
 
-void ShapeDesign::setSpace(const ml::LatentDirections& directions, int latentSize)
+namespace {
+// A seed's latent before truncation and the family mean it is truncated towards.
+DesignState seededState(const ml::LatentPrior& prior, std::uint64_t seed, int latentSize, DesignState state)
+{
+    state.seed = seed;
+    if (prior.empty()) {
+        state.latent = ml::sampleLatent(seed, latentSize);
+        state.centre.clear();
+    } else {
+        const ml::PriorSample sample = ml::samplePrior(prior, seed, 1.0);
+        state.latent = sample.latent;
+        state.centre = prior.components[std::size_t(sample.component)].mean;
+    }
+    return state;
+}
+}  // namespace
+
+void ShapeDesign::setSpace(const ml::LatentDirections& directions, int latentSize, const ml::LatentPrior& prior)
 {
     directions_ = directions;
     latentSize_ = latentSize;
+    prior_ = prior.latentSize == latentSize ? prior : ml::LatentPrior{};
     undoStack_->clear();
-    state_ = DesignState{meanLatent(), 1.0, 0};
+    state_ = startState();
     Q_EMIT spaceChanged();
     Q_EMIT changed(false);
 }
@@ -26,10 +44,24 @@ ml::Latent ShapeDesign::meanLatent() const
     return ml::Latent(std::size_t(latentSize_), 0.0f);  // the prior's mean
 }
 
+DesignState ShapeDesign::startState() const
+{
+    if (prior_.empty()) return DesignState{meanLatent(), 1.0, 0, {}};
+    const ml::Latent& prototype = prior_.components.front().mean;
+    return DesignState{prototype, 1.0, 0, prototype};
+}
+
 ml::Latent ShapeDesign::effectiveLatent() const
 {
     if (state_.psi == 1.0) return state_.latent;
-    return ml::truncate(state_.latent, meanLatent(), state_.psi);
+    return ml::truncate(state_.latent, state_.centre.empty() ? meanLatent() : state_.centre, state_.psi);
+}
+
+ml::Latent ShapeDesign::latentOfSeed(std::uint64_t seed) const
+{
+    const DesignState s = seededState(prior_, seed, latentSize_, state_);
+    if (s.psi == 1.0) return s.latent;
+    return ml::truncate(s.latent, s.centre.empty() ? meanLatent() : s.centre, s.psi);
 }
 
 double ShapeDesign::coefficient(int k) const
@@ -65,10 +97,7 @@ void ShapeDesign::setCoefficient(int k, double sigmas, int mergeSerial, bool int
 
 void ShapeDesign::setSeed(std::uint64_t seed)
 {
-    DesignState next = state_;
-    next.seed = seed;
-    next.latent = ml::sampleLatent(seed, latentSize_);
-    apply(next, tr("Seed %1").arg(seed));
+    apply(seededState(prior_, seed, latentSize_, state_), tr("Seed %1").arg(seed));
 }
 
 void ShapeDesign::setPsi(double psi)
@@ -83,12 +112,14 @@ void ShapeDesign::setLatent(const ml::Latent& latent, const QString& text)
     DesignState next = state_;
     next.latent = latent;
     next.psi = 1.0;  // the latent is taken as is
+    next.centre.clear();
     apply(next, text);
 }
 
 void ShapeDesign::reset()
 {
-    DesignState next{meanLatent(), 1.0, state_.seed};
+    DesignState next = startState();
+    next.seed = state_.seed;
     apply(next, tr("Reset"));
 }
 

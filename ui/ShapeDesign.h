@@ -3,6 +3,7 @@
 // and the seed it came from. Every edit goes through the undo stack (one per window/document),
 // so undo/redo and the panels stay in sync through one signal.
 #include "core/ml/LatentMath.h"
+#include "core/ml/LatentPrior.h"
 
 #include <QObject>
 #include <QString>
@@ -15,8 +16,11 @@ namespace lf::ui {
 
 struct DesignState {
     ml::Latent latent;              // before truncation
-    double psi = 1.0;               // truncation towards the mean latent (1: none)
+    double psi = 1.0;               // truncation towards `centre` (1: none)
     std::uint64_t seed = 0;         // seed of the last sampled latent (shown, reproducible)
+    // What psi pulls towards: the mean of the family a seed was drawn from (ml::LatentPrior);
+    // empty: the model's mean latent.
+    ml::Latent centre;
     bool operator==(const DesignState&) const = default;
 };
 
@@ -28,16 +32,22 @@ public:
 
     QUndoStack* undoStack() const { return undoStack_; }
 
-    // A new latent space (model loaded): the state becomes the mean latent and the undo
-    // history is cleared (its latents mean nothing in another model).
-    void setSpace(const ml::LatentDirections& directions, int latentSize);
+    // A new latent space (model loaded): the state becomes startState() and the undo history is
+    // cleared (its latents mean nothing in another model).
+    void setSpace(const ml::LatentDirections& directions, int latentSize, const ml::LatentPrior& prior = {});
+    // Where a model starts and Reset returns: with a latent prior, its first family's mean (the
+    // mean of all codes lies between the families and can decode to nothing); else the mean latent.
+    DesignState startState() const;
+    // The latent a seed names at the current psi (ml::seededLatent's rule, so the CLI's
+    // `sample --seed S --psi P` gives the same shape).
+    ml::Latent latentOfSeed(std::uint64_t seed) const;
     bool hasSpace() const { return latentSize_ > 0; }
     int latentSize() const { return latentSize_; }
     const ml::LatentDirections& directions() const { return directions_; }
     ml::Latent meanLatent() const;
 
     const DesignState& state() const { return state_; }
-    // What gets decoded: truncate(latent, mean, psi).
+    // What gets decoded: truncate(latent, centre, psi).
     ml::Latent effectiveLatent() const;
     // Coordinate of the latent along PCA direction k, in standard deviations.
     double coefficient(int k) const;
@@ -65,6 +75,7 @@ Q_SIGNALS:
 private:
     QUndoStack* undoStack_;
     ml::LatentDirections directions_;
+    ml::LatentPrior prior_;
     int latentSize_ = 0;
     DesignState state_;
 };

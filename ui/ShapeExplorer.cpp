@@ -107,7 +107,7 @@ void ShapeExplorer::onModelLoaded(const ShapeModelInfo& info, int generation)
     favourites_.clear();
     Q_EMIT favouritesChanged();
     Q_EMIT modelChanged();
-    design_->setSpace(info.directions, info.latentSize);  // -> changed -> first decode
+    design_->setSpace(info.directions, info.latentSize, info.prior);  // -> changed -> first decode
 }
 
 void ShapeExplorer::onModelFailed(const QString&, const QString& message, int generation)

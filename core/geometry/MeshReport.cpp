@@ -1,5 +1,7 @@
 #include "core/geometry/MeshReport.h"
 
+#include "core/geometry/MeshShells.h"
+
 #include <nlohmann/json.hpp>
 #include <open3d/geometry/IntersectionTest.h>
 #include <open3d/geometry/TriangleMesh.h>
@@ -146,23 +148,6 @@ double enclosedVolume(const open3d::geometry::TriangleMesh& mesh) {
     return std::abs(sixVolume) / 6.0;
 }
 
-// Signed volume per connected shell: with the mesh facing outward overall, a shell around
-// material encloses positive volume and a shell around a void (its faces point into the void)
-// negative volume.
-void countBodiesAndVoids(const open3d::geometry::TriangleMesh& mesh, const std::vector<int>& clusterOfTriangle,
-                         std::size_t clusters, MeshReport& r) {
-    std::vector<double> sixVolume(clusters, 0.0);
-    double total = 0;
-    for (std::size_t i = 0; i < mesh.triangles_.size(); ++i) {
-        const auto& t = mesh.triangles_[i];
-        const double v = mesh.vertices_[t(0)].dot(mesh.vertices_[t(1)].cross(mesh.vertices_[t(2)]));
-        sixVolume[std::size_t(clusterOfTriangle[i])] += v;
-        total += v;
-    }
-    const double facing = total < 0 ? -1.0 : 1.0;  // an inside-out mesh: flip every shell
-    for (const double v : sixVolume) (v * facing > 0 ? r.bodies : r.innerVoids) += 1;
-}
-
 nlohmann::json toJson(const Vec3f& v) { return nlohmann::json::array({v[0], v[1], v[2]}); }
 
 }  // namespace
@@ -194,9 +179,17 @@ MeshReport computeMeshReport(const Mesh& mesh) {
     // Open3D's definition of watertight, with the self-intersection test computed above.
     r.watertight = closedEdgeManifold && r.vertexManifold && !r.selfIntersecting;
     if (r.watertight && r.orientable) r.volume = enclosedVolume(o3d);
-    const auto [clusterOfTriangle, clusterSizes, clusterAreas] = o3d.ClusterConnectedTriangles();
-    r.connectedComponents = clusterSizes.size();
-    if (r.volume) countBodiesAndVoids(o3d, clusterOfTriangle, clusterSizes.size(), r);
+    r.connectedComponents = std::get<1>(o3d.ClusterConnectedTriangles()).size();
+    if (r.volume) {
+        // With the mesh facing outward overall, a shell around material encloses positive volume
+        // and a shell around a void (faces pointing into it) negative volume.
+        const auto shells = meshShells(mesh);
+        double total = 0;
+        for (const MeshShell& s : shells) total += s.signedVolume;
+        const double facing = total < 0 ? -1.0 : 1.0;  // an inside-out mesh: flip every shell
+        for (const MeshShell& s : shells)
+            if (std::abs(s.signedVolume) > 0) (s.signedVolume * facing > 0 ? r.bodies : r.innerVoids) += 1;
+    }
     return r;
 }
 

@@ -1,5 +1,6 @@
 #include "core/geometry/ShapeMeshing.h"
 
+#include "core/geometry/MeshShells.h"
 #include "core/ml/ShapeModel.h"
 
 #include <chrono>
@@ -24,9 +25,10 @@ Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int res
     return mesh;
 }
 
-Mesh closedShapeMesh(SdfGrid grid) {
+Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     closeSdfGridForContour(grid);
     Mesh mesh = contourSdfGrid(grid);
+    if (cleanup == ShellCleanup::RemoveSpecks) removeSmallShells(mesh, kSpeckRelativeVolume);
     if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
     mesh.name = "shape";
     return mesh;

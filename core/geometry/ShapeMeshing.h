@@ -14,15 +14,21 @@ class ShapeModel;
 namespace lf {
 
 // Decodes `latent` at `resolution`^3 and contours it closed (closeSdfGridForContour: decodes may
-// reach the cube's faces and exports must be watertight), with vertex normals, named "shape".
+// reach the cube's faces and exports must be watertight), removes decoding specks (shells under
+// kSpeckRelativeVolume of the largest, see MeshShells.h), with vertex normals, named "shape".
 // Optional timings in milliseconds. Throws lf::Error for a latent of the wrong size or a bad
 // resolution (from ShapeModel::decode).
 Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
                   double* decodeMs = nullptr, double* contourMs = nullptr);
 
+// Shells below 1 % of the largest shell's volume are decoding specks, not design features (the
+// smallest feature the families have, a knob's knurl ridge, is part of the knob's one shell).
+inline constexpr double kSpeckRelativeVolume = 0.01;
+enum class ShellCleanup { RemoveSpecks, KeepAll };
+
 // The contouring half of decodeToMesh, for a grid from elsewhere (a dataset, a decode kept for
-// other uses): closed, with vertex normals, named "shape".
-Mesh closedShapeMesh(SdfGrid grid);
+// other uses): closed, specks removed unless KeepAll, with vertex normals, named "shape".
+Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup = ShellCleanup::RemoveSpecks);
 
 struct EncodedShape {
     ml::Latent latent;

@@ -125,11 +125,13 @@ nlohmann::json summary(const std::vector<double>& values) {
             {"min", *std::min_element(finite.begin(), finite.end())}};
 }
 
-// Validity counts of decoded latents.
+// Validity counts of decoded latents: of the product pipeline's meshes (decodeToMesh, specks
+// removed) and, for comparison, of the raw contours.
 struct Validity {
-    int total = 0, watertight = 0, oneBody = 0, oneShell = 0, empty = 0;
-    void add(const Mesh& mesh) {
+    int total = 0, watertight = 0, oneBody = 0, oneShell = 0, empty = 0, rawOneBody = 0;
+    void add(const SdfGrid& grid) {
         ++total;
+        const Mesh mesh = closedShapeMesh(grid);
         if (mesh.empty()) {
             ++empty;
             return;
@@ -138,6 +140,8 @@ struct Validity {
         watertight += r.watertight;
         oneBody += r.watertight && r.bodies == 1;
         oneShell += r.watertight && r.connectedComponents == 1;
+        const MeshReport raw = computeMeshReport(closedShapeMesh(grid, ShellCleanup::KeepAll));
+        rawOneBody += raw.watertight && raw.bodies == 1;
     }
     nlohmann::json json() const {
         auto share = [&](int n) { return total ? double(n) / double(total) : 0.0; };
@@ -145,7 +149,8 @@ struct Validity {
                 {"one_watertight_body", share(oneBody)},
                 {"one_watertight_shell", share(oneShell)},
                 {"watertight", share(watertight)},
-                {"empty", share(empty)}};
+                {"empty", share(empty)},
+                {"one_watertight_body_before_speck_removal", share(rawOneBody)}};
     }
 };
 
@@ -236,10 +241,10 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     std::vector<Occupancy> sampleOccupancy;
     for (int k = 0; k < options.samples; ++k) {
         const ml::Latent z = ml::seededLatent(model, options.sampleSeed + std::uint64_t(k), options.psi);
-        SdfGrid grid = model.decode(z, resolution);
+        const SdfGrid grid = model.decode(z, resolution);
         sampleOccupancy.push_back(trainingResolution == resolution ? occupancyOf(grid)
                                                                    : occupancyOf(model.decode(z, trainingResolution)));
-        sampleValidity.add(closedShapeMesh(std::move(grid)));
+        sampleValidity.add(grid);
         if ((k + 1) % 50 == 0) log("samples " + std::to_string(k + 1) + "/" + std::to_string(options.samples));
     }
 
@@ -253,7 +258,7 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         if (b >= a) ++b;
         const ml::Latent za = model.encode(shapeDatasetGrid(trainingSet, a));
         const ml::Latent zb = model.encode(shapeDatasetGrid(trainingSet, b));
-        midpointValidity.add(decodeToMesh(model, ml::slerp(za, zb, 0.5), resolution));
+        midpointValidity.add(model.decode(ml::slerp(za, zb, 0.5), resolution));
         if ((k + 1) % 50 == 0) log("midpoints " + std::to_string(k + 1) + "/" + std::to_string(options.midpoints));
     }
 

@@ -4,6 +4,7 @@
 #include "core/util/Error.h"
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 namespace lf::ml {
@@ -41,6 +42,16 @@ SdfDatasetTensor loadSdfDataset(const std::filesystem::path& file) {
             out.truncation = std::stof(it->second);
         } catch (const std::exception&) {
             throw Error(what + ": metadata \"truncation\" is not a number: " + it->second);
+        }
+    }
+    if (const TensorRecord* family = contents.find("family")) {
+        if (family->dtype != DType::I64 || family->numel() != shape[0])
+            throw Error(what + ": \"family\" must be I64 [N]");
+        out.family.resize(std::size_t(shape[0]));
+        for (std::size_t i = 0; i < out.family.size(); ++i) {
+            std::int64_t v = 0;
+            std::memcpy(&v, family->data.data() + i * sizeof v, sizeof v);
+            out.family[i] = int(v);
         }
     }
     if (!(out.truncation > 0)) out.truncation = out.sdf.abs().max().item<float>();

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <vector>
 
 namespace lf::ml {
 
@@ -12,6 +13,8 @@ struct SdfDatasetTensor {
     torch::Tensor sdf;  // [N,1,R,R,R] float16 (or float32 when the file stores F32), CPU
     int resolution = 0;
     float truncation = 0;  // from metadata; else max |sdf|
+    // Family index (into shapeFamilies()) per shape, from the "family" tensor; empty when absent.
+    std::vector<int> family;
     std::int64_t count() const { return sdf.size(0); }
 };
 

@@ -42,6 +42,7 @@ struct ShapeModel::Impl {
     ShapeVaeConfig config;
     float truncation = 0;
     LatentDirections directions;
+    LatentPrior prior;
     ShapeVae vae{nullptr};
 };
 
@@ -99,9 +100,12 @@ ShapeModel ShapeModel::load(const std::filesystem::path& directory) {
         impl->directions.sigma = floats(*sigma);
     }
 
+    impl->prior = readLatentPrior(weights, l, what);
+
     impl->vae = ShapeVae(impl->config);
-    loadStateDict(*impl->vae, weights, what, "",
-                  {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor});
+    std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
+    for (const auto& name : latentPriorTensorNames()) notNetwork.insert(name);
+    loadStateDict(*impl->vae, weights, what, "", notNetwork);
     impl->vae->eval();
     return ShapeModel(std::move(impl));
 }
@@ -113,6 +117,7 @@ int ShapeModel::gridResolution() const { return impl_->config.gridResolution; }
 int ShapeModel::coarseResolution() const { return impl_->config.coarseResolution(); }
 float ShapeModel::truncation() const { return impl_->truncation; }
 const LatentDirections& ShapeModel::directions() const { return impl_->directions; }
+const LatentPrior& ShapeModel::prior() const { return impl_->prior; }
 
 Latent ShapeModel::encode(const SdfGrid& grid) const {
     const std::int64_t r = grid.resolution;
@@ -171,6 +176,7 @@ void setInferenceThreads(int torchThreads) {
 }
 
 Latent seededLatent(const ShapeModel& model, std::uint64_t seed, double psi) {
+    if (!model.prior().empty()) return samplePrior(model.prior(), seed, psi).latent;
     const Latent z = sampleLatent(seed, model.latentSize());
     if (psi == 1.0) return z;
     const auto& mean = model.directions().mean;

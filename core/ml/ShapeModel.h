@@ -11,6 +11,7 @@
 // eval mode and is never modified after load(). The thread pool is process-wide, see
 // setInferenceThreads().
 #include "core/ml/LatentMath.h"
+#include "core/ml/LatentPrior.h"
 #include "core/ml/ShapeVaeConfig.h"
 #include "core/model/ModelManifest.h"
 #include "core/procedural/SdfGrid.h"
@@ -39,6 +40,8 @@ public:
     float truncation() const;
     // Empty (count() == 0) when the package has no latent PCA.
     const LatentDirections& directions() const;
+    // Empty when the package has none (then seeds come from N(0, I), see seededLatent).
+    const LatentPrior& prior() const;
 
     // The posterior mean of `grid` (resampled to gridResolution() when it differs; values
     // clamped to the model's truncation). Throws lf::Error for an empty or inconsistent grid.
@@ -53,8 +56,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// The shape a seed names everywhere (CLI `sample`, evaluation): sampleLatent(seed) truncated
-// by psi towards the model's mean latent (the prior's mean, zero, when it has no PCA).
+// The shape a seed names everywhere (GUI seed box, CLI `sample`, evaluation): samplePrior(seed,
+// psi) of the model's latent prior; for packages without one, sampleLatent(seed) truncated by psi
+// towards the mean latent (zero without PCA).
 Latent seededLatent(const ShapeModel& model, std::uint64_t seed, double psi);
 
 // Threads for interactive decoding, measured with tests/bench/bench_shapedecode on the 2-core

@@ -1,11 +1,13 @@
 #include "core/ml/ShapeVaeTrainer.h"
 
 #include "core/formats/Safetensors.h"
+#include "core/ml/LatentPrior.h"
 #include "core/ml/SdfDatasetTensor.h"
 #include "core/ml/ShapeVae.h"
 #include "core/ml/TrainingCheckpoint.h"
 #include "core/ml/TorchSafetensors.h"
 #include "core/model/ModelManifest.h"
+#include "core/procedural/ShapeFamily.h"
 #include "core/util/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -179,9 +181,9 @@ struct Pca {
     torch::Tensor mean, directions, sigma;
 };
 
-// GANSpace-style principal directions of the training codes (mu), via SVD of the centred codes.
-Pca latentPca(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
-              int batch, int components, const torch::Device& device) {
+// The training codes (posterior means), [N, L] float64 on the CPU.
+torch::Tensor trainingCodes(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
+                            int batch, const torch::Device& device) {
     torch::NoGradGuard noGrad;
     model->eval();
     std::vector<torch::Tensor> codes;
@@ -192,7 +194,24 @@ Pca latentPca(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<s
         codes.push_back(model->encoder->forward(x).first.to(torch::kCPU).to(torch::kFloat64));
     }
     model->train();
-    const auto all = torch::cat(codes);
+    return torch::cat(codes);
+}
+
+// Seeds' density (core/ml/LatentPrior.h): a Gaussian per family over the training codes; none
+// when the dataset has no family labels.
+LatentPrior familyPrior(const torch::Tensor& codes, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows) {
+    if (data.family.empty()) return {};
+    const auto flat = codes.to(torch::kFloat32).contiguous();
+    std::vector<float> values(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
+    std::vector<int> labels;
+    for (const std::int64_t r : rows) labels.push_back(data.family[std::size_t(r)]);
+    std::vector<std::string> names;
+    for (const auto& f : shapeFamilies()) names.push_back(f->name());
+    return fitLatentPrior(values, int(codes.size(1)), labels, names);
+}
+
+// GANSpace-style principal directions of the training codes, via SVD of the centred codes.
+Pca latentPca(const torch::Tensor& all, int components) {
     Pca pca;
     const auto mean = all.mean(0);
     pca.mean = mean.to(torch::kFloat32);
@@ -373,7 +392,9 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     result.heldOutL1 = state.heldOutL1;
 
     // The package: fp16 network weights + fp32 latent PCA, then model.json.
-    const Pca pca = latentPca(model, data, split.train, options.batchSize, options.pcaComponents, device);
+    const torch::Tensor codes = trainingCodes(model, data, split.train, options.batchSize, device);
+    const Pca pca = latentPca(codes, options.pcaComponents);
+    const LatentPrior prior = familyPrior(codes, data, split.train);
     SafetensorsContents weights;
     weights.metadata[kArchitectureMetadataKey] = config.toJson().dump();
     weights.metadata[kTruncationMetadataKey] = std::to_string(data.truncation);
@@ -381,6 +402,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     weights.tensors.push_back(tensorToRecord(kLatentMeanTensor, pca.mean));
     weights.tensors.push_back(tensorToRecord(kLatentDirectionsTensor, pca.directions));
     weights.tensors.push_back(tensorToRecord(kLatentSigmaTensor, pca.sigma));
+    appendLatentPrior(weights, prior);
 
     result.steps = state.step;
     result.seconds = state.seconds + elapsed();
@@ -391,7 +413,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     manifest.description =
         "3D-convolutional VAE over truncated SDF grids (coarse " +
         std::to_string(config.coarseResolution()) + "^3 head for dragging, fine " +
-        std::to_string(resolution) + "^3 head on release); latent PCA directions included.";
+        std::to_string(resolution) + "^3 head on release); latent PCA directions and a per-family latent prior for seeds included.";
     manifest.architecture = config.toJson();
     manifest.latentSize = config.latentSize;
     manifest.gridResolution = resolution;

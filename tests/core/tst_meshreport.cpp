@@ -1,6 +1,7 @@
 #include "TestMeshes.h"
 
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/MeshShells.h"
 #include "core/io/MeshImport.h"
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,30 @@ private Q_SLOTS:
         const lf::MeshReport f = lf::computeMeshReport(flipped);
         QCOMPARE(f.bodies, std::size_t(1));
         QCOMPARE(f.innerVoids, std::size_t(1));
+    }
+    void specksAreRemovedAndCavitiesKept() {
+        // A hollow part (cavity 1/8 of its volume), a speck beside it (1/1000) and a pinhole
+        // bubble in its wall (1/8000, inside-out like any void).
+        lf::Mesh cavity = lf::test::box(1.0f, {0.5f, 0.5f, 0.5f});
+        lf::Mesh bubble = lf::test::box(0.1f, {1.85f, 1.85f, 1.85f});
+        for (lf::Mesh* m : {&cavity, &bubble})
+            for (lf::Triangle& t : m->triangles) std::swap(t[1], t[2]);
+        lf::Mesh part = lf::test::merged(lf::test::merged(lf::test::box(2.0f, {0, 0, 0}), cavity),
+                                         lf::test::merged(lf::test::box(0.2f, {5, 5, 5}), bubble));
+        part.computeVertexNormals();
+        QCOMPARE(lf::meshShells(part).size(), std::size_t(4));
+        QCOMPARE(lf::removeSmallShells(part, 0.01), std::size_t(2));
+        part.validate();  // indices and the normals' size follow the kept vertices
+        QCOMPARE(part.vertices.size(), std::size_t(16));
+        QCOMPARE(part.normals.size(), part.vertices.size());
+        const lf::MeshReport r = lf::computeMeshReport(part);
+        QCOMPARE(r.bodies, std::size_t(1));
+        QCOMPARE(r.innerVoids, std::size_t(1));
+        QVERIFY(std::abs(*r.volume - 7.0) < 1e-9);
+        // One shell: nothing to remove, however small the threshold says it is.
+        lf::Mesh single = lf::test::box();
+        QCOMPARE(lf::removeSmallShells(single, 0.99), std::size_t(0));
+        QCOMPARE(single.triangles.size(), std::size_t(12));
     }
     void openSurfaceHasNoBodies() {
         lf::Mesh box = lf::test::box();

@@ -42,6 +42,7 @@
 #include <QUndoStack>
 
 #include <cstdlib>
+#include <algorithm>
 #include <memory>
 
 using namespace lf;
@@ -50,6 +51,13 @@ namespace {
 
 using lf::test::differingShare;
 using lf::test::errorBox;
+
+// The latent a seed names, from the package's latent prior (as `latentforge-cli sample` draws it).
+ml::Latent seedLatent(const ui::ShapeExplorer& explorer, std::uint64_t seed)
+{
+    const auto& prior = explorer.model().prior;
+    return prior.empty() ? ml::sampleLatent(seed, explorer.model().latentSize) : ml::samplePrior(prior, seed, 1.0).latent;
+}
 
 }  // namespace
 
@@ -63,7 +71,7 @@ private Q_SLOTS:
     void modelLocatorSearchOrder();
     void missingModelReportsAnError();
     void corruptModelReportsAnError();
-    void startsOnTheMeanShape();
+    void startsOnTheFirstFamilysMean();
     void directionSliderChangesTheView();
     void seedReproducesTheShape();
     void sliderDragIsOneUndoStep();
@@ -233,27 +241,34 @@ void TstShapeSpace::corruptModelReportsAnError()
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 30000);
     QVERIFY(explorer->hasModel());
     QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(3); }));
-    QCOMPARE(explorer->lastShape().latent, ml::sampleLatent(3, explorer->model().latentSize));
+    QCOMPARE(explorer->lastShape().latent, seedLatent(*explorer, 3));
 }
 
-void TstShapeSpace::startsOnTheMeanShape()
+void TstShapeSpace::startsOnTheFirstFamilysMean()
 {
     QVERIFY(loadModel(*window_));
     ui::ShapeExplorer* explorer = window_->shapeExplorer();
     QCOMPARE(explorer->model().id, QStringLiteral("tiny-shapes"));
-    QCOMPARE(explorer->lastShape().latent, explorer->model().directions.mean);
+    // The fixture's training set has family labels, so the package has a per-family prior; the
+    // window starts on its first family's mean (the mean of all codes can decode to nothing).
+    QCOMPARE(int(explorer->model().prior.components.size()), 3);
+    QCOMPARE(explorer->model().prior.components.front().name, std::string("bottle"));
+    QCOMPARE(explorer->lastShape().latent, explorer->model().prior.components.front().mean);
     QVERIFY(explorer->fullResolution() >= 64);
     QVERIFY(window_->document()->mesh());
-    qInfo("mean shape: %zu triangles at %d^3 (decode %.1f ms, contour %.1f ms)",
+    qInfo("start shape: %zu triangles at %d^3 (decode %.1f ms, contour %.1f ms)",
           window_->document()->mesh()->triangleCount(), explorer->lastShape().resolution,
           explorer->lastShape().decodeMs, explorer->lastShape().contourMs);
     QVERIFY(!window_->document()->mesh()->empty());
     QVERIFY(window_->scene()->hasMesh());
     QCOMPARE(window_->shapePanel()->directionSliders().size(), 8);
-    for (QSlider* s : window_->shapePanel()->directionSliders()) {
-        QCOMPARE(s->minimum(), -300);
-        QCOMPARE(s->maximum(), 300);
-        QCOMPARE(s->value(), 0);  // the mean sits at 0 sigma on every direction
+    const auto sliders = window_->shapePanel()->directionSliders();
+    for (int k = 0; k < sliders.size(); ++k) {
+        QCOMPARE(sliders[k]->minimum(), -300);
+        QCOMPARE(sliders[k]->maximum(), 300);
+        // Sliders show where the start shape sits along each direction (in 1/100 sigma).
+        const double sigmas = std::clamp(explorer->design()->coefficient(k), -3.0, 3.0);
+        QVERIFY2(std::abs(sliders[k]->value() - 100 * sigmas) <= 1.0, qPrintable(QString::number(sliders[k]->value())));
     }
     QVERIFY(window_->document()->report().has_value());
     QVERIFY(window_->encodeReaction()->action()->isEnabled());
@@ -281,7 +296,7 @@ void TstShapeSpace::seedReproducesTheShape()
     QVERIFY(waitForShape(*window_, [&] { seed->setValue(42); }));
     const ml::Latent first = window_->shapeExplorer()->lastShape().latent;
     const auto firstMesh = window_->document()->mesh();
-    QCOMPARE(first, ml::sampleLatent(42, window_->shapeExplorer()->model().latentSize));
+    QCOMPARE(first, seedLatent(*window_->shapeExplorer(), 42));
     QVERIFY(waitForShape(*window_, [&] { seed->setValue(7); }));
     const auto otherMesh = window_->document()->mesh();
     QVERIFY(window_->shapeExplorer()->lastShape().latent != first);
@@ -295,8 +310,19 @@ void TstShapeSpace::seedReproducesTheShape()
     QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->randomButton()->click(); }));
     const int drawn = seed->value();
     QCOMPARE(window_->shapeExplorer()->design()->state().seed, std::uint64_t(drawn));
-    QCOMPARE(window_->shapeExplorer()->lastShape().latent,
-             ml::sampleLatent(std::uint64_t(drawn), window_->shapeExplorer()->model().latentSize));
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, seedLatent(*window_->shapeExplorer(), std::uint64_t(drawn)));
+
+    // With truncation, a seed is the CLI's `sample --seed 42 --psi 0.7`: psi scales the offset
+    // from the seed's family mean.
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->psiSpinBox()->setValue(0.7); }));
+    QVERIFY(waitForShape(*window_, [&] { seed->setValue(42); }));
+    const auto& prior = window_->shapeExplorer()->model().prior;
+    const ml::Latent expected = ml::samplePrior(prior, 42, 0.7).latent;
+    for (const ml::Latent& z : {window_->shapeExplorer()->design()->effectiveLatent(),
+                                window_->shapeExplorer()->design()->latentOfSeed(42)}) {
+        QCOMPARE(z.size(), expected.size());
+        for (std::size_t i = 0; i < z.size(); ++i) QVERIFY(std::abs(z[i] - expected[i]) < 1e-5f);
+    }
 }
 
 void TstShapeSpace::sliderDragIsOneUndoStep()
@@ -307,6 +333,7 @@ void TstShapeSpace::sliderDragIsOneUndoStep()
     const ml::Latent start = design->state().latent;
     const int countBefore = stack->count();
     QSlider* slider = window_->shapePanel()->directionSliders().at(1);
+    const int sliderStart = slider->value();  // where the start shape sits on direction 2
     QSignalSpy changed(design, &ui::ShapeDesign::changed);
     slider->setSliderDown(true);  // a drag: interactive, coarse decodes
     for (int v = 20; v <= 200; v += 20) {
@@ -337,7 +364,7 @@ void TstShapeSpace::sliderDragIsOneUndoStep()
     QCOMPARE(window_->redoAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     QVERIFY(waitForShape(*window_, [&] { window_->undoAction()->trigger(); }));
     QCOMPARE(design->state().latent, start);
-    QCOMPARE(slider->value(), 0);
+    QCOMPARE(slider->value(), sliderStart);
     QCOMPARE(window_->shapeExplorer()->lastShape().latent, start);
     QVERIFY(waitForShape(*window_, [&] { window_->redoAction()->trigger(); }));
     QCOMPARE(design->state().latent, dragged);
@@ -456,7 +483,6 @@ void TstShapeSpace::interpolationStrip()
     QVERIFY(loadModel(*window_));
     ui::InterpolationPanel* panel = window_->interpolationPanel();
     ui::ShapeExplorer* explorer = window_->shapeExplorer();
-    const int latentSize = explorer->model().latentSize;
     // B from a favourite: seed 9 made current, then added.
     QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(9); }));
     explorer->addFavourite(QStringLiteral("nine"));
@@ -470,8 +496,8 @@ void TstShapeSpace::interpolationStrip()
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
     QCOMPARE(panel->thumbnails().size(), 5);
     QCOMPARE(panel->stepLatents().size(), std::size_t(5));
-    const ml::Latent a = ml::sampleLatent(3, latentSize);
-    const ml::Latent b = ml::sampleLatent(9, latentSize);
+    const ml::Latent a = seedLatent(*explorer, 3);
+    const ml::Latent b = seedLatent(*explorer, 9);
     QCOMPARE(panel->stepLatents().front(), a);
     QCOMPARE(panel->stepLatents().back(), b);
     QCOMPARE(panel->stepLatents()[2], ml::slerp(a, b, 0.5));

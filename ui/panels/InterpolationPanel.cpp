@@ -165,7 +165,7 @@ ml::Latent InterpolationPanel::endpointLatent(int which) const
     if (data == -2) return design->effectiveLatent();
     if (data >= 0 && data < explorer_->favourites().size())
         return explorer_->favourites()[data].latent;
-    return ml::sampleLatent(std::uint64_t(e.seed->value()), design->latentSize());
+    return design->latentOfSeed(std::uint64_t(e.seed->value()));
 }
 
 ml::Latent InterpolationPanel::blend(double t) const

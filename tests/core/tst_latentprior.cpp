@@ -1,0 +1,123 @@
+// The per-family latent prior that seeds are drawn from (core/ml/LatentPrior.h): fitted means,
+// covariances and weights match the codes, sampling is reproducible and scaled by psi, and the
+// stored form round-trips and refuses malformed data.
+#include "core/ml/LatentPrior.h"
+#include "core/util/Error.h"
+#include "tests/common/ErrorOf.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace lf;
+using namespace lf::ml;
+
+namespace {
+
+// Two families in 3-D: "a" around (5, 0, 0) with sd (1, 0.5, 0.1), "b" (three times fewer)
+// around (-5, 2, 0) with sd 0.2 in every dimension.
+struct Codes {
+    std::vector<float> values;
+    std::vector<int> labels;
+};
+
+Codes syntheticCodes() {
+    Codes c;
+    std::mt19937_64 rng(3);
+    std::normal_distribution<double> n(0.0, 1.0);
+    for (int i = 0; i < 4000; ++i) {
+        const bool a = i % 4 != 0;
+        c.labels.push_back(a ? 0 : 1);
+        if (a) {
+            c.values.insert(c.values.end(), {float(5 + n(rng)), float(0.5 * n(rng)), float(0.1 * n(rng))});
+        } else {
+            c.values.insert(c.values.end(), {float(-5 + 0.2 * n(rng)), float(2 + 0.2 * n(rng)), float(0.2 * n(rng))});
+        }
+    }
+    return c;
+}
+
+}  // namespace
+
+class TestLatentPrior : public QObject {
+    Q_OBJECT
+    LatentPrior prior_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        const Codes c = syntheticCodes();
+        prior_ = fitLatentPrior(c.values, 3, c.labels, {"a", "b", "unused"});
+    }
+
+    void fitRecoversMeansSpreadsAndWeights() {
+        QCOMPARE(int(prior_.components.size()), 2);  // "unused" has no codes
+        const auto& a = prior_.components[0];
+        QCOMPARE(a.name, std::string("a"));
+        QVERIFY(std::abs(a.weight - 0.75) < 1e-9);
+        QVERIFY(std::abs(a.mean[0] - 5) < 0.1 && std::abs(a.mean[1]) < 0.05);
+        // Diagonal of the Cholesky factor ~ the standard deviations (independent dimensions).
+        QVERIFY(std::abs(a.cholesky[0] - 1.0) < 0.05);
+        QVERIFY(std::abs(a.cholesky[4] - 0.5) < 0.03);
+        QVERIFY(std::abs(a.cholesky[8] - 0.1) < 0.01);
+        QCOMPARE(a.cholesky[1], 0.0f);  // lower-triangular
+        QVERIFY(std::abs(prior_.components[1].mean[1] - 2) < 0.05);
+    }
+
+    void samplesAreReproducibleFollowTheWeightsAndPsi() {
+        QCOMPARE(samplePrior(prior_, 9, 0.7).latent, samplePrior(prior_, 9, 0.7).latent);
+        QVERIFY(samplePrior(prior_, 9, 1.0).latent != samplePrior(prior_, 10, 1.0).latent);
+        int fromB = 0;
+        for (std::uint64_t seed = 0; seed < 2000; ++seed) {
+            const PriorSample s = samplePrior(prior_, seed, 1.0);
+            fromB += s.component == 1;
+            // A sample lies in its family's cloud.
+            QVERIFY(std::abs(s.latent[0] - prior_.components[std::size_t(s.component)].mean[0]) < 6.0);
+        }
+        QVERIFY2(std::abs(fromB / 2000.0 - 0.25) < 0.04, qPrintable(QString::number(fromB)));
+        // psi scales the offset from the family mean; psi 0 is the mean itself.
+        const PriorSample one = samplePrior(prior_, 5, 1.0), half = samplePrior(prior_, 5, 0.5);
+        QCOMPARE(one.component, half.component);
+        const Latent& mean = prior_.components[std::size_t(one.component)].mean;
+        for (int d = 0; d < 3; ++d) QVERIFY(std::abs((half.latent[d] - mean[d]) - 0.5 * (one.latent[d] - mean[d])) < 1e-5);
+        QCOMPARE(samplePrior(prior_, 5, 0.0).latent, mean);
+    }
+
+    void fewerCodesThanDimensionsStillFactorise() {
+        // 3 codes in 3-D: a singular covariance; the ridge keeps it positive definite.
+        const LatentPrior p = fitLatentPrior({1, 2, 3, 2, 3, 4, 3, 4, 5.5f}, 3, {0, 0, 0}, {"x"});
+        QCOMPARE(int(p.components.size()), 1);
+        for (float v : samplePrior(p, 1, 1.0).latent) QVERIFY(std::isfinite(v));
+    }
+
+    void storedFormRoundTrips() {
+        SafetensorsContents weights;
+        appendLatentPrior(weights, prior_);
+        const LatentPrior back = readLatentPrior(weights, 3, "w");
+        QCOMPARE(int(back.components.size()), 2);
+        QCOMPARE(back.components[1].name, std::string("b"));
+        QCOMPARE(back.components[0].mean, prior_.components[0].mean);
+        QCOMPARE(back.components[0].cholesky, prior_.components[0].cholesky);
+        QCOMPARE(samplePrior(back, 4, 0.7).latent, samplePrior(prior_, 4, 0.7).latent);
+        QVERIFY(readLatentPrior(SafetensorsContents{}, 3, "w").empty());  // none stored: none
+    }
+
+    void malformedInputIsRefused() {
+        SafetensorsContents weights;
+        appendLatentPrior(weights, prior_);
+        // A different latent size: inconsistent shapes.
+        QVERIFY(test::errorOf([&] { readLatentPrior(weights, 4, "pkg"); }).find("inconsistent") != std::string::npos);
+        SafetensorsContents noNames = weights;
+        noNames.metadata.clear();
+        QVERIFY(test::errorOf([&] { readLatentPrior(noNames, 3, "pkg"); }).find("incomplete") != std::string::npos);
+        SafetensorsContents partial = weights;
+        partial.tensors.pop_back();
+        QVERIFY(test::errorOf([&] { readLatentPrior(partial, 3, "pkg"); }).find("pkg") != std::string::npos);
+        QVERIFY(!test::errorOf([&] { fitLatentPrior({1, 2, 3}, 3, {0, 0}, {"x"}); }).empty());
+        QVERIFY(!test::errorOf([&] { fitLatentPrior({1, 2, 3, 4, 5, 6}, 3, {0, 7}, {"x"}); }).empty());
+        QVERIFY(!test::errorOf([&] { samplePrior(LatentPrior{}, 1, 1.0); }).empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLatentPrior)
+#include "tst_latentprior.moc"
