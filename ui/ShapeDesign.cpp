@@ -46,9 +46,9 @@ ml::Latent ShapeDesign::meanLatent() const
 
 DesignState ShapeDesign::startState() const
 {
-    if (prior_.empty()) return DesignState{meanLatent(), 1.0, 0, {}};
+    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, {}};
     const ml::Latent& prototype = prior_.components.front().mean;
-    return DesignState{prototype, 1.0, 0, prototype};
+    return DesignState{prototype, ml::kDefaultPsi, 0, prototype};
 }
 
 ml::Latent ShapeDesign::effectiveLatent() const

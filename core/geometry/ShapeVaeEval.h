@@ -12,6 +12,7 @@
 //     distance of the held-out shapes (novel by construction): samples much closer to the
 //     training set than held-out shapes are would be copies.
 #include "core/formats/Safetensors.h"
+#include "core/ml/LatentPrior.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,7 @@ struct ShapeEvalOptions {
     int heldOutShapes = 200;
     std::uint64_t heldOutSeed = 1000003;  // dataset seed of the held-out shapes
     int samples = 200;
-    double psi = 0.7;
+    double psi = ml::kDefaultPsi;
     std::uint64_t sampleSeed = 1;  // sample k uses seed sampleSeed + k
     int midpoints = 200;
     std::uint64_t pairSeed = 2;    // picks the training pairs of the midpoints

@@ -124,8 +124,10 @@ PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi
     for (int a = 0; a < l; ++a) {
         double s = 0;
         for (int b = 0; b <= a; ++b) s += double(c.cholesky[std::size_t(a) * l + b]) * eps[std::size_t(b)];
-        out.latent[std::size_t(a)] += float(psi * s);
+        out.latent[std::size_t(a)] += float(s);
     }
+    // truncate() exactly as the GUI applies psi to a seeded design, so both give the same bits.
+    if (psi != 1.0) out.latent = truncate(out.latent, c.mean, psi);
     return out;
 }
 

@@ -15,6 +15,9 @@
 
 namespace lf::ml {
 
+// The truncation seeds get unless the user picks another (GUI start, CLI sample/interpolate).
+inline constexpr double kDefaultPsi = 0.7;
+
 struct LatentPrior {
     struct Component {
         std::string name;          // the family
@@ -38,9 +41,9 @@ struct PriorSample {
     Latent latent;
     int component = -1;
 };
-// mean_c + psi * C_c * eps, with the component c and eps drawn from `seed` (c from the first
-// draw of mt19937_64(seed), eps = sampleLatent of a seed derived from it). Throws lf::Error for an
-// empty prior.
+// truncate(mean_c + C_c * eps, mean_c, psi), with the component c and eps drawn from `seed`
+// (c from the first draw of mt19937_64(seed), eps = sampleLatent of its next draw). Throws
+// lf::Error for an empty prior.
 PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi);
 
 // Storage in the model's weights file: "latent_prior.weights" F32 [K], "latent_prior.means"

@@ -21,7 +21,7 @@ void registerInterpolateCommand(CLI::App& app) {
     struct Args {
         std::string model, from, to, outDir, format = "stl";
         int steps = 5, resolution = 64;
-        double psi = 0.7;
+        double psi = ml::kDefaultPsi;
         bool linear = false;
     };
     auto a = std::make_shared<Args>();

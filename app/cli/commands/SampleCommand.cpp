@@ -14,7 +14,7 @@ void registerSampleCommand(CLI::App& app) {
     struct Args {
         std::string model, out;
         std::uint64_t seed = 0;
-        double psi = 0.7;
+        double psi = ml::kDefaultPsi;
         int resolution = 64;
     };
     auto a = std::make_shared<Args>();
