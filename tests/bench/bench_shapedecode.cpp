@@ -81,9 +81,9 @@ int main(int argc, char** argv) {
     torch::manual_seed(1);
     ShapeVae vae(config);
     vae->eval();
-    const Latent z = model ? model->directions().mean.empty() ? Latent(config.latentSize, 0.f)
-                                                               : model->directions().mean
-                           : sampleLatent(1, config.latentSize);
+    // A real design (seed 1 as the GUI and `sample` draw it): the mean of all codes can decode
+    // to nothing, which would time an empty contour.
+    const Latent z = model ? seededLatent(*model, 1, kDefaultPsi) : sampleLatent(1, config.latentSize);
 
     std::printf("shape decode, R=%d (coarse %d), L=%d, %s weights, %d reps; machine shared with "
                 "other jobs: compare rows, not absolute times\n",
