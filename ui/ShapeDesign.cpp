@@ -18,10 +18,12 @@ DesignState seededState(const ml::LatentPrior& prior, std::uint64_t seed, int la
     if (prior.empty()) {
         state.latent = ml::sampleLatent(seed, latentSize);
         state.centre.clear();
+        state.family = -1;
     } else {
         const ml::PriorSample sample = ml::samplePrior(prior, seed, 1.0);
         state.latent = sample.latent;
         state.centre = prior.components[std::size_t(sample.component)].mean;
+        state.family = sample.component;
     }
     return state;
 }
@@ -46,15 +48,37 @@ ml::Latent ShapeDesign::meanLatent() const
 
 DesignState ShapeDesign::startState() const
 {
-    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, {}};
+    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, {}, -1};
     const ml::Latent& prototype = prior_.components.front().mean;
-    return DesignState{prototype, ml::kDefaultPsi, 0, prototype};
+    return DesignState{prototype, ml::kDefaultPsi, 0, prototype, 0};
 }
 
 ml::Latent ShapeDesign::effectiveLatent() const
 {
     if (state_.psi == 1.0) return state_.latent;
     return ml::truncate(state_.latent, state_.centre.empty() ? meanLatent() : state_.centre, state_.psi);
+}
+
+std::vector<std::string> ShapeDesign::familyNames() const
+{
+    std::vector<std::string> names;
+    for (const auto& c : prior_.components) names.push_back(c.name);
+    return names;
+}
+
+int ShapeDesign::familyOfSeed(std::uint64_t seed) const
+{
+    return prior_.empty() ? -1 : ml::samplePrior(prior_, seed, 1.0).component;
+}
+
+void ShapeDesign::setFamily(int k)
+{
+    if (k < 0 || k >= int(prior_.components.size())) return;
+    DesignState next = state_;
+    next.latent = prior_.components[std::size_t(k)].mean;
+    next.centre = next.latent;
+    next.family = k;
+    apply(next, tr("Family %1").arg(QString::fromStdString(prior_.components[std::size_t(k)].name)));
 }
 
 ml::Latent ShapeDesign::latentOfSeed(std::uint64_t seed) const
@@ -113,6 +137,7 @@ void ShapeDesign::setLatent(const ml::Latent& latent, const QString& text)
     next.latent = latent;
     next.psi = 1.0;  // the latent is taken as is
     next.centre.clear();
+    next.family = -1;
     apply(next, text);
 }
 

@@ -9,6 +9,8 @@
 #include <QString>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 class QUndoStack;
 
@@ -21,6 +23,7 @@ struct DesignState {
     // What psi pulls towards: the mean of the family a seed was drawn from (ml::LatentPrior);
     // empty: the model's mean latent.
     ml::Latent centre;
+    int family = -1;  // that family's index in the prior; -1: none (pasted latent, no prior)
     bool operator==(const DesignState&) const = default;
 };
 
@@ -41,6 +44,9 @@ public:
     // The latent a seed names at the current psi (ml::seededLatent's rule, so the CLI's
     // `sample --seed S --psi P` gives the same shape).
     ml::Latent latentOfSeed(std::uint64_t seed) const;
+    // The prior's families (empty without a prior), and which one a seed draws from (-1: none).
+    std::vector<std::string> familyNames() const;
+    int familyOfSeed(std::uint64_t seed) const;
     bool hasSpace() const { return latentSize_ > 0; }
     int latentSize() const { return latentSize_; }
     const ml::LatentDirections& directions() const { return directions_; }
@@ -59,6 +65,8 @@ public:
     // Undoable edits built on apply().
     void setCoefficient(int k, double sigmas, int mergeSerial, bool interactive);
     void setSeed(std::uint64_t seed);
+    // Jumps to family k's typical shape (its mean in the prior); psi and seed stay.
+    void setFamily(int k);
     void setPsi(double psi);
     void setLatent(const ml::Latent& latent, const QString& text);
     void reset();

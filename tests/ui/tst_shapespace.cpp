@@ -26,6 +26,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void missingModelReportsAnError();
     void corruptModelReportsAnError();
     void startsOnTheFirstFamilysMean();
+    void familyJumpAndRandomWithinAFamily();
     void directionSliderChangesTheView();
     void seedReproducesTheShape();
     void sliderDragIsOneUndoStep();
@@ -321,6 +323,35 @@ void TstShapeSpace::seedReproducesTheShape()
     const auto& prior = window_->shapeExplorer()->model().prior;
     QCOMPARE(window_->shapeExplorer()->design()->effectiveLatent(), ml::samplePrior(prior, 42, 0.5).latent);
     QCOMPARE(window_->shapeExplorer()->design()->latentOfSeed(42), ml::samplePrior(prior, 42, 0.5).latent);
+}
+
+void TstShapeSpace::familyJumpAndRandomWithinAFamily()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeSpacePanel* panel = window_->shapePanel();
+    ui::ShapeDesign* design = window_->shapeExplorer()->design();
+    QComboBox* families = panel->familyComboBox();
+    QCOMPARE(families->count(), 4);  // any + the fixture's bottle, knob, mug
+    QCOMPARE(families->itemText(3), QStringLiteral("knob"));  // registry order: bottle, mug, knob
+    QCOMPARE(panel->familyText(), QStringLiteral("bottle"));  // the start shape's family
+    const int undoBefore = design->undoStack()->count();
+    QVERIFY(waitForShape(*window_, [&] {
+        families->setCurrentIndex(3);
+        Q_EMIT families->activated(3);
+    }));
+    const auto& prior = window_->shapeExplorer()->model().prior;
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, prior.components[2].mean);  // mean at any psi
+    QCOMPARE(panel->familyText(), QStringLiteral("knob"));
+    QCOMPARE(design->undoStack()->count(), undoBefore + 1);
+    // Random keeps to the chosen family; the shown seed reproduces the shape.
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(waitForShape(*window_, [&] { panel->randomButton()->click(); }));
+        const auto seed = std::uint64_t(panel->seedSpinBox()->value());
+        QCOMPARE(design->familyOfSeed(seed), 2);
+        QCOMPARE(design->state().family, 2);
+        QCOMPARE(window_->shapeExplorer()->lastShape().latent, seedLatent(*window_->shapeExplorer(), seed));
+    }
+    families->setCurrentIndex(0);  // any family again
 }
 
 void TstShapeSpace::sliderDragIsOneUndoStep()

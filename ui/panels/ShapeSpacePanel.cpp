@@ -65,6 +65,17 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     seedRow->addWidget(randomButton_);
     layout->addLayout(seedRow);
 
+    auto* familyRow = new QHBoxLayout;
+    familyRow->addWidget(new QLabel(tr("Family")));
+    familyCombo_ = new QComboBox;
+    familyCombo_->setObjectName(QStringLiteral("familyCombo"));
+    familyCombo_->setToolTip(tr("Jump to a product family's typical shape; Random then draws from it"));
+    familyRow->addWidget(familyCombo_, 1);
+    familyLabel_ = new QLabel;  // the current design's family
+    familyLabel_->setObjectName(QStringLiteral("familyLabel"));
+    familyRow->addWidget(familyLabel_);
+    layout->addLayout(familyRow);
+
     auto* psiRow = new QHBoxLayout;
     psiRow->addWidget(new QLabel(tr("Truncation ψ")));
     psiSpin_ = new QDoubleSpinBox;
@@ -109,9 +120,9 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     ShapeDesign* design = explorer_->design();
     connect(seedSpin_, &QSpinBox::valueChanged, this,
             [design](int seed) { design->setSeed(std::uint64_t(seed)); });
-    connect(randomButton_, &QPushButton::clicked, this, [this] {
-        // The seed is drawn here and shown, so the shape can be reproduced by typing it.
-        seedSpin_->setValue(int(QRandomGenerator::global()->bounded(1, std::numeric_limits<int>::max())));
+    connect(randomButton_, &QPushButton::clicked, this, &ShapeSpacePanel::drawRandomSeed);
+    connect(familyCombo_, &QComboBox::activated, this, [this, design](int index) {
+        design->setFamily(familyCombo_->itemData(index).toInt());
     });
     connect(psiSpin_, &QDoubleSpinBox::valueChanged, this,
             [design](double psi) { design->setPsi(psi); });
@@ -130,6 +141,7 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     });
 
     connect(design, &ShapeDesign::spaceChanged, this, &ShapeSpacePanel::rebuildSliders);
+    connect(design, &ShapeDesign::spaceChanged, this, &ShapeSpacePanel::rebuildFamilies);
     connect(design, &ShapeDesign::changed, this, &ShapeSpacePanel::syncFromDesign);
     connect(explorer_, &ShapeExplorer::modelLoading, this, [this](const QString& dir) {
         showStatus(tr("Loading %1…").arg(QFileInfo(dir).fileName()), false);
@@ -152,6 +164,7 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
 
     refreshModels();
     rebuildSliders();
+    rebuildFamilies();
 }
 
 QString ShapeSpacePanel::statusText() const
@@ -221,6 +234,35 @@ void ShapeSpacePanel::rebuildSliders()
     syncFromDesign();
 }
 
+void ShapeSpacePanel::rebuildFamilies()
+{
+    familyCombo_->clear();
+    familyCombo_->addItem(tr("Any family"), -1);
+    const auto names = explorer_->design()->familyNames();
+    for (std::size_t k = 0; k < names.size(); ++k)
+        familyCombo_->addItem(QString::fromStdString(names[k]), int(k));
+    familyCombo_->setEnabled(!names.empty());
+    syncFromDesign();
+}
+
+void ShapeSpacePanel::drawRandomSeed()
+{
+    // The seed is drawn here and shown, so the shape can be reproduced by typing it. With a
+    // family chosen, seeds are drawn until one of that family comes up (1 in 8 on average).
+    const int family = familyCombo_->currentData().toInt();
+    int seed = 0;
+    for (int attempt = 0; attempt < 10000; ++attempt) {
+        seed = int(QRandomGenerator::global()->bounded(1, std::numeric_limits<int>::max()));
+        if (family < 0 || explorer_->design()->familyOfSeed(std::uint64_t(seed)) == family) break;
+    }
+    seedSpin_->setValue(seed);
+}
+
+QString ShapeSpacePanel::familyText() const
+{
+    return familyLabel_->text();
+}
+
 void ShapeSpacePanel::onSliderMoved(int index, int value)
 {
     QSlider* slider = sliders_.value(index);
@@ -250,6 +292,10 @@ void ShapeSpacePanel::syncFromDesign()
         const QSignalBlocker blocker(psiSpin_);
         psiSpin_->setValue(design->state().psi);
     }
+    const auto names = design->familyNames();
+    const int family = design->state().family;
+    familyLabel_->setText(family >= 0 && family < int(names.size()) ? QString::fromStdString(names[std::size_t(family)])
+                                                                    : QString());
     const bool enabled = design->hasSpace();
     seedSpin_->setEnabled(enabled);
     randomButton_->setEnabled(enabled);

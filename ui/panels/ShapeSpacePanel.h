@@ -30,6 +30,10 @@ public:
     QSpinBox* seedSpinBox() const { return seedSpin_; }
     QDoubleSpinBox* psiSpinBox() const { return psiSpin_; }
     QPushButton* randomButton() const { return randomButton_; }
+    // "Any family" (data -1) or a family of the model's prior (data = its index): choosing one
+    // jumps to its typical shape, and Random then draws seeds of that family only.
+    QComboBox* familyComboBox() const { return familyCombo_; }
+    QString familyText() const;
     QString statusText() const;
 
     // Copies the current latent as JSON to the clipboard; pastes one from it (false + message
@@ -41,6 +45,8 @@ public:
 
 private:
     void rebuildSliders();
+    void rebuildFamilies();
+    void drawRandomSeed();
     void syncFromDesign();
     void onSliderMoved(int index, int value);
     void showStatus(const QString& text, bool error);
@@ -55,6 +61,8 @@ private:
     QDoubleSpinBox* psiSpin_;
     QSpinBox* seedSpin_;
     QPushButton* randomButton_;
+    QComboBox* familyCombo_;
+    QLabel* familyLabel_;
     int dragSerial_ = 0;  // one undo step per slider drag
 };
 
