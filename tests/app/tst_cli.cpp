@@ -36,6 +36,19 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QString(lf::kVersion));
     }
+    void guiHelpAndVersionNeedNoDisplay() {
+        // latentforge (the GUI) answers --version / --help without a display, e.g. over ssh.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        Result r = lf::test::runProgram(QStringLiteral(LF_GUI_PATH), {"--version"}, 30000, env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QString(lf::kVersion)), qPrintable(r.out + r.err));
+        r = lf::test::runProgram(QStringLiteral(LF_GUI_PATH), {"--help"}, 30000, env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("files"), qPrintable(r.out + r.err));
+    }
     void help() {
         const Result r = runCli({"--help"});
         QCOMPARE(r.exitCode, 0);

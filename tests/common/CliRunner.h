@@ -1,5 +1,6 @@
 #pragma once
-// Runs the built latentforge-cli (LF_CLI_PATH) as a user would and collects what it printed.
+// Runs the built latentforge-cli (LF_CLI_PATH), or another program, as a user would and collects
+// what it printed.
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -13,11 +14,11 @@ struct CliResult {
     QString err;
 };
 
-inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
-                        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+inline CliResult runProgram(const QString& program, const QStringList& args, int timeoutMs = 120000,
+                            const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(LF_CLI_PATH), args);
+    p.start(program, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
@@ -28,6 +29,11 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
+                        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+    return runProgram(QStringLiteral(LF_CLI_PATH), args, timeoutMs, env);
 }
 
 // For suites that run tiny networks: one torch thread and passive OpenMP waits (spin-waiting on
