@@ -4,8 +4,10 @@
 // identical images for identical requests.
 #include "core/geometry/MeshReport.h"
 #include "core/geometry/ShapeMeshing.h"
+#include "core/ml/ProcessModel.h"
 #include "core/ml/ShapeModel.h"
 #include "core/model/ModelLocator.h"
+#include "core/process/EffectMeasures.h"
 #include "latentforge/Version.h"
 
 #include <QtTest>
@@ -71,6 +73,40 @@ private Q_SLOTS:
             good += r.watertight && r.bodies == 1;
         }
         QVERIFY2(good >= 16, qPrintable(QString::number(good)));
+    }
+
+    void processModelIsTrainedAndReproducible() {
+        const auto model = lf::ml::ProcessModel::load(shipped(lf::kDefaultProcessModelId), "cpu");
+        const lf::ModelManifest& m = model.manifest();
+        QVERIFY(m.training.commandLine.find("train process-diffusion") != std::string::npos);
+        // The evaluation (eval process-diffusion) is stored: reproducible, every effect measured,
+        // held-out points included.
+        const auto& e = m.metrics.at("evaluation");
+        QVERIFY(e.at("same_seed_reproducible").get<bool>());
+        QVERIFY(e.at("points").at("held_out").get<int>() >= 4);
+        QCOMPARE(int(e.at("spearman_severity_vs_measured").size()), 8);
+        int below = 0;
+        for (const auto& [name, rho] : e.at("spearman_severity_vs_measured").items()) {
+            qInfo("process-default %s: Spearman %.3f (simulator %.3f)", name.c_str(), rho.at("generated").get<double>(),
+                  rho.at("simulator").get<double>());
+            below += rho.at("generated").get<double>() < 0.9;
+        }
+        // The bar (rho >= 0.9 for every effect) is not reached by this CPU-trained model
+        // (see docs/PROCESS_DIFFUSION.md); a better package makes this XPASS and fails the suite
+        // until the expectation is updated.
+        QEXPECT_FAIL("", "process-default: some effects below Spearman 0.9", Continue);
+        QCOMPARE(below, 0);
+        lf::ml::ProcessSampleRequest request;
+        request.parameters = lf::process::ProcessParameters::nominal();
+        request.seeds = {5};
+        request.steps = 4;
+        const auto a = model.sample(request), b = model.sample(request);
+        QCOMPARE(a.images.size(), std::size_t(1));
+        QVERIFY(a.images[0].pixels == b.images[0].pixels);
+        // A moulded part, not noise: the image-only measures find it on the tray (they throw
+        // when nothing stands out).
+        const auto effects = lf::process::measureEffects(lf::process::toFloat(a.images[0]));
+        QVERIFY(effects.values[0] < 0.5);  // at nominal settings the lid is not a short shot
     }
 };
 
