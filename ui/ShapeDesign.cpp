@@ -17,12 +17,10 @@ DesignState seededState(const ml::LatentPrior& prior, std::uint64_t seed, int la
     state.seed = seed;
     if (prior.empty()) {
         state.latent = ml::sampleLatent(seed, latentSize);
-        state.centre.clear();
         state.family = -1;
     } else {
         const ml::PriorSample sample = ml::samplePrior(prior, seed, 1.0);
         state.latent = sample.latent;
-        state.centre = prior.components[std::size_t(sample.component)].mean;
         state.family = sample.component;
     }
     return state;
@@ -48,15 +46,21 @@ ml::Latent ShapeDesign::meanLatent() const
 
 DesignState ShapeDesign::startState() const
 {
-    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, {}, -1};
-    const ml::Latent& prototype = prior_.components.front().mean;
-    return DesignState{prototype, ml::kDefaultPsi, 0, prototype, 0};
+    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, -1};
+    return DesignState{prior_.components.front().mean, ml::kDefaultPsi, 0, 0};
+}
+
+ml::Latent ShapeDesign::truncationCentre(const DesignState& state) const
+{
+    if (state.family >= 0 && state.family < int(prior_.components.size()))
+        return prior_.components[std::size_t(state.family)].mean;
+    return meanLatent();
 }
 
 ml::Latent ShapeDesign::effectiveLatent() const
 {
     if (state_.psi == 1.0) return state_.latent;
-    return ml::truncate(state_.latent, state_.centre.empty() ? meanLatent() : state_.centre, state_.psi);
+    return ml::truncate(state_.latent, truncationCentre(state_), state_.psi);
 }
 
 std::vector<std::string> ShapeDesign::familyNames() const
@@ -76,7 +80,6 @@ void ShapeDesign::setFamily(int k)
     if (k < 0 || k >= int(prior_.components.size())) return;
     DesignState next = state_;
     next.latent = prior_.components[std::size_t(k)].mean;
-    next.centre = next.latent;
     next.family = k;
     apply(next, tr("Family %1").arg(QString::fromStdString(prior_.components[std::size_t(k)].name)));
 }
@@ -85,7 +88,7 @@ ml::Latent ShapeDesign::latentOfSeed(std::uint64_t seed) const
 {
     const DesignState s = seededState(prior_, seed, latentSize_, state_);
     if (s.psi == 1.0) return s.latent;
-    return ml::truncate(s.latent, s.centre.empty() ? meanLatent() : s.centre, s.psi);
+    return ml::truncate(s.latent, truncationCentre(s), s.psi);
 }
 
 double ShapeDesign::coefficient(int k) const
@@ -136,7 +139,6 @@ void ShapeDesign::setLatent(const ml::Latent& latent, const QString& text)
     DesignState next = state_;
     next.latent = latent;
     next.psi = 1.0;  // the latent is taken as is
-    next.centre.clear();
     next.family = -1;
     apply(next, text);
 }

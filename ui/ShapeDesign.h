@@ -18,12 +18,11 @@ namespace lf::ui {
 
 struct DesignState {
     ml::Latent latent;              // before truncation
-    double psi = 1.0;               // truncation towards `centre` (1: none)
+    double psi = 1.0;               // truncation towards truncationCentre() (1: none)
     std::uint64_t seed = 0;         // seed of the last sampled latent (shown, reproducible)
-    // What psi pulls towards: the mean of the family a seed was drawn from (ml::LatentPrior);
-    // empty: the model's mean latent.
-    ml::Latent centre;
-    int family = -1;  // that family's index in the prior; -1: none (pasted latent, no prior)
+    // The prior family the design came from (seed or family jump); psi pulls towards its mean.
+    // -1: none (pasted latent, no prior): psi pulls towards the model's mean latent.
+    int family = -1;
     bool operator==(const DesignState&) const = default;
 };
 
@@ -51,9 +50,10 @@ public:
     int latentSize() const { return latentSize_; }
     const ml::LatentDirections& directions() const { return directions_; }
     ml::Latent meanLatent() const;
+    ml::Latent truncationCentre(const DesignState& state) const;
 
     const DesignState& state() const { return state_; }
-    // What gets decoded: truncate(latent, centre, psi).
+    // What gets decoded: truncate(latent, truncationCentre(state), psi).
     ml::Latent effectiveLatent() const;
     // Coordinate of the latent along PCA direction k, in standard deviations.
     double coefficient(int k) const;

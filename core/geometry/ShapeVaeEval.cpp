@@ -1,6 +1,7 @@
 #include "core/geometry/ShapeVaeEval.h"
 
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/MeshShells.h"
 #include "core/geometry/ShapeMeshing.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
@@ -19,6 +20,7 @@
 #include <numeric>
 #include <random>
 #include <thread>
+#include <utility>
 
 namespace lf {
 namespace {
@@ -131,7 +133,14 @@ struct Validity {
     int total = 0, watertight = 0, oneBody = 0, oneShell = 0, empty = 0, rawOneBody = 0;
     void add(const SdfGrid& grid) {
         ++total;
-        const Mesh mesh = closedShapeMesh(grid);
+        // One contour: the raw report, then the product pipeline's speck removal on it
+        // (closedShapeMesh's normals do not change the report).
+        Mesh mesh = closedShapeMesh(grid, ShellCleanup::KeepAll);
+        if (!mesh.empty()) {
+            const MeshReport raw = computeMeshReport(mesh);
+            rawOneBody += raw.watertight && raw.bodies == 1;
+        }
+        removeSmallShells(mesh, kSpeckRelativeVolume);
         if (mesh.empty()) {
             ++empty;
             return;
@@ -140,8 +149,6 @@ struct Validity {
         watertight += r.watertight;
         oneBody += r.watertight && r.bodies == 1;
         oneShell += r.watertight && r.connectedComponents == 1;
-        const MeshReport raw = computeMeshReport(closedShapeMesh(grid, ShellCleanup::KeepAll));
-        rawOneBody += raw.watertight && raw.bodies == 1;
     }
     nlohmann::json json() const {
         auto share = [&](int n) { return total ? double(n) / double(total) : 0.0; };
@@ -217,7 +224,8 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         const SdfGrid truth = shapeDatasetGrid(heldOut, i);
         const ml::Latent z = model.encode(truth);
         const SdfGrid reconstruction = model.decode(z, resolution);
-        const double shapeIou = iou(occupancyOf(truth), occupancyOf(reconstruction));
+        Occupancy truthOccupancy = occupancyOf(truth);
+        const double shapeIou = iou(truthOccupancy, occupancyOf(reconstruction));
         const double chamfer =
             chamferDistance(closedShapeMesh(truth), closedShapeMesh(reconstruction), options.chamferPoints);
         emptyReconstructions += std::isnan(chamfer);
@@ -227,7 +235,7 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         family.first.push_back(shapeIou);
         family.second.push_back(chamfer);
         heldOutAtTrainingResolution.push_back(
-            trainingResolution == resolution ? occupancyOf(truth) : occupancyOf(model.decode(z, trainingResolution)));
+            trainingResolution == resolution ? std::move(truthOccupancy) : occupancyOf(model.decode(z, trainingResolution)));
         if ((i + 1) % 25 == 0)
             log("held-out " + std::to_string(i + 1) + "/" + std::to_string(options.heldOutShapes) +
                 ", IoU so far " + std::to_string(summary(ious)["mean"].get<double>()));

@@ -139,6 +139,7 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
     QCOMPARE(panel->fieldText("triangles"), QLocale().toString(qulonglong(sphere.triangleCount())));
     QCOMPARE(panel->fieldText("degenerate"), QLocale().toString(0));
     QCOMPARE(panel->fieldText("watertight"), QString("yes"));
+    QCOMPARE(panel->fieldText("components"), QString("1 (bodies: 1, sealed voids: 0)"));
     // A closed icosphere is printable.
     QVERIFY2(panel->verdictText().contains("Printable"), qPrintable(panel->verdictText()));
     QVERIFY(window_->windowTitle().contains("sphere"));

@@ -26,11 +26,10 @@ void registerDecodeCommand(CLI::App& app) {
     cmd->add_option("--out", a->out, "mesh file; format from the extension (.stl .obj .ply .gltf .glb)")->required();
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
-        const ml::Latent z = readLatentFile(a->latent, model.latentSize());
-        const auto placement = readLatentPlacement(a->latent);
-        Mesh mesh = decodeToMesh(model, z, a->resolution);
-        if (placement && !a->normalised)
-            for (Vec3f& v : mesh.vertices) v = placement->toOriginal(v);  // uniform: normals stay
+        const LatentFile file = readLatentFile(a->latent, model.latentSize());
+        Mesh mesh = decodeToMesh(model, file.latent, a->resolution);
+        if (file.placement && !a->normalised)
+            for (Vec3f& v : mesh.vertices) v = file.placement->toOriginal(v);  // uniform: normals stay
         std::cout << writeMeshWithSummary(mesh, a->out) << std::endl;
     });
 }

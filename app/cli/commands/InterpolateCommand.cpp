@@ -37,11 +37,10 @@ void registerInterpolateCommand(CLI::App& app) {
     cmd->add_option("--format", a->format, "mesh file extension: stl, obj, ply, gltf or glb");
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
-        const ml::Latent from = latentFromSeedOrFile(model, a->from, a->psi);
-        const ml::Latent to = latentFromSeedOrFile(model, a->to, a->psi);
+        const LatentFile from = latentFromSeedOrFile(model, a->from, a->psi);
+        const LatentFile to = latentFromSeedOrFile(model, a->to, a->psi);
         // Two encoded meshes: the steps move and grow between where the two meshes sat.
-        const auto fromPlace = placementOfSeedOrFile(a->from), toPlace = placementOfSeedOrFile(a->to);
-        const bool placed = fromPlace && toPlace;
+        const bool placed = from.placement && to.placement;
         // Before the decodes, so a bad --out-dir fails fast instead of after the work.
         std::error_code ec;
         std::filesystem::create_directories(a->outDir, ec);
@@ -52,10 +51,10 @@ void registerInterpolateCommand(CLI::App& app) {
             char name[32];
             std::snprintf(name, sizeof name, "step_%02d.", i);
             const auto file = std::filesystem::path(a->outDir) / (name + a->format);
-            const ml::Latent z = a->linear ? ml::lerp(from, to, t) : ml::slerp(from, to, t);
+            const ml::Latent z = a->linear ? ml::lerp(from.latent, to.latent, t) : ml::slerp(from.latent, to.latent, t);
             Mesh mesh = decodeToMesh(model, z, a->resolution);
             if (placed) {
-                const MeshNormalisation place = interpolatePlacement(*fromPlace, *toPlace, t);
+                const MeshNormalisation place = interpolatePlacement(*from.placement, *to.placement, t);
                 for (Vec3f& v : mesh.vertices) v = place.toOriginal(v);
             }
             std::cerr << writeMeshWithSummary(mesh, file) << std::endl;

@@ -20,7 +20,29 @@ ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId) {
     return ml::ShapeModel::load(resolveModelArgument(folderOrId));
 }
 
-ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize) {
+namespace {
+// The optional "placement" entry encode writes; lf::Error naming `file` when it is malformed.
+std::optional<MeshNormalisation> placementFromJson(const nlohmann::json& json, const std::filesystem::path& file) {
+    if (!json.contains("placement")) return std::nullopt;
+    const auto& p = json["placement"];
+    MeshNormalisation n;
+    const bool ok = p.is_object() && p.contains("centre") && p["centre"].is_array() && p["centre"].size() == 3 &&
+                    p.contains("scale") && p["scale"].is_number();
+    if (ok) {
+        for (int i = 0; i < 3; ++i) {
+            if (!p["centre"][i].is_number()) throw Error(file.string() + ": \"placement\" centre must hold 3 numbers");
+            n.centre[i] = p["centre"][i].get<float>();
+        }
+        n.scale = p["scale"].get<float>();
+    }
+    if (!ok || !(n.scale > 0) || !std::isfinite(n.scale) ||
+        !std::all_of(n.centre.begin(), n.centre.end(), [](float v) { return std::isfinite(v); }))
+        throw Error(file.string() + ": \"placement\" must be {\"centre\": [x, y, z], \"scale\": s > 0}");
+    return n;
+}
+}  // namespace
+
+LatentFile readLatentFile(const std::filesystem::path& file, int latentSize) {
     std::ifstream in(file);
     if (!in) throw Error(file.string() + ": cannot open the latent file");
     nlohmann::json json;
@@ -29,11 +51,14 @@ ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize) {
     } catch (const nlohmann::json::exception& e) {
         throw Error(file.string() + ": not valid JSON (" + e.what() + ")");
     }
+    LatentFile out;
     try {
-        return ml::latentFromJson(json, latentSize);
+        out.latent = ml::latentFromJson(json, latentSize);
     } catch (const Error& e) {
         throw Error(file.string() + ": " + e.what());
     }
+    out.placement = placementFromJson(json, file);
+    return out;
 }
 
 void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z, const MeshNormalisation* placement) {
@@ -53,28 +78,6 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z, con
     });
 }
 
-std::optional<MeshNormalisation> readLatentPlacement(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw Error(file.string() + ": cannot open the latent file");
-    const nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!json.is_object() || !json.contains("placement")) return std::nullopt;
-    const auto& p = json["placement"];
-    MeshNormalisation n;
-    const bool ok = p.is_object() && p.contains("centre") && p["centre"].is_array() && p["centre"].size() == 3 &&
-                    p.contains("scale") && p["scale"].is_number();
-    if (ok) {
-        for (int i = 0; i < 3; ++i) {
-            if (!p["centre"][i].is_number()) throw Error(file.string() + ": \"placement\" centre must hold 3 numbers");
-            n.centre[i] = p["centre"][i].get<float>();
-        }
-        n.scale = p["scale"].get<float>();
-    }
-    if (!ok || !(n.scale > 0) || !std::isfinite(n.scale) ||
-        !std::all_of(n.centre.begin(), n.centre.end(), [](float v) { return std::isfinite(v); }))
-        throw Error(file.string() + ": \"placement\" must be {\"centre\": [x, y, z], \"scale\": s > 0}");
-    return n;
-}
-
 namespace {
 std::optional<std::uint64_t> parseSeed(const std::string& text) {
     std::uint64_t seed = 0;
@@ -85,14 +88,9 @@ std::optional<std::uint64_t> parseSeed(const std::string& text) {
 }
 }  // namespace
 
-ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
-    if (const auto seed = parseSeed(seedOrFile)) return ml::seededLatent(model, *seed, psi);
+LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
+    if (const auto seed = parseSeed(seedOrFile)) return {ml::seededLatent(model, *seed, psi), std::nullopt};
     return readLatentFile(seedOrFile, model.latentSize());
-}
-
-std::optional<MeshNormalisation> placementOfSeedOrFile(const std::string& seedOrFile) {
-    if (parseSeed(seedOrFile)) return std::nullopt;
-    return readLatentPlacement(seedOrFile);
 }
 
 std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file) {

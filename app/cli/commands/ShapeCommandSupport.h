@@ -14,24 +14,26 @@ namespace lf::cli {
 // Resolves --model (folder or id) and loads the shape model, with inference threads set once.
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
 
-// A latent JSON file (ml::latentToJson's format) of the model's latent size; lf::Error naming
-// the file when missing, not JSON, or of the wrong size.
-ml::Latent readLatentFile(const std::filesystem::path& file, int latentSize);
+// A latent and, for an encoded mesh, where the mesh sat before it was normalised into the
+// model's cube (so decode can put the shape back there).
+struct LatentFile {
+    ml::Latent latent;
+    std::optional<MeshNormalisation> placement;
+};
+
+// A latent JSON file (ml::latentToJson's format, plus encode's optional "placement") of the
+// model's latent size; lf::Error naming the file when missing, not JSON, of the wrong size, or
+// with a malformed placement.
+LatentFile readLatentFile(const std::filesystem::path& file, int latentSize);
 
 // Writes ml::latentToJson(z) atomically; with `placement` (encode's), also where the encoded mesh
 // sat before it was normalised into the model's cube, so decode can put the shape back there.
 void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z,
                      const MeshNormalisation* placement = nullptr);
 
-// The placement a latent file records (none for seeds, the GUI's or older files); lf::Error
-// naming the file when the entry is malformed.
-std::optional<MeshNormalisation> readLatentPlacement(const std::filesystem::path& file);
-
-// The latent a seed names (sampleLatent, truncated towards the model's mean latent by psi, as
-// the GUI's "psi" slider does), or the latent JSON file at `seedOrFile` taken as it is.
-ml::Latent latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
-// The placement recorded in that file (none for a seed).
-std::optional<MeshNormalisation> placementOfSeedOrFile(const std::string& seedOrFile);
+// The latent a seed names (ml::seededLatent at psi, as the GUI draws it; no placement), or the
+// latent JSON file at `seedOrFile` taken as it is.
+LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
 
 // Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
 // summary "<file>: N triangles, watertight|not watertight".
