@@ -16,7 +16,6 @@
 namespace lf::ml {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr const char* kCheckpointFormat = "latentforge-process-diffusion-checkpoint";
 
 struct TrainingData {
@@ -99,6 +98,7 @@ struct RunState {
 
 void validateOptions(const ProcessDiffusionTrainingOptions& o) {
     if (o.epochs < 1) throw Error("training: epochs must be at least 1");
+    checkLearningRateDecay(o.lrDecayEpochs, o.epochs);
     if (o.batchSize < 1 || o.batchSize > 4096) throw Error("training: batch size must be in 1..4096");
     if (!(o.learningRate > 0) || o.learningRate > 1) throw Error("training: learning rate must be in (0, 1]");
     if (o.dataset.empty() && (o.count < 1 || o.count > 10000000)) throw Error("training: count must be in 1..10000000");
@@ -116,9 +116,9 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
     const ProcessDiffusionTrainingOptions& options,
     const std::function<void(const ProcessDiffusionProgress&)>& progress) {
     validateOptions(options);
-    const auto sessionStart = Clock::now();
+    const auto sessionStart = std::chrono::steady_clock::now();
     const torch::Device device = chooseTrainingDevice(options.device);
-    if (options.threads > 0) torch::set_num_threads(options.threads);
+    setTrainingThreads(options.threads);
 
     ProcessDiffusionConfig config;
     config.imageSize = options.imageSize;
@@ -183,17 +183,11 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         checkResumeStep(state.step, totalSteps, options.epochs);
     }
 
-    const std::int64_t sessionFirstStep = state.step;
-    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - sessionStart).count(); };
+    TrainingClock clock(sessionStart, batch, totalSteps, options.epochs);
+    clock.resumed(state.step, state.seconds);
     auto report = [&](ProcessDiffusionProgress p) {
         if (!progress) return;
-        p.epochs = options.epochs;
-        p.step = state.step;
-        p.totalSteps = totalSteps;
-        p.elapsedSeconds = state.seconds + elapsed();
-        const auto pace = trainingPace(elapsed(), state.step - sessionFirstStep, batch, totalSteps - state.step);
-        p.imagesPerSecond = pace.itemsPerSecond;
-        p.etaSeconds = pace.etaSeconds;
+        clock.stamp(p, state.step);
         progress(p);
     };
     auto checkpoint = [&] {
@@ -202,7 +196,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         c.metadata["format_version"] = "1";
         c.metadata["run"] = fingerprint.dump();
         c.metadata["step"] = std::to_string(state.step);
-        c.metadata["seconds"] = exactNumber(state.seconds + elapsed());
+        c.metadata["seconds"] = exactNumber(clock.runSeconds());
         c.metadata["epoch_loss"] = exactNumber(state.epochLoss);
         c.metadata["epoch_images"] = exactNumber(state.epochImages);
         c.metadata["last_loss"] = exactNumber(state.lastLoss);
@@ -240,6 +234,8 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         const auto [x0, condition] = gatherBatch(data, rows, device);
         auto generator = at::detail::createCPUGenerator(splitMix64(options.seed ^ splitMix64(std::uint64_t(state.step))));
 
+        setLearningRate(adam, scheduledLearningRate(options.learningRate, state.step, stepsPerEpoch,
+                                                    options.epochs, options.lrDecayEpochs));
         adam.zero_grad();
         const auto loss = diffusionLoss(model, schedule, x0, condition, options.conditionDropout, generator).loss;
         loss.backward();
@@ -278,7 +274,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         if (due.write) checkpoint();
         if (due.stopNow) {
             result.steps = state.step;
-            result.seconds = state.seconds + elapsed();
+            result.seconds = clock.runSeconds();
             result.lossFirstEpoch = state.firstEpochLoss;
             return result;
         }
@@ -299,7 +295,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
     for (const auto& p : parameters) parameterCount += p.numel();
 
     result.steps = state.step;
-    result.seconds = state.seconds + elapsed();
+    result.seconds = clock.runSeconds();
     ModelManifest manifest;
     manifest.id = packageIdFor(options.outDir, options.modelId, "process-diffusion");
     manifest.kind = ModelKind::ProcessDiffusion;
@@ -328,6 +324,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
                        {"training_hyperparameters",
                         {{"batch", batch},
                          {"learning_rate", options.learningRate},
+                         {"lr_decay_epochs", options.lrDecayEpochs},
                          {"optimizer", "Adam"},
                          {"condition_dropout", options.conditionDropout},
                          {"ema_decay", options.emaDecay},

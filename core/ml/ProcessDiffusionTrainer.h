@@ -14,6 +14,7 @@
 // (seed, s). A checkpoint (weights, EMA, Adam moments, step) resumes to the same weights as an
 // uninterrupted run on the same device and thread count.
 #include "core/ml/ProcessDiffusionConfig.h"
+#include "core/ml/TrainingProgress.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -31,6 +32,7 @@ struct ProcessDiffusionTrainingOptions {
     int epochs = 20;
     int batchSize = 32;
     double learningRate = 5e-4;
+    int lrDecayEpochs = 0;  // > 0: cosine-decay the LR over the last N epochs (TrainingCheckpoint.h)
     std::uint64_t seed = 1;
     std::string device = "cpu";
     int imageSize = 64;                   // rendered/required image size (tests use 32)
@@ -42,20 +44,15 @@ struct ProcessDiffusionTrainingOptions {
     std::int64_t checkpointEverySteps = 0;  // 0: every epoch
     std::int64_t stopAfterSteps = 0;        // > 0: checkpoint and return after this many steps
     bool resume = false;
-    int threads = 0;
+    int threads = 0;  // torch CPU threads; 0: all cores
     std::string modelId;
     std::string commandLine;
 };
 
-struct ProcessDiffusionProgress {
+struct ProcessDiffusionProgress : TrainingProgress {
     enum class Phase { Data, Step, EpochEnd, Checkpoint, Finished };
     Phase phase = Phase::Step;
-    int epoch = 0, epochs = 0;
-    std::int64_t step = 0, totalSteps = 0;
     int imagesDone = 0, imagesTotal = 0;  // Data phase
-    double loss = 0;                      // last step, or the epoch mean at EpochEnd
-    double imagesPerSecond = 0, elapsedSeconds = 0, etaSeconds = 0;
-    std::string message;
 };
 
 struct ProcessDiffusionTrainingResult {

@@ -18,13 +18,11 @@
 #include <cmath>
 #include <numeric>
 #include <random>
-#include <thread>
 
 namespace lf::ml {
 namespace {
 
 namespace F = torch::nn::functional;
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kCheckpointFormat = "latentforge-shape-vae-checkpoint";
 
@@ -120,7 +118,8 @@ struct RunState {
 
 nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
                               std::int64_t datasetCount) {
-    // What must not change between a run and its resumption (epochs may grow).
+    // What must not change between a run and its resumption (epochs and the LR decay window may
+    // change: the schedule is a function of the step, see scheduledLearningRate).
     return {{"architecture", config.toJson()}, {"batch", o.batchSize},
             {"lr", exactNumber(o.learningRate)},     {"seed", std::to_string(o.seed)},
             {"held_out", exactNumber(o.heldOutFraction)}, {"kl_weight", exactNumber(o.klWeight)},
@@ -234,6 +233,7 @@ Pca latentPca(const torch::Tensor& all, int components) {
 
 void validateOptions(const ShapeVaeTrainingOptions& o) {
     if (o.epochs < 1) throw Error("training: epochs must be at least 1");
+    checkLearningRateDecay(o.lrDecayEpochs, o.epochs);
     if (o.batchSize < 1 || o.batchSize > 4096) throw Error("training: batch size must be in 1..4096");
     if (!(o.learningRate > 0) || o.learningRate > 1) throw Error("training: learning rate must be in (0, 1]");
     if (!(o.heldOutFraction >= 0 && o.heldOutFraction < 0.9)) {
@@ -253,12 +253,9 @@ void validateOptions(const ShapeVaeTrainingOptions& o) {
 ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                      const std::function<void(const ShapeVaeProgress&)>& progress) {
     validateOptions(options);
-    const auto sessionStart = Clock::now();
+    const auto sessionStart = std::chrono::steady_clock::now();
     const torch::Device device = chooseTrainingDevice(options.device);
-    // Debian's libgomp may default to one thread here: use every core unless told otherwise.
-    torch::set_num_threads(options.threads > 0
-                               ? options.threads
-                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+    setTrainingThreads(options.threads);
 
     const SdfDatasetTensor data = loadSdfDataset(options.dataset);
     const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;
@@ -286,22 +283,16 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     if (options.resume) state = readCheckpoint(checkpointFile, model, adam, fingerprint, device);
     checkResumeStep(state.step, totalSteps, options.epochs);
 
-    const std::int64_t sessionFirstStep = state.step;
-    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - sessionStart).count(); };
+    TrainingClock clock(sessionStart, batch, totalSteps, options.epochs);
+    clock.resumed(state.step, state.seconds);
     auto report = [&](ShapeVaeProgress p) {
         if (!progress) return;
-        p.epochs = options.epochs;
-        p.step = state.step;
-        p.totalSteps = totalSteps;
-        p.elapsedSeconds = state.seconds + elapsed();
-        const auto pace = trainingPace(elapsed(), state.step - sessionFirstStep, batch, totalSteps - state.step);
-        p.shapesPerSecond = pace.itemsPerSecond;
-        p.etaSeconds = pace.etaSeconds;
+        clock.stamp(p, state.step);
         progress(p);
     };
     auto checkpoint = [&] {
         RunState saved = state;
-        saved.seconds = state.seconds + elapsed();
+        saved.seconds = clock.runSeconds();
         writeCheckpoint(checkpointFile, model, adam, saved, fingerprint);
         ShapeVaeProgress p;
         p.phase = ShapeVaeProgress::Phase::Checkpoint;
@@ -331,6 +322,8 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                 ? options.klWeight * std::min(1.0, double(state.step + 1) / warmupSteps)
                                 : options.klWeight;
 
+        setLearningRate(adam, scheduledLearningRate(options.learningRate, state.step, stepsPerEpoch,
+                                                    options.epochs, options.lrDecayEpochs));
         adam.zero_grad();
         const Losses losses = computeLosses(model, x, noise, beta, options.nearSurfaceWeight);
         losses.total.backward();
@@ -378,7 +371,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         if (due.write) checkpoint();
         if (due.stopNow) {
             result.steps = state.step;
-            result.seconds = state.seconds + elapsed();
+            result.seconds = clock.runSeconds();
             result.heldOutL1 = state.heldOutL1;
             return result;
         }
@@ -405,7 +398,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     appendLatentPrior(weights, prior);
 
     result.steps = state.step;
-    result.seconds = state.seconds + elapsed();
+    result.seconds = clock.runSeconds();
     ModelManifest manifest;
     manifest.id = packageIdFor(options.outDir, options.modelId, "shape-vae");
     manifest.kind = ModelKind::ShapeVae;
@@ -436,6 +429,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     manifest.extras = {{"training_hyperparameters",
                         {{"batch", options.batchSize},
                          {"learning_rate", options.learningRate},
+                         {"lr_decay_epochs", options.lrDecayEpochs},
                          {"optimizer", "Adam"},
                          {"kl_weight", options.klWeight},
                          {"kl_warmup_epochs", options.klWarmupEpochs},

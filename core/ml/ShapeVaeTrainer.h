@@ -16,6 +16,7 @@
 // weights, Adam moments and the step counter, and resuming gives the same weights as an
 // uninterrupted run (same device and thread count).
 #include "core/ml/ShapeVaeConfig.h"
+#include "core/ml/TrainingProgress.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -31,6 +32,7 @@ struct ShapeVaeTrainingOptions {
     int epochs = 20;  // ~30-80 min for 3000 shapes at 64^3 on 2 idle cores (see ShapeVae.h)
     int batchSize = 32;
     double learningRate = 1e-3;
+    int lrDecayEpochs = 0;  // > 0: cosine-decay the LR over the last N epochs (TrainingCheckpoint.h)
     std::uint64_t seed = 1;
     std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
     int latentSize = 128;
@@ -50,19 +52,11 @@ struct ShapeVaeTrainingOptions {
     std::string commandLine;            // recorded in model.json
 };
 
-struct ShapeVaeProgress {
+struct ShapeVaeProgress : TrainingProgress {
     enum class Phase { Step, EpochEnd, Checkpoint, Finished };
     Phase phase = Phase::Step;
-    int epoch = 0;  // 1-based
-    int epochs = 0;
-    std::int64_t step = 0;  // steps done
-    std::int64_t totalSteps = 0;
-    double loss = 0, recon = 0, kl = 0, beta = 0;  // last step, or epoch means at EpochEnd
-    double heldOutL1 = -1;                         // EpochEnd with a held-out set
-    double shapesPerSecond = 0;
-    double elapsedSeconds = 0;
-    double etaSeconds = 0;
-    std::string message;  // Checkpoint/Finished: the file written
+    double recon = 0, kl = 0, beta = 0;  // last step, or epoch means at EpochEnd
+    double heldOutL1 = -1;               // EpochEnd with a held-out set
 };
 
 struct ShapeVaeTrainingResult {

@@ -3,8 +3,11 @@
 #include "core/ml/TorchSafetensors.h"
 #include "core/util/Error.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cctype>
+#include <thread>
 
 namespace lf::ml {
 namespace {
@@ -35,19 +38,64 @@ std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& rows, std:
     return order;
 }
 
-TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
-                          std::int64_t stepsLeft) {
-    const double rate = sessionSteps > 0 ? sessionSeconds / double(sessionSteps) : 0;  // s per step
-    TrainingPace pace;
-    pace.itemsPerSecond = rate > 0 ? double(batch) / rate : 0;
-    pace.etaSeconds = rate * double(stepsLeft);
-    return pace;
+TrainingClock::TrainingClock(std::chrono::steady_clock::time_point sessionStart, std::int64_t batch,
+                             std::int64_t totalSteps, int epochs)
+    : start_(sessionStart), batch_(batch), totalSteps_(totalSteps), epochs_(epochs) {}
+
+void TrainingClock::resumed(std::int64_t step, double earlierSeconds) {
+    firstStep_ = step;
+    earlierSeconds_ = earlierSeconds;
+}
+
+double TrainingClock::sessionSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+double TrainingClock::runSeconds() const { return earlierSeconds_ + sessionSeconds(); }
+
+void TrainingClock::stamp(TrainingProgress& p, std::int64_t step) const {
+    const double session = sessionSeconds();
+    const std::int64_t sessionSteps = step - firstStep_;
+    const double secondsPerStep = sessionSteps > 0 ? session / double(sessionSteps) : 0;
+    p.epochs = epochs_;
+    p.step = step;
+    p.totalSteps = totalSteps_;
+    p.elapsedSeconds = earlierSeconds_ + session;
+    p.itemsPerSecond = secondsPerStep > 0 ? double(batch_) / secondsPerStep : 0;
+    p.etaSeconds = secondsPerStep * double(totalSteps_ - step);
+}
+
+void setTrainingThreads(int requested) {
+    torch::set_num_threads(requested > 0 ? requested
+                                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
 }
 
 void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs) {
     if (step > totalSteps) {
         throw Error("--resume: the checkpoint is at step " + std::to_string(step) + ", past the " +
                     std::to_string(totalSteps) + " steps of " + std::to_string(epochs) + " epochs");
+    }
+}
+
+double scheduledLearningRate(double base, std::int64_t step, std::int64_t stepsPerEpoch, int epochs,
+                             int decayEpochs, double floorFraction) {
+    const std::int64_t total = stepsPerEpoch * epochs;
+    const std::int64_t decaySteps = stepsPerEpoch * std::clamp(decayEpochs, 0, epochs);
+    const std::int64_t decayStart = total - decaySteps;
+    if (decaySteps <= 0 || step < decayStart) return base;
+    // Progress 0 at the window's first step, 1 at the final step.
+    const double t = decaySteps > 1 ? std::min(1.0, double(step - decayStart) / double(decaySteps - 1)) : 1.0;
+    const double floor = base * floorFraction;
+    return floor + 0.5 * (base - floor) * (1.0 + std::cos(3.14159265358979323846 * t));
+}
+
+void setLearningRate(torch::optim::Adam& adam, double lr) {
+    for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+void checkLearningRateDecay(int decayEpochs, int epochs) {
+    if (decayEpochs < 0 || decayEpochs > epochs) {
+        throw Error("training: --lr-decay-epochs must be in 0.." + std::to_string(epochs) + " (the number of epochs)");
     }
 }
 

@@ -5,10 +5,12 @@
 // "adam.exp_avg_sq.<param>", metadata "adam_step", hexadecimal floats) are those of their
 // checkpoint files, so changing them here breaks resuming existing runs.
 #include "core/formats/Safetensors.h"
+#include "core/ml/TrainingProgress.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -24,13 +26,27 @@ void shuffleIndices(std::vector<std::int64_t>& v, std::mt19937_64& rng);
 std::vector<std::int64_t> epochOrder(const std::vector<std::int64_t>& rows, std::uint64_t seed,
                                      std::int64_t epoch);
 
-// Throughput and time left, from this session's steps (so a resumed run is not skewed).
-struct TrainingPace {
-    double itemsPerSecond = 0;
-    double etaSeconds = 0;
+// A run's wall time over its sessions, and the stamp every progress report gets. Started with
+// the trainer; `resumed` says where the checkpoint left off. The pace counts this session's steps
+// and time only, so a resumed run's rate and ETA are not skewed by the earlier sessions.
+class TrainingClock {
+public:
+    // `sessionStart`: when the trainer started (so loading data counts as time spent).
+    TrainingClock(std::chrono::steady_clock::time_point sessionStart, std::int64_t batch,
+                  std::int64_t totalSteps, int epochs);
+    void resumed(std::int64_t step, double earlierSeconds);
+    double runSeconds() const;  // earlier sessions + this one
+    // Sets epochs, step, totalSteps, elapsedSeconds, itemsPerSecond and etaSeconds.
+    void stamp(TrainingProgress& p, std::int64_t step) const;
+
+private:
+    double sessionSeconds() const;
+    std::chrono::steady_clock::time_point start_;
+    std::int64_t batch_, totalSteps_;
+    int epochs_;
+    std::int64_t firstStep_ = 0;
+    double earlierSeconds_ = 0;
 };
-TrainingPace trainingPace(double sessionSeconds, std::int64_t sessionSteps, std::int64_t batch,
-                          std::int64_t stepsLeft);
 
 // Throws lf::Error ("--resume: ...") when a checkpoint's `step` is past this run's `totalSteps`.
 void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs);
@@ -44,12 +60,26 @@ struct CheckpointDue {
 CheckpointDue checkpointDue(std::int64_t step, std::int64_t totalSteps, bool epochEnd,
                             std::int64_t checkpointEverySteps, std::int64_t stopAfterSteps);
 
+// Learning rate of step `step` (0-based): `base` until the last `decayEpochs` epochs, then a
+// half-cosine down to `base * floorFraction` at the final step. Constant-then-decay (not cosine
+// over the whole run) so that a run can be extended with --resume --epochs N --lr-decay-epochs K
+// and match a fresh run of that command: the steps before the decay window never depend on N.
+double scheduledLearningRate(double base, std::int64_t step, std::int64_t stepsPerEpoch, int epochs,
+                             int decayEpochs, double floorFraction = 0.02);
+void setLearningRate(torch::optim::Adam& adam, double lr);
+// Throws lf::Error unless 0 <= decayEpochs <= epochs.
+void checkLearningRateDecay(int decayEpochs, int epochs);
+
 // Doubles as hexadecimal floats, so resumed runs see bit-identical values.
 std::string exactNumber(double v);
 double parseExactNumber(const std::string& s, const std::string& what);
 
 // "cpu", "cuda", "cuda:N". Throws lf::Error naming `flag` when unknown or unavailable.
 torch::Device chooseTrainingDevice(const std::string& name, const std::string& flag = "--device");
+
+// Torch's CPU threads for training: `requested` when > 0, else every core (Debian's libgomp
+// may otherwise leave torch on one thread).
+void setTrainingThreads(int requested);
 
 // Appends Adam's first/second moments of every parameter of `module` that has state.
 void appendAdamState(SafetensorsContents& contents, const torch::nn::Module& module,

@@ -31,11 +31,23 @@ private Q_SLOTS:
         QVERIFY(dir_.isValid());
         model_ = dir_.filePath("tiny");
         const Result r = runCli({"train", "process-diffusion", "--out", model_, "--count", "8", "--epochs", "2",
-                                 "--batch", "4", "--image-size", "32", "--base-channels", "8", "--multipliers", "1,2", "--threads", "1",
+                                 "--lr-decay-epochs", "1", "--batch", "4", "--image-size", "32", "--base-channels", "8", "--multipliers", "1,2", "--threads", "1",
                                  "--seed", "3", "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("trained process diffusion"));
         QVERIFY(QFileInfo::exists(model_ + "/model.json"));
+    }
+
+    void trainRecordsAndChecksTheLearningRateDecay() {
+        QFile manifest(model_ + "/model.json");
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const auto json = nlohmann::json::parse(manifest.readAll().toStdString());
+        QCOMPARE(json["training_hyperparameters"]["lr_decay_epochs"].get<int>(), 1);
+        const Result r = runCli({"train", "process-diffusion", "--out", dir_.filePath("bad-decay"), "--count", "8",
+                                 "--epochs", "2", "--lr-decay-epochs", "3", "--image-size", "32", "--quiet"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("--lr-decay-epochs must be in 0..2"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir_.filePath("bad-decay/model.json")));
     }
 
     void whatifWritesPngsWithMetadata() {

@@ -3,6 +3,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/ml/ShapeModel.h"
 #include "core/ml/ShapeVaeTrainer.h"
+#include "core/ml/TrainingCheckpoint.h"
 #include "core/model/ModelManifest.h"
 #include "core/util/Error.h"
 #include "tests/common/ErrorOf.h"
@@ -85,7 +86,7 @@ private Q_SLOTS:
             if (p.phase == ShapeVaeProgress::Phase::Step) {
                 ++steps;
                 lastEta = p.etaSeconds;
-                QVERIFY(p.shapesPerSecond > 0);
+                QVERIFY(p.itemsPerSecond > 0);
                 QVERIFY(p.beta >= 0 && p.beta <= o.klWeight);
             }
             if (p.phase == ShapeVaeProgress::Phase::EpochEnd) {
@@ -184,6 +185,48 @@ private Q_SLOTS:
         QVERIFY(!sameModelTensors(readSafetensors(other.outDir / kCheckpointFileName), ca));
     }
 
+    void learningRateSchedule() {
+        // 4 epochs of 10 steps, the last 2 decayed: constant for steps 0..19, then a half cosine
+        // from the base at step 20 down to 2 % at step 39.
+        auto lr = [](std::int64_t step, int decay) { return scheduledLearningRate(1e-3, step, 10, 4, decay); };
+        for (const std::int64_t s : {0, 7, 19}) QCOMPARE(lr(s, 2), 1e-3);
+        QCOMPARE(lr(20, 2), 1e-3);
+        QVERIFY(std::abs(lr(39, 2) - 2e-5) < 1e-12);
+        // A half cosine is point-symmetric about the window's middle.
+        for (int k = 0; k < 20; ++k) QVERIFY(std::abs(lr(20 + k, 2) + lr(39 - k, 2) - (1e-3 + 2e-5)) < 1e-12);
+        for (std::int64_t s = 20; s < 39; ++s) QVERIFY(lr(s + 1, 2) < lr(s, 2));
+        for (const std::int64_t s : {0, 20, 39}) QCOMPARE(lr(s, 0), 1e-3);  // no decay: constant
+        QCOMPARE(lr(0, 4), 1e-3);
+        QVERIFY(lr(1, 4) < 1e-3);  // the whole run decays
+        QVERIFY_THROWS_EXCEPTION(lf::Error, checkLearningRateDecay(5, 4));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, checkLearningRateDecay(-1, 4));
+        checkLearningRateDecay(4, 4);
+    }
+
+    void extendingARunWithDecayMatchesAFreshRun() {
+        // The shipped model was trained this way: N constant epochs, then resumed with more
+        // epochs and a decay window that starts where the first run ended.
+        auto fresh = tinyOptions(data_, path(dir_, "decay-fresh"));
+        fresh.lrDecayEpochs = 1;
+        QVERIFY(trainShapeVae(fresh).finished);
+
+        auto extended = tinyOptions(data_, path(dir_, "decay-extended"));
+        extended.epochs = 2;
+        QVERIFY(trainShapeVae(extended).finished);
+        extended.epochs = 3;
+        extended.lrDecayEpochs = 1;
+        extended.resume = true;
+        QVERIFY(trainShapeVae(extended).finished);
+
+        const auto a = readSafetensors(fresh.outDir / kCheckpointFileName);
+        QVERIFY(sameModelTensors(a, readSafetensors(extended.outDir / kCheckpointFileName)));
+        // And the decay changed the weights: a constant-LR run of 3 epochs differs.
+        auto constant = tinyOptions(data_, path(dir_, "decay-constant"));
+        QVERIFY(trainShapeVae(constant).finished);
+        QVERIFY(!sameModelTensors(a, readSafetensors(constant.outDir / kCheckpointFileName)));
+        QCOMPARE(loadModelPackage(fresh.outDir).manifest.extras["training_hyperparameters"]["lr_decay_epochs"].get<int>(), 1);
+    }
+
     void resumeRefusesMismatchedOrMissingCheckpoint() {
         auto o = tinyOptions(data_, path(dir_, "whole"));  // has a checkpoint from the test above
         o.resume = true;
@@ -258,6 +301,10 @@ private Q_SLOTS:
         o = tinyOptions(data_, path(dir_, "bad"));
         o.epochs = 0;
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+        o = tinyOptions(data_, path(dir_, "bad"));
+        o.lrDecayEpochs = 4;  // more than the 3 epochs
+        msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("--lr-decay-epochs") != std::string::npos, msg.c_str());
         o = tinyOptions(data_, path(dir_, "bad"));
         o.device = "tpu";
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));

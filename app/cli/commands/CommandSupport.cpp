@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <sstream>
 
 namespace lf::cli {
@@ -19,6 +20,22 @@ std::string joinComma(const std::vector<int>& values) {
     std::ostringstream s;
     for (std::size_t i = 0; i < values.size(); ++i) s << (i ? "," : "") << values[i];
     return s.str();
+}
+
+std::string paceText(const ml::TrainingProgress& p, const char* items) {
+    char line[96];
+    std::snprintf(line, sizeof line, "%.1f %s/s, ETA %s", p.itemsPerSecond, items, formatDuration(p.etaSeconds).c_str());
+    return line;
+}
+
+std::string checkpointText(const ml::TrainingProgress& p) {
+    return "checkpoint at step " + std::to_string(p.step) + ": " + p.message;
+}
+
+bool reportStoppedEarly(bool finished, std::int64_t steps, const std::string& checkpoint) {
+    if (finished) return false;
+    std::cout << "stopped at step " << steps << "; continue with --resume (" << checkpoint << ")\n";
+    return true;
 }
 
 bool ProgressThrottle::due() {

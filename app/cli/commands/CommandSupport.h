@@ -1,8 +1,11 @@
 #pragma once
 // Helpers shared by every command (process-specific ones are in ProcessCommandSupport.h).
+#include "core/ml/TrainingProgress.h"
+
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,20 +28,43 @@ private:
     std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now() - std::chrono::hours(1);
 };
 
+// A trainer's progress lines, the same for every trainer: "<items>/s, ETA" of a step, and the
+// line after a checkpoint.
+std::string paceText(const ml::TrainingProgress& p, const char* items);
+std::string checkpointText(const ml::TrainingProgress& p);
+// When a run stopped early (--stop-after): prints how to go on and returns true.
+bool reportStoppedEarly(bool finished, std::int64_t steps, const std::string& checkpoint);
+
 // The options every trainer takes, with the same names, help and checks. `Options` is a trainer's
-// options struct (epochs, batchSize, learningRate, device, resume, checkpointEverySteps,
-// stopAfterSteps); `items` names what a batch holds ("shapes", "images").
+// options struct (epochs, lrDecayEpochs, batchSize, learningRate, device, resume,
+// checkpointEverySteps, stopAfterSteps, threads, modelId); `items` names what a batch holds ("shapes", "images").
 template <class Options>
 void addCommonTrainingOptions(CLI::App& cmd, Options& o, const std::string& items) {
     cmd.add_option("--epochs", o.epochs, "passes over the training set")->check(CLI::Range(1, 100000));
     cmd.add_option("--batch", o.batchSize, items + " per step")->check(CLI::Range(1, 4096));
     cmd.add_option("--lr", o.learningRate, "Adam learning rate")->check(CLI::Range(1e-7, 1.0));
+    cmd.add_option("--lr-decay-epochs", o.lrDecayEpochs,
+                   "cosine-decay the learning rate to 2% over the last N epochs (0: constant)")
+        ->check(CLI::NonNegativeNumber);
     cmd.add_option("--device", o.device, "cpu, cuda or cuda:N");
     cmd.add_flag("--resume", o.resume, "continue from the checkpoint in --out");
     cmd.add_option("--checkpoint-every", o.checkpointEverySteps, "steps between checkpoints (0: every epoch)")
         ->check(CLI::NonNegativeNumber);
     cmd.add_option("--stop-after", o.stopAfterSteps, "checkpoint and stop after this many steps (resume later)")
         ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--threads", o.threads, "torch CPU threads (default: every core)")->check(CLI::Range(1, 1024));
+    cmd.add_option("--id", o.modelId, "model id in model.json (default: the --out folder name)");
+}
+
+// The options above (and the seed) as command-line arguments, for the command line a trainer
+// records in model.json to reproduce its run; " --lr-decay-epochs" only when set.
+template <class Options>
+std::string commonTrainingArguments(const Options& o) {
+    std::ostringstream s;
+    s << " --epochs " << o.epochs;
+    if (o.lrDecayEpochs > 0) s << " --lr-decay-epochs " << o.lrDecayEpochs;
+    s << " --batch " << o.batchSize << " --lr " << o.learningRate << " --seed " << o.seed << " --device " << o.device;
+    return s.str();
 }
 
 }  // namespace lf::cli

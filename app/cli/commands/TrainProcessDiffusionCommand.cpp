@@ -19,8 +19,7 @@ std::string commandLine(const ml::ProcessDiffusionTrainingOptions& o) {
     s << "latentforge-cli train process-diffusion --out " << o.outDir.string();
     if (o.dataset.empty()) s << " --count " << o.count << " --data-seed " << o.dataSeed;
     else s << " --data " << o.dataset.string();
-    s << " --epochs " << o.epochs << " --batch " << o.batchSize << " --lr " << o.learningRate << " --seed "
-      << o.seed << " --device " << o.device << " --image-size " << o.imageSize << " --base-channels " << o.baseChannels << " --res-blocks "
+    s << commonTrainingArguments(o) << " --image-size " << o.imageSize << " --base-channels " << o.baseChannels << " --res-blocks "
       << o.resBlocksPerLevel << " --cond-dropout " << o.conditionDropout << " --ema " << o.emaDecay;
     if (!o.channelMultipliers.empty()) s << " --multipliers " << joinComma(o.channelMultipliers);
     return s.str();
@@ -50,8 +49,6 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
     cmd->add_option("--cond-dropout", o->conditionDropout, "probability of the null condition (guidance)")
         ->check(CLI::Range(0.0, 0.9));
     cmd->add_option("--ema", o->emaDecay, "EMA decay of the packaged weights")->check(CLI::Range(0.0, 0.99999));
-    cmd->add_option("--threads", o->threads, "torch CPU threads")->check(CLI::Range(1, 1024));
-    cmd->add_option("--id", o->modelId, "model id in model.json (default: the --out folder name)");
     cmd->add_flag("--quiet", *quiet, "only the final summary");
     cmd->callback([o, quiet, data, out] {
         o->dataset = *data;
@@ -67,28 +64,22 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
                 if (p.phase == Phase::Data) {
                     std::snprintf(line, sizeof line, "rendering training images %d/%d", p.imagesDone, p.imagesTotal);
                 } else {
-                    std::snprintf(line, sizeof line, "epoch %d/%d step %lld/%lld loss %.5f, %.1f images/s, ETA %s",
-                                  p.epoch, p.epochs, static_cast<long long>(p.step),
-                                  static_cast<long long>(p.totalSteps), p.loss, p.imagesPerSecond,
-                                  formatDuration(p.etaSeconds).c_str());
+                    std::snprintf(line, sizeof line, "epoch %d/%d step %lld/%lld loss %.5f, %s", p.epoch, p.epochs,
+                                  static_cast<long long>(p.step), static_cast<long long>(p.totalSteps), p.loss,
+                                  paceText(p, "images").c_str());
                 }
             } else if (p.phase == Phase::EpochEnd) {
                 std::snprintf(line, sizeof line, "epoch %d/%d done: mean loss %.5f, elapsed %s, ETA %s", p.epoch,
                               p.epochs, p.loss, formatDuration(p.elapsedSeconds).c_str(),
                               formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
-                std::snprintf(line, sizeof line, "checkpoint at step %lld: %s", static_cast<long long>(p.step),
-                              p.message.c_str());
+                std::snprintf(line, sizeof line, "%s", checkpointText(p).c_str());
             } else {
                 return;
             }
             std::cerr << "train process-diffusion: " << line << std::endl;
         });
-        if (!result.finished) {
-            std::cout << "stopped at step " << result.steps << "; continue with --resume ("
-                      << result.checkpoint.string() << ")\n";
-            return;
-        }
+        if (reportStoppedEarly(result.finished, result.steps, result.checkpoint.string())) return;
         std::cout << "trained process diffusion in " << formatDuration(result.seconds) << " (" << result.steps
                   << " steps on " << result.trainingImages << " images): loss " << result.trainLoss
                   << " (first epoch " << result.lossFirstEpoch << "); package " << result.package.string() << "\n";

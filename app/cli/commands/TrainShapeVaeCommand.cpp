@@ -17,9 +17,7 @@ namespace {
 std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
     std::ostringstream s;
     s << "latentforge-cli train shape-vae --data " << o.dataset.string() << " --out "
-      << o.outDir.string() << " --epochs " << o.epochs << " --batch " << o.batchSize << " --lr "
-      << o.learningRate << " --seed " << o.seed << " --device " << o.device << " --latent "
-      << o.latentSize << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight
+      << o.outDir.string() << commonTrainingArguments(o) << " --latent " << o.latentSize << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight
       << " --beta-warmup " << o.klWarmupEpochs;
     if (!o.encoderWidths.empty()) s << " --encoder-widths " << joinComma(o.encoderWidths);
     if (!o.decoderWidths.empty()) s << " --decoder-widths " << joinComma(o.decoderWidths);
@@ -49,9 +47,6 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     cmd->add_option("--beta", o->klWeight, "KL weight after warm-up")->check(CLI::NonNegativeNumber);
     cmd->add_option("--beta-warmup", o->klWarmupEpochs, "epochs over which beta ramps up from 0")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--threads", o->threads, "torch CPU threads (default: torch's choice)")
-        ->check(CLI::Range(1, 1024));
-    cmd->add_option("--id", o->modelId, "model id in model.json (default: the --out folder name)");
     cmd->add_flag("--quiet", *quiet, "only the final summary");
     cmd->callback([o, quiet, data, out] {
         o->dataset = *data;
@@ -64,12 +59,9 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
             char line[320];
             if (p.phase == Phase::Step) {
                 if (!throttle.due()) return;
-                std::snprintf(line, sizeof line,
-                              "epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) "
-                              "%.1f shapes/s, ETA %s",
-                              p.epoch, p.epochs, static_cast<long long>(p.step),
-                              static_cast<long long>(p.totalSteps), p.loss, p.recon, p.kl, p.beta,
-                              p.shapesPerSecond, formatDuration(p.etaSeconds).c_str());
+                std::snprintf(line, sizeof line, "epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) %s",
+                              p.epoch, p.epochs, static_cast<long long>(p.step), static_cast<long long>(p.totalSteps),
+                              p.loss, p.recon, p.kl, p.beta, paceText(p, "shapes").c_str());
             } else if (p.phase == Phase::EpochEnd) {
                 std::snprintf(line, sizeof line,
                               "epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
@@ -77,18 +69,13 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
                               p.epoch, p.epochs, p.loss, p.recon, p.kl, p.heldOutL1,
                               formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
-                std::snprintf(line, sizeof line, "checkpoint at step %lld: %s",
-                              static_cast<long long>(p.step), p.message.c_str());
+                std::snprintf(line, sizeof line, "%s", checkpointText(p).c_str());
             } else {
                 return;  // Finished: summarised below
             }
             std::cerr << "train shape-vae: " << line << std::endl;
         });
-        if (!result.finished) {
-            std::cout << "stopped at step " << result.steps << "; continue with --resume ("
-                      << result.checkpoint.string() << ")\n";
-            return;
-        }
+        if (reportStoppedEarly(result.finished, result.steps, result.checkpoint.string())) return;
         std::cout << "trained shape VAE in " << formatDuration(result.seconds) << " (" << result.steps
                   << " steps): loss " << result.trainLoss << ", held-out SDF L1 " << result.heldOutL1
                   << "; package " << result.package.string() << "\n";
