@@ -15,7 +15,10 @@ using sdf::Point3;
 constexpr float kPi = 3.14159265358979f;
 
 // A family whose name, description and table are data; subclasses only build geometry.
-class TableFamily : public ShapeFamily {
+// A family described by its parameter table, building `Shape` (a WorldShape made from the
+// parameter values) for each sample.
+template <class Shape>
+class TableFamily final : public ShapeFamily {
 public:
     TableFamily(std::string name, std::string description, std::vector<ShapeParameter> table)
         : name_(std::move(name)), description_(std::move(description)), table_(std::move(table)) {}
@@ -23,10 +26,21 @@ public:
     std::string description() const override { return description_; }
     const std::vector<ShapeParameter>& parameters() const override { return table_; }
 
+protected:
+    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
+        return std::make_unique<Shape>(p);
+    }
+
 private:
     std::string name_, description_;
     std::vector<ShapeParameter> table_;
 };
+
+template <class Shape>
+std::unique_ptr<ShapeFamily> tableFamily(std::string name, std::string description,
+                                         std::vector<ShapeParameter> table) {
+    return std::make_unique<TableFamily<Shape>>(std::move(name), std::move(description), std::move(table));
+}
 
 ShapeParameter mm(std::string name, double min, double max, std::string description) {
     return {std::move(name), min, max, "mm", std::move(description), false};
@@ -124,27 +138,21 @@ private:
     float neckTop_ = 0, capHeight_ = 0, capRadius_ = 0;
 };
 
-class BottleFamily final : public TableFamily {
-public:
-    BottleFamily()
-        : TableFamily("bottle", "Capped bottle: rounded body, shoulder, neck and screw cap",
-                      {mm("body_radius", 28, 45, "outer radius of the cylindrical body"),
-                       mm("body_height", 70, 130, "height of the cylindrical body"),
-                       mm("shoulder_height", 15, 45, "height of the transition body to neck"),
-                       ratio("shoulder_roundness", 0, 1, "0 = conical shoulder, 1 = domed"),
-                       ratio("neck_radius_ratio", 0.35, 0.55,
-                             "neck radius / body radius (at least wall + 5 mm)"),
-                       mm("neck_height", 12, 30, "height of the neck below the cap"),
-                       mm("cap_height", 12, 24, "height of the screw cap"),
-                       mm("cap_overhang", 1.5, 4, "cap radius minus neck radius"),
-                       mm("wall_thickness", 7, 10, "wall and bottom thickness"),
-                       mm("base_rounding", 2, 10, "radius of the rounded bottom edge")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<BottleShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> bottleFamily() {
+    return tableFamily<BottleShape>(
+        "bottle", "Capped bottle: rounded body, shoulder, neck and screw cap",
+        {mm("body_radius", 28, 45, "outer radius of the cylindrical body"),
+         mm("body_height", 70, 130, "height of the cylindrical body"),
+         mm("shoulder_height", 15, 45, "height of the transition body to neck"),
+         ratio("shoulder_roundness", 0, 1, "0 = conical shoulder, 1 = domed"),
+         ratio("neck_radius_ratio", 0.35, 0.55,
+               "neck radius / body radius (at least wall + 5 mm)"),
+         mm("neck_height", 12, 30, "height of the neck below the cap"),
+         mm("cap_height", 12, 24, "height of the screw cap"),
+         mm("cap_overhang", 1.5, 4, "cap radius minus neck radius"),
+         mm("wall_thickness", 7, 10, "wall and bottom thickness"),
+         mm("base_rounding", 2, 10, "radius of the rounded bottom edge")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Vase: a smooth profile curve (base, belly, neck, lip) swept as a wall of constant thickness.
@@ -186,24 +194,18 @@ private:
     float bellyHeight_ = 0, baseRadius_ = 0, maxRadius_ = 0;
 };
 
-class VaseFamily final : public TableFamily {
-public:
-    VaseFamily()
-        : TableFamily("vase", "Open vase: spline profile through base, belly, neck and lip",
-                      {mm("height", 120, 220, "overall height"),
-                       mm("base_radius", 25, 50, "radius where the wall meets the bottom"),
-                       mm("belly_radius", 40, 80, "radius at the widest point"),
-                       ratio("belly_height_ratio", 0.2, 0.6, "belly height / height"),
-                       mm("neck_radius", 18, 45, "radius at the waist below the lip"),
-                       ratio("neck_height_ratio", 0.7, 0.9, "neck height / height"),
-                       mm("lip_radius", 22, 55, "radius of the rim"),
-                       mm("wall_thickness", 8, 12, "wall and bottom thickness")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<VaseShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> vaseFamily() {
+    return tableFamily<VaseShape>(
+        "vase", "Open vase: spline profile through base, belly, neck and lip",
+        {mm("height", 120, 220, "overall height"),
+         mm("base_radius", 25, 50, "radius where the wall meets the bottom"),
+         mm("belly_radius", 40, 80, "radius at the widest point"),
+         ratio("belly_height_ratio", 0.2, 0.6, "belly height / height"),
+         mm("neck_radius", 18, 45, "radius at the waist below the lip"),
+         ratio("neck_height_ratio", 0.7, 0.9, "neck height / height"),
+         mm("lip_radius", 22, 55, "radius of the rim"),
+         mm("wall_thickness", 8, 12, "wall and bottom thickness")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Mug: tapered cup (polygon profile with a thick bottom) plus a torus handle on +x.
@@ -253,25 +255,19 @@ private:
     float tube_ = 0, loop_ = 0, handleY_ = 0, handleX_ = 0;
 };
 
-class MugFamily final : public TableFamily {
-public:
-    MugFamily()
-        : TableFamily("mug", "Mug: tapered cup with a thick bottom and a ring handle",
-                      {mm("radius", 35, 50, "outer radius at the foot"),
-                       mm("height", 80, 115, "overall height"),
-                       mm("wall_thickness", 6, 9, "side wall thickness"),
-                       mm("base_thickness", 6, 12, "bottom thickness"),
-                       mm("handle_loop_radius", 22, 35,
-                          "radius of the handle's centre line (limited to 0.45 height - tube)"),
-                       mm("handle_thickness", 5, 9, "radius of the handle's cross-section"),
-                       ratio("handle_height_ratio", 0.4, 0.6, "handle centre height / height"),
-                       mm("taper", -8, 6, "rim radius minus foot radius")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<MugShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> mugFamily() {
+    return tableFamily<MugShape>(
+        "mug", "Mug: tapered cup with a thick bottom and a ring handle",
+        {mm("radius", 35, 50, "outer radius at the foot"),
+         mm("height", 80, 115, "overall height"),
+         mm("wall_thickness", 6, 9, "side wall thickness"),
+         mm("base_thickness", 6, 12, "bottom thickness"),
+         mm("handle_loop_radius", 22, 35,
+            "radius of the handle's centre line (limited to 0.45 height - tube)"),
+         mm("handle_thickness", 5, 9, "radius of the handle's cross-section"),
+         ratio("handle_height_ratio", 0.4, 0.6, "handle centre height / height"),
+         mm("taper", -8, 6, "rim radius minus foot radius")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Bowl: conical-to-round wall on a foot ring, optional flared rim.
@@ -328,23 +324,17 @@ private:
     sdf::ProfileWall wall_;
 };
 
-class BowlFamily final : public TableFamily {
-public:
-    BowlFamily()
-        : TableFamily("bowl", "Bowl: conical-to-round wall on a foot ring, flared rim",
-                      {mm("rim_radius", 60, 100, "radius of the rim (wall centre line)"),
-                       mm("depth", 30, 60, "height of the wall above the bottom"),
-                       ratio("foot_radius_ratio", 0.35, 0.6, "foot ring radius / rim radius"),
-                       mm("foot_height", 4, 10, "height of the foot ring below the bottom"),
-                       mm("wall_thickness", 7, 10, "wall, bottom and foot ring thickness"),
-                       ratio("roundness", 0, 1, "0 = conical wall, 1 = round wall"),
-                       mm("rim_flare", 0, 10, "outward flare of the rim")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<BowlShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> bowlFamily() {
+    return tableFamily<BowlShape>(
+        "bowl", "Bowl: conical-to-round wall on a foot ring, flared rim",
+        {mm("rim_radius", 60, 100, "radius of the rim (wall centre line)"),
+         mm("depth", 30, 60, "height of the wall above the bottom"),
+         ratio("foot_radius_ratio", 0.35, 0.6, "foot ring radius / rim radius"),
+         mm("foot_height", 4, 10, "height of the foot ring below the bottom"),
+         mm("wall_thickness", 7, 10, "wall, bottom and foot ring thickness"),
+         ratio("roundness", 0, 1, "0 = conical wall, 1 = round wall"),
+         mm("rim_flare", 0, 10, "outward flare of the rim")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Lamp shade: a curved open shell with a spider fitter (hub ring and spokes) at the top.
@@ -395,24 +385,18 @@ private:
     float yTop_ = 0, maxR_ = 0;
 };
 
-class LampShadeFamily final : public TableFamily {
-public:
-    LampShadeFamily()
-        : TableFamily("lamp_shade", "Lamp shade: open curved shell with a spider fitter",
-                      {mm("bottom_radius", 60, 110, "radius of the lower edge"),
-                       ratio("top_radius_ratio", 0.35, 0.9, "top radius / bottom radius"),
-                       mm("height", 80, 160, "overall height"),
-                       mm("bulge", -15, 20, "outward (+) or inward (-) bow of the side at mid-height"),
-                       mm("wall_thickness", 7, 10, "shell thickness"),
-                       count("spoke_count", 3, 4, "number of fitter spokes"),
-                       mm("spoke_radius", 3.5, 5, "radius of spokes and hub ring"),
-                       mm("hub_radius", 12, 20, "radius of the hub ring (bulb holder)")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<LampShadeShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> lampShadeFamily() {
+    return tableFamily<LampShadeShape>(
+        "lamp_shade", "Lamp shade: open curved shell with a spider fitter",
+        {mm("bottom_radius", 60, 110, "radius of the lower edge"),
+         ratio("top_radius_ratio", 0.35, 0.9, "top radius / bottom radius"),
+         mm("height", 80, 160, "overall height"),
+         mm("bulge", -15, 20, "outward (+) or inward (-) bow of the side at mid-height"),
+         mm("wall_thickness", 7, 10, "shell thickness"),
+         count("spoke_count", 3, 4, "number of fitter spokes"),
+         mm("spoke_radius", 3.5, 5, "radius of spokes and hub ring"),
+         mm("hub_radius", 12, 20, "radius of the hub ring (bulb holder)")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Knob: knurled cylinder with a skirt, chamfer, domed top and a D-shaft blind bore.
@@ -467,26 +451,20 @@ private:
     float groove_ = 0, chamfer_ = 0;
 };
 
-class KnobFamily final : public TableFamily {
-public:
-    KnobFamily()
-        : TableFamily("knob", "Control knob: knurled grip, skirt, domed top, D-shaft bore",
-                      {mm("radius", 15, 30, "grip radius"),
-                       mm("height", 15, 30, "height of the grip top edge"),
-                       count("knurl_count", 8, 24, "number of grooves around the grip"),
-                       mm("knurl_depth", 1, 2.5, "groove depth"),
-                       mm("top_dome", 0, 6, "height of the domed top"),
-                       mm("chamfer", 0.5, 3, "chamfer at the top edge"),
-                       mm("skirt_overhang", 0, 5, "skirt radius minus grip radius"),
-                       mm("skirt_height", 2, 5, "height of the skirt"),
-                       mm("bore_radius", 2.5, 4, "radius of the D-shaft bore"),
-                       ratio("bore_depth_ratio", 0.3, 0.7, "bore depth / height")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<KnobShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> knobFamily() {
+    return tableFamily<KnobShape>(
+        "knob", "Control knob: knurled grip, skirt, domed top, D-shaft bore",
+        {mm("radius", 15, 30, "grip radius"),
+         mm("height", 15, 30, "height of the grip top edge"),
+         count("knurl_count", 8, 24, "number of grooves around the grip"),
+         mm("knurl_depth", 1, 2.5, "groove depth"),
+         mm("top_dome", 0, 6, "height of the domed top"),
+         mm("chamfer", 0.5, 3, "chamfer at the top edge"),
+         mm("skirt_overhang", 0, 5, "skirt radius minus grip radius"),
+         mm("skirt_height", 2, 5, "height of the skirt"),
+         mm("bore_radius", 2.5, 4, "radius of the D-shaft bore"),
+         ratio("bore_depth_ratio", 0.3, 0.7, "bore depth / height")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Bracket: L-profile (filleted inner corner) extruded along z, rounded edges, holes in both legs.
@@ -551,25 +529,19 @@ private:
     float pitchA_ = 0, pitchB_ = 0, holeR_ = 0;
 };
 
-class BracketFamily final : public TableFamily {
-public:
-    BracketFamily()
-        : TableFamily("bracket", "Angle bracket: L-profile with filleted corner and holes",
-                      {mm("base_length", 60, 110, "length of the horizontal leg (x)"),
-                       mm("upright_length", 50, 100, "length of the vertical leg (y)"),
-                       mm("width", 30, 60, "extrusion width (z)"),
-                       mm("thickness", 6, 12, "plate thickness"),
-                       mm("fillet_radius", 3, 15, "inner corner fillet"),
-                       mm("hole_radius", 3, 6,
-                          "hole radius (limited to 0.3 of hole pitch and width)"),
-                       count("holes_per_leg", 1, 3, "holes in each leg"),
-                       mm("edge_rounding", 0.5, 2.5, "radius of all outer edges")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<BracketShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> bracketFamily() {
+    return tableFamily<BracketShape>(
+        "bracket", "Angle bracket: L-profile with filleted corner and holes",
+        {mm("base_length", 60, 110, "length of the horizontal leg (x)"),
+         mm("upright_length", 50, 100, "length of the vertical leg (y)"),
+         mm("width", 30, 60, "extrusion width (z)"),
+         mm("thickness", 6, 12, "plate thickness"),
+         mm("fillet_radius", 3, 15, "inner corner fillet"),
+         mm("hole_radius", 3, 6,
+            "hole radius (limited to 0.3 of hole pitch and width)"),
+         count("holes_per_leg", 1, 3, "holes in each leg"),
+         mm("edge_rounding", 0.5, 2.5, "radius of all outer edges")});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Flange: chamfered disc with a raised hub, through bore and a bolt-hole circle.
@@ -613,41 +585,35 @@ private:
     float pcd_ = 0, boltR_ = 0;
 };
 
-class FlangeFamily final : public TableFamily {
-public:
-    FlangeFamily()
-        : TableFamily("flange", "Pipe flange: disc with raised hub, bore and bolt circle",
-                      {mm("outer_radius", 40, 80, "disc radius"),
-                       mm("thickness", 8, 16, "disc thickness"),
-                       ratio("hub_radius_ratio", 0.35, 0.55, "hub radius / disc radius"),
-                       mm("hub_height", 8, 25, "hub height above the disc"),
-                       ratio("bore_radius_ratio", 0.45, 0.75, "bore radius / hub radius"),
-                       count("bolt_count", 3, 8, "number of bolt holes"),
-                       mm("bolt_hole_radius", 4, 8,
-                          "bolt hole radius (limited to 0.3 of the ring width and pitch)"),
-                       ratio("bolt_circle_ratio", 0.4, 0.6,
-                             "bolt circle position between hub (0) and rim (1)"),
-                       mm("chamfer", 0.5, 2.5, "chamfer on disc and hub edges")}) {}
-
-protected:
-    std::unique_ptr<WorldShape> buildWorld(const ShapeParams& p) const override {
-        return std::make_unique<FlangeShape>(p);
-    }
-};
+std::unique_ptr<ShapeFamily> flangeFamily() {
+    return tableFamily<FlangeShape>(
+        "flange", "Pipe flange: disc with raised hub, bore and bolt circle",
+        {mm("outer_radius", 40, 80, "disc radius"),
+         mm("thickness", 8, 16, "disc thickness"),
+         ratio("hub_radius_ratio", 0.35, 0.55, "hub radius / disc radius"),
+         mm("hub_height", 8, 25, "hub height above the disc"),
+         ratio("bore_radius_ratio", 0.45, 0.75, "bore radius / hub radius"),
+         count("bolt_count", 3, 8, "number of bolt holes"),
+         mm("bolt_hole_radius", 4, 8,
+            "bolt hole radius (limited to 0.3 of the ring width and pitch)"),
+         ratio("bolt_circle_ratio", 0.4, 0.6,
+               "bolt circle position between hub (0) and rim (1)"),
+         mm("chamfer", 0.5, 2.5, "chamfer on disc and hub edges")});
+}
 
 }  // namespace
 
 const std::vector<std::unique_ptr<ShapeFamily>>& shapeFamilies() {
     static const std::vector<std::unique_ptr<ShapeFamily>> families = [] {
         std::vector<std::unique_ptr<ShapeFamily>> f;
-        f.push_back(std::make_unique<BottleFamily>());
-        f.push_back(std::make_unique<VaseFamily>());
-        f.push_back(std::make_unique<MugFamily>());
-        f.push_back(std::make_unique<BowlFamily>());
-        f.push_back(std::make_unique<LampShadeFamily>());
-        f.push_back(std::make_unique<KnobFamily>());
-        f.push_back(std::make_unique<BracketFamily>());
-        f.push_back(std::make_unique<FlangeFamily>());
+        f.push_back(bottleFamily());
+        f.push_back(vaseFamily());
+        f.push_back(mugFamily());
+        f.push_back(bowlFamily());
+        f.push_back(lampShadeFamily());
+        f.push_back(knobFamily());
+        f.push_back(bracketFamily());
+        f.push_back(flangeFamily());
         return f;
     }();
     return families;
