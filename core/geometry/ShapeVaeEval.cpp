@@ -13,6 +13,7 @@
 #include <open3d/geometry/PointCloud.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -131,7 +132,8 @@ nlohmann::json summary(const std::vector<double>& values) {
 // removed) and, for comparison, of the raw contours.
 struct Validity {
     int total = 0, watertight = 0, oneBody = 0, oneShell = 0, empty = 0, rawOneBody = 0;
-    void add(const SdfGrid& grid) {
+    // Returns whether the product mesh is one watertight body.
+    bool add(const SdfGrid& grid) {
         ++total;
         // One contour: the raw report, then the product pipeline's speck removal on it
         // (closedShapeMesh's normals do not change the report).
@@ -143,12 +145,14 @@ struct Validity {
         removeSmallShells(mesh, kSpeckRelativeVolume);
         if (mesh.empty()) {
             ++empty;
-            return;
+            return false;
         }
         const MeshReport r = computeMeshReport(mesh);
+        const bool good = r.watertight && r.bodies == 1;
         watertight += r.watertight;
-        oneBody += r.watertight && r.bodies == 1;
+        oneBody += good;
         oneShell += r.watertight && r.connectedComponents == 1;
+        return good;
     }
     nlohmann::json json() const {
         auto share = [&](int n) { return total ? double(n) / double(total) : 0.0; };
@@ -259,6 +263,8 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     // 3. Interpolation midpoints between random training shapes (encoded, slerp at t = 0.5, the
     // interpolation panel's default path).
     Validity midpointValidity;
+    // Split by whether the two ends share a family: hybrids across families are the hard case.
+    std::array<std::pair<int, int>, 2> byPair{};  // {same, cross}: {count, one watertight body}
     std::mt19937_64 pairs(options.pairSeed);
     for (int k = 0; k < options.midpoints && trainingCount >= 2; ++k) {
         const int a = int(uniformUnit(pairs()) * trainingCount);
@@ -266,7 +272,10 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         if (b >= a) ++b;
         const ml::Latent za = model.encode(shapeDatasetGrid(trainingSet, a));
         const ml::Latent zb = model.encode(shapeDatasetGrid(trainingSet, b));
-        midpointValidity.add(model.decode(ml::slerp(za, zb, 0.5), resolution));
+        const bool good = midpointValidity.add(model.decode(ml::slerp(za, zb, 0.5), resolution));
+        auto& kind = byPair[shapeDatasetFamily(trainingSet, a) == shapeDatasetFamily(trainingSet, b) ? 0 : 1];
+        ++kind.first;
+        kind.second += good;
         if ((k + 1) % 50 == 0) log("midpoints " + std::to_string(k + 1) + "/" + std::to_string(options.midpoints));
     }
 
@@ -293,6 +302,10 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     result["samples"]["first_seed"] = options.sampleSeed;
     result["midpoints"] = midpointValidity.json();
     result["midpoints"]["interpolation"] = "slerp t=0.5 between encoded training shapes";
+    for (const auto& [key, kind] : {std::pair{"same_family", byPair[0]}, std::pair{"cross_family", byPair[1]}}) {
+        result["midpoints"][key] = {{"count", kind.first},
+                                    {"one_watertight_body", kind.first ? double(kind.second) / kind.first : 0.0}};
+    }
     result["novelty"] = {{"distance", "1 - IoU to the nearest of the " + std::to_string(trainingCount) + " training shapes"},
                          {"samples", summary(sampleNearest)},
                          {"held_out", summary(heldOutNearest)},

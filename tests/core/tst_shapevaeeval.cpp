@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 #include <optional>
 
 namespace {
@@ -62,6 +64,15 @@ private Q_SLOTS:
             // One shell implies one body (a shell is a body or a void).
             QVERIFY(v["one_watertight_shell"].get<double>() <= v["one_watertight_body"].get<double>());
         }
+        // The midpoints split into same- and cross-family pairs whose shares recombine.
+        const auto& m = metrics_["midpoints"];
+        const int same = m["same_family"]["count"].get<int>(), cross = m["cross_family"]["count"].get<int>();
+        QCOMPARE(same + cross, 6);
+        QVERIFY(inUnitRange(m["same_family"]["one_watertight_body"]));
+        QVERIFY(inUnitRange(m["cross_family"]["one_watertight_body"]));
+        const double recombined = (same * m["same_family"]["one_watertight_body"].get<double>() +
+                                   cross * m["cross_family"]["one_watertight_body"].get<double>()) / 6.0;
+        QVERIFY(std::abs(recombined - m["one_watertight_body"].get<double>()) < 1e-9);
         const auto& n = metrics_["novelty"];
         QVERIFY(inUnitRange(n["samples"]["median"]));
         QVERIFY(inUnitRange(n["held_out"]["median"]));
