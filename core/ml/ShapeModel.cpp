@@ -10,8 +10,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
-#include <thread>
 
 namespace lf::ml {
 namespace {
@@ -159,12 +157,7 @@ SdfGrid ShapeModel::decode(const Latent& z, int resolution) const {
     return grid;
 }
 
-int recommendedInferenceThreads() {
-    const char* policy = std::getenv("OMP_WAIT_POLICY");
-    const bool passive = policy && (std::strcmp(policy, "PASSIVE") == 0 || std::strcmp(policy, "passive") == 0);
-    if (!passive) return 1;
-    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
+int recommendedInferenceThreads() { return 1; }
 
 void setInferenceThreads(int torchThreads) {
     torch::set_num_threads(std::max(1, torchThreads));
