@@ -94,6 +94,7 @@ struct RunState {
     std::int64_t step = 0;
     double seconds = 0;
     double epochLoss = 0, epochImages = 0, lastLoss = 0, firstEpochLoss = 0;
+    double epochMeanLoss = 0;  // the last finished epoch's mean (reported after an exact-end resume)
 };
 
 void validateOptions(const ProcessDiffusionTrainingOptions& o) {
@@ -180,6 +181,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         state.epochImages = parseExactNumber(checkpointMetadata(contents, "epoch_images", what), what);
         state.lastLoss = parseExactNumber(checkpointMetadata(contents, "last_loss", what), what);
         state.firstEpochLoss = parseExactNumber(checkpointMetadata(contents, "first_epoch_loss", what), what);
+        state.epochMeanLoss = optionalCheckpointNumber(contents, "epoch_mean_loss", 0, what);  // newer checkpoints
         checkResumeStep(state.step, totalSteps, options.epochs);
     }
 
@@ -201,6 +203,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         c.metadata["epoch_images"] = exactNumber(state.epochImages);
         c.metadata["last_loss"] = exactNumber(state.lastLoss);
         c.metadata["first_epoch_loss"] = exactNumber(state.firstEpochLoss);
+        c.metadata["epoch_mean_loss"] = exactNumber(state.epochMeanLoss);
         appendStateDict(c, *model, "model.");
         const auto params = model->named_parameters(true);
         for (std::size_t i = 0; i < params.size(); ++i) c.tensors.push_back(tensorToRecord("ema." + params[i].key(), ema[i]));
@@ -262,6 +265,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         const bool epochEnd = state.step % stepsPerEpoch == 0;
         if (epochEnd) {
             result.trainLoss = state.epochLoss / state.epochImages;
+            state.epochMeanLoss = result.trainLoss;
             if (epoch == 0) state.firstEpochLoss = result.trainLoss;
             ProcessDiffusionProgress e = p;
             e.phase = ProcessDiffusionProgress::Phase::EpochEnd;
@@ -279,7 +283,8 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
             return result;
         }
     }
-    if (result.trainLoss == 0) result.trainLoss = state.lastLoss;
+    // Resumed exactly at the end: the last epoch's mean from the checkpoint (older ones: last step).
+    if (result.trainLoss == 0) result.trainLoss = state.epochMeanLoss > 0 ? state.epochMeanLoss : state.lastLoss;
     result.lossFirstEpoch = state.firstEpochLoss;
 
     // The package: the EMA weights (F32: small, and bit-exact against the reference).

@@ -60,7 +60,7 @@ struct ProcessDiffusionTrainingResult {
     std::filesystem::path checkpoint, package;
     std::int64_t steps = 0;
     double seconds = 0;
-    double trainLoss = 0;  // mean over the last epoch (or the last step after an exact resume)
+    double trainLoss = 0;  // mean over the last epoch
     double lossFirstEpoch = 0;
     int trainingImages = 0, droppedNearHeldOut = 0;
     ProcessDiffusionConfig config;

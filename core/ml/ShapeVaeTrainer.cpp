@@ -114,6 +114,9 @@ struct RunState {
     // Sums over the current epoch's steps (weighted by batch size), for epoch means.
     double epochLoss = 0, epochRecon = 0, epochKl = 0, epochShapes = 0;
     double lastLoss = 0, lastRecon = 0, lastKl = 0, heldOutL1 = -1;
+    // The last finished epoch's means: what the package reports when a run is resumed exactly
+    // at its end (to re-write it), after the accumulators above were reset.
+    double epochMeanLoss = 0, epochMeanRecon = 0, epochMeanKl = 0;
 };
 
 nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
@@ -140,7 +143,8 @@ void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::
           {"epoch_recon", state.epochRecon}, {"epoch_kl", state.epochKl},
           {"epoch_shapes", state.epochShapes}, {"last_loss", state.lastLoss},
           {"last_recon", state.lastRecon}, {"last_kl", state.lastKl},
-          {"held_out_l1", state.heldOutL1}}) {
+          {"held_out_l1", state.heldOutL1}, {"epoch_mean_loss", state.epochMeanLoss},
+          {"epoch_mean_recon", state.epochMeanRecon}, {"epoch_mean_kl", state.epochMeanKl}}) {
         contents.metadata[key] = exactNumber(value);
     }
     appendStateDict(contents, *model, "model.");
@@ -173,6 +177,10 @@ RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
     state.lastRecon = parseExactNumber(meta("last_recon"), what);
     state.lastKl = parseExactNumber(meta("last_kl"), what);
     state.heldOutL1 = parseExactNumber(meta("held_out_l1"), what);
+    // Absent in checkpoints written before these were kept.
+    state.epochMeanLoss = optionalCheckpointNumber(contents, "epoch_mean_loss", 0, what);
+    state.epochMeanRecon = optionalCheckpointNumber(contents, "epoch_mean_recon", 0, what);
+    state.epochMeanKl = optionalCheckpointNumber(contents, "epoch_mean_kl", 0, what);
     return state;
 }
 
@@ -357,6 +365,9 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             result.trainLoss = state.epochLoss / state.epochShapes;
             result.trainRecon = state.epochRecon / state.epochShapes;
             result.trainKl = state.epochKl / state.epochShapes;
+            state.epochMeanLoss = result.trainLoss;
+            state.epochMeanRecon = result.trainRecon;
+            state.epochMeanKl = result.trainKl;
             ShapeVaeProgress e = p;
             e.phase = ShapeVaeProgress::Phase::EpochEnd;
             e.loss = result.trainLoss;
@@ -376,11 +387,13 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             return result;
         }
     }
-    // Resumed exactly at the end: the last epoch's means were lost with the accumulators reset.
+    // Resumed exactly at the end: the last epoch's means come from the checkpoint (or, from a
+    // checkpoint too old to hold them, the last step's values).
     if (result.trainLoss == 0 && state.epochShapes == 0) {
-        result.trainLoss = state.lastLoss;
-        result.trainRecon = state.lastRecon;
-        result.trainKl = state.lastKl;
+        const bool kept = state.epochMeanLoss > 0;
+        result.trainLoss = kept ? state.epochMeanLoss : state.lastLoss;
+        result.trainRecon = kept ? state.epochMeanRecon : state.lastRecon;
+        result.trainKl = kept ? state.epochMeanKl : state.lastKl;
     }
     result.heldOutL1 = state.heldOutL1;
 

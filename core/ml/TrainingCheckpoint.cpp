@@ -182,6 +182,12 @@ void loadAdamState(const SafetensorsContents& contents, const torch::nn::Module&
     }
 }
 
+double optionalCheckpointNumber(const SafetensorsContents& contents, const std::string& key, double fallback,
+                                const std::string& what) {
+    const auto it = contents.metadata.find(key);
+    return it == contents.metadata.end() ? fallback : parseExactNumber(it->second, what);
+}
+
 const std::string& checkpointMetadata(const SafetensorsContents& contents, const std::string& key,
                                       const std::string& what) {
     const auto it = contents.metadata.find(key);

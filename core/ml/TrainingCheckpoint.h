@@ -94,6 +94,9 @@ SafetensorsContents readCheckpointFile(const std::filesystem::path& file, const 
                                        const nlohmann::json& fingerprint);
 const std::string& checkpointMetadata(const SafetensorsContents& contents, const std::string& key,
                                       const std::string& what);
+// An exact number that older checkpoints may lack: `fallback` when absent.
+double optionalCheckpointNumber(const SafetensorsContents& contents, const std::string& key, double fallback,
+                                const std::string& what);
 
 // The model id for a package folder: `explicitId`, else the folder's name with characters
 // outside [A-Za-z0-9._-] replaced by '-', else `fallback`.

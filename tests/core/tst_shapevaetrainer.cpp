@@ -227,6 +227,23 @@ private Q_SLOTS:
         QCOMPARE(loadModelPackage(fresh.outDir).manifest.extras["training_hyperparameters"]["lr_decay_epochs"].get<int>(), 1);
     }
 
+    void resumingAtTheEndKeepsTheLastEpochsMeans() {
+        // Re-writing a finished run's package (--resume with the same epochs) reports the same
+        // epoch means, not the last step's loss.
+        auto o = tinyOptions(data_, path(dir_, "rewrite"));
+        o.epochs = 1;
+        const auto first = trainShapeVae(o);
+        o.resume = true;
+        const auto again = trainShapeVae(o);
+        QVERIFY(again.finished);
+        QCOMPARE(again.steps, first.steps);
+        QCOMPARE(again.trainLoss, first.trainLoss);
+        QCOMPARE(again.trainRecon, first.trainRecon);
+        QCOMPARE(again.trainKl, first.trainKl);
+        const auto checkpoint = readSafetensors(o.outDir / kCheckpointFileName);
+        QVERIFY(checkpoint.metadata.at("epoch_mean_loss") != checkpoint.metadata.at("last_loss"));
+    }
+
     void resumeRefusesMismatchedOrMissingCheckpoint() {
         auto o = tinyOptions(data_, path(dir_, "whole"));  // has a checkpoint from the test above
         o.resume = true;
