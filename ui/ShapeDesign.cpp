@@ -75,6 +75,11 @@ int ShapeDesign::familyOfSeed(std::uint64_t seed) const
     return prior_.empty() ? -1 : ml::samplePrior(prior_, seed, 1.0).component;
 }
 
+int ShapeDesign::familyOfLatent(const ml::Latent& latent) const
+{
+    return ml::likeliestComponent(prior_, latent);
+}
+
 void ShapeDesign::setFamily(int k)
 {
     if (k < 0 || k >= int(prior_.components.size())) return;

@@ -46,6 +46,8 @@ public:
     // The prior's families (empty without a prior), and which one a seed draws from (-1: none).
     std::vector<std::string> familyNames() const;
     int familyOfSeed(std::uint64_t seed) const;
+    // The family any latent most resembles (likeliest prior component; -1 without a prior).
+    int familyOfLatent(const ml::Latent& latent) const;
     bool hasSpace() const { return latentSize_ > 0; }
     int latentSize() const { return latentSize_; }
     const ml::LatentDirections& directions() const { return directions_; }

@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 namespace lf::ml {
@@ -129,6 +131,33 @@ PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi
     // truncate() exactly as the GUI applies psi to a seeded design, so both give the same bits.
     if (psi != 1.0) out.latent = truncate(out.latent, c.mean, psi);
     return out;
+}
+
+int likeliestComponent(const LatentPrior& prior, const Latent& latent) {
+    const int l = prior.latentSize;
+    if (prior.empty() || int(latent.size()) != l) return -1;
+    int best = -1;
+    double bestScore = -std::numeric_limits<double>::infinity();
+    std::vector<double> y(static_cast<std::size_t>(l));
+    for (std::size_t k = 0; k < prior.components.size(); ++k) {
+        const auto& c = prior.components[k];
+        // log(w) - 0.5 |L^-1 (z - mean)|^2 - log det L, by forward substitution.
+        double score = std::log(std::max(c.weight, 1e-300)), squared = 0;
+        for (int a = 0; a < l; ++a) {
+            double s = double(latent[std::size_t(a)]) - double(c.mean[std::size_t(a)]);
+            for (int b = 0; b < a; ++b) s -= double(c.cholesky[std::size_t(a) * l + b]) * y[std::size_t(b)];
+            const double diagonal = double(c.cholesky[std::size_t(a) * l + a]);
+            y[std::size_t(a)] = s / diagonal;
+            squared += y[std::size_t(a)] * y[std::size_t(a)];
+            score -= std::log(std::abs(diagonal));
+        }
+        score -= 0.5 * squared;
+        if (score > bestScore) {
+            bestScore = score;
+            best = int(k);
+        }
+    }
+    return best;
 }
 
 void appendLatentPrior(SafetensorsContents& weights, const LatentPrior& prior) {

@@ -46,6 +46,11 @@ struct PriorSample {
 // lf::Error for an empty prior.
 PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi);
 
+// The component under which `latent` is most probable (weight x Gaussian density), i.e. the
+// family a design (seeded, encoded or blended) most resembles; -1 for an empty prior or a latent
+// of the wrong size.
+int likeliestComponent(const LatentPrior& prior, const Latent& latent);
+
 // Storage in the model's weights file: "latent_prior.weights" F32 [K], "latent_prior.means"
 // F32 [K, L], "latent_prior.cholesky" F32 [K, L, L], names in metadata "latent_prior.names".
 void appendLatentPrior(SafetensorsContents& weights, const LatentPrior& prior);

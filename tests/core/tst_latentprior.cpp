@@ -83,6 +83,23 @@ private Q_SLOTS:
         QCOMPARE(samplePrior(prior_, 5, 0.0).latent, mean);
     }
 
+    void latentsAreAttributedToTheirFamily() {
+        // Every sample is attributed to the family it was drawn from (the clouds barely overlap).
+        int right = 0;
+        for (std::uint64_t seed = 0; seed < 500; ++seed) {
+            const PriorSample s = samplePrior(prior_, seed, 1.0);
+            right += likeliestComponent(prior_, s.latent) == s.component;
+        }
+        QVERIFY2(right >= 498, qPrintable(QString::number(right)));
+        QCOMPARE(likeliestComponent(prior_, prior_.components[1].mean), 1);
+        // The covariance counts, not the plain distance: (-0.5, 1.5, 0) is nearer b's mean (4.5
+        // against 5.7) but 22 of b's standard deviations away, against about 6 of a's.
+        QCOMPARE(likeliestComponent(prior_, Latent{-0.5f, 1.5f, 0.0f}), 0);
+        QCOMPARE(likeliestComponent(prior_, Latent{-4.0f, 2.0f, 0.0f}), 1);
+        QCOMPARE(likeliestComponent(LatentPrior{}, Latent{0.0f, 0.0f, 0.0f}), -1);
+        QCOMPARE(likeliestComponent(prior_, Latent{0.0f, 0.0f}), -1);  // wrong size
+    }
+
     void fewerCodesThanDimensionsStillFactorise() {
         // 3 codes in 3-D: a singular covariance; the ridge keeps it positive definite.
         const LatentPrior p = fitLatentPrior({1, 2, 3, 2, 3, 4, 3, 4, 5.5f}, 3, {0, 0, 0}, {"x"});

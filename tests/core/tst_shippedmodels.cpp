@@ -72,6 +72,16 @@ private Q_SLOTS:
             good += r.watertight && r.bodies == 1;
         }
         QVERIFY2(good >= 16, qPrintable(QString::number(good)));
+
+        // The interpolation panel's cross-family hint names the family a latent resembles: on
+        // seeded designs that is the family the seed drew from.
+        int attributed = 0;
+        for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+            attributed += lf::ml::likeliestComponent(model.prior(), lf::ml::seededLatent(model, seed, 0.7)) ==
+                          lf::ml::samplePrior(model.prior(), seed, 0.7).component;
+        }
+        qInfo("shapes-default: %d of 200 seeded designs attributed to their own family", attributed);
+        QVERIFY2(attributed >= 190, qPrintable(QString::number(attributed)));
     }
 
     void processModelIsTrainedAndReproducible() {

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void exportedVariantIsWatertight();
     void latentJsonRoundTrip();
     void interpolationStrip();
+    void crossFamilyBlendIsFlagged();
     void encodeMeshMakesItTheDesign();
     void screenshot();
 
@@ -577,6 +578,36 @@ void TstShapeSpace::interpolationStrip()
     QCOMPARE(explorer->lastShape().resolution, explorer->fullResolution());
     const Mesh written = importMesh(exported.first().first().toString().toStdString());
     QCOMPARE(written.triangleCount(), explorer->lastShape().mesh->triangleCount());
+}
+
+void TstShapeSpace::crossFamilyBlendIsFlagged()
+{
+    QVERIFY(loadModel(*window_));
+    ui::InterpolationPanel* panel = window_->interpolationPanel();
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    ui::ShapeDesign* design = explorer->design();
+    const auto& prior = explorer->model().prior;
+    QCOMPARE(design->familyOfLatent(prior.components[0].mean), 0);
+    QCOMPARE(design->familyOfLatent(prior.components[2].mean), 2);
+    // A: the bottle family's typical shape (a favourite); B: the knob's (the current design).
+    QVERIFY(waitForShape(*window_, [&] { design->setFamily(0); }));
+    explorer->addFavourite(QStringLiteral("bottle"));
+    QVERIFY(waitForShape(*window_, [&] { design->setFamily(2); }));
+    panel->setEndpoint(0, ui::InterpolationPanel::Source::Favourite, explorer->favourites().size() - 1);
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Current);
+    panel->setSteps(3);
+    QSignalSpy ready(panel, &ui::InterpolationPanel::stripReady);
+    QVERIFY(panel->buildStrip());
+    QVERIFY2(panel->blendNote().contains(QStringLiteral("bottle")) && panel->blendNote().contains(QStringLiteral("knob")),
+             qPrintable(panel->blendNote()));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+    QVERIFY2(panel->statusText().contains(QStringLiteral("hybrids")), qPrintable(panel->statusText()));
+    // Within one family there is nothing to flag.
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Favourite, explorer->favourites().size() - 1);
+    QVERIFY(panel->buildStrip());
+    QVERIFY(panel->blendNote().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, 60000);
+    QVERIFY2(!panel->statusText().contains(QStringLiteral("hybrids")), qPrintable(panel->statusText()));
 }
 
 void TstShapeSpace::encodeMeshMakesItTheDesign()

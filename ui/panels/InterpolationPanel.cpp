@@ -88,6 +88,7 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
     tRow->addWidget(exportButton);
     layout->addLayout(tRow);
     statusLabel_ = new QLabel;
+    statusLabel_->setWordWrap(true);
     layout->addWidget(statusLabel_);
     setWidget(body);
 
@@ -181,6 +182,16 @@ bool InterpolationPanel::buildStrip()
     }
     a_ = endpointLatent(0);
     b_ = endpointLatent(1);
+    const ShapeDesign* design = explorer_->design();
+    const int familyA = design->familyOfLatent(a_), familyB = design->familyOfLatent(b_);
+    blendNote_.clear();
+    if (familyA >= 0 && familyB >= 0 && familyA != familyB) {
+        const auto names = design->familyNames();
+        blendNote_ = tr("A resembles a %1, B a %2: the steps between are hybrids of two families and may "
+                        "split into separate parts (see the mesh report).")
+                         .arg(QString::fromStdString(names[std::size_t(familyA)]).replace(QLatin1Char('_'), QLatin1Char(' ')),
+                              QString::fromStdString(names[std::size_t(familyB)]).replace(QLatin1Char('_'), QLatin1Char(' ')));
+    }
     const int n = stepsSpin_->value();
     latents_.clear();
     for (int i = 0; i < n; ++i) latents_.push_back(blend(double(i) / (n - 1)));
@@ -190,7 +201,7 @@ bool InterpolationPanel::buildStrip()
     for (QToolButton* b : stripButtons_) delete b;
     stripButtons_.clear();
     exportStepSpin_->setRange(1, n);
-    statusLabel_->setText(tr("Rendering %1 thumbnails…").arg(n));
+    statusLabel_->setText(tr("Rendering %1 thumbnails…").arg(n) + (blendNote_.isEmpty() ? QString() : QLatin1Char(' ') + blendNote_));
     stripRequest_ = explorer_->requestThumbnails(latents_, kThumbnailSize);
     return true;
 }
@@ -216,7 +227,8 @@ void InterpolationPanel::onThumbnails(const ThumbnailStrip& strip)
         stripLayout_->insertWidget(stripLayout_->count() - 1, button);
         stripButtons_.append(button);
     }
-    statusLabel_->setText(tr("%1 steps from A to B").arg(thumbnails_.size()));
+    statusLabel_->setText(tr("%1 steps from A to B.").arg(thumbnails_.size()) +
+                          (blendNote_.isEmpty() ? QString() : QLatin1Char(' ') + blendNote_));
     Q_EMIT stripReady();
 }
 

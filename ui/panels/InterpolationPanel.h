@@ -50,6 +50,10 @@ public:
     const QList<QImage>& thumbnails() const { return thumbnails_; }
     ml::Latent endpointLatent(int which) const;
     QString statusText() const;
+    // Set by buildStrip when A and B resemble different families: their blends are hybrids, and
+    // measured on shapes-default a third of cross-family midpoints split into separate parts
+    // (within a family, none did). Empty otherwise.
+    QString blendNote() const { return blendNote_; }
 
 Q_SIGNALS:
     void stripReady();
@@ -76,6 +80,7 @@ private:
     QSpinBox* exportStepSpin_;
     QLabel* statusLabel_;
     ml::Latent a_, b_;
+    QString blendNote_;
     std::vector<ml::Latent> latents_;
     QList<QImage> thumbnails_;
     quint64 stripRequest_ = 0;
