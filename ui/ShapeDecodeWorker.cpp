@@ -109,7 +109,7 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
 {
     // Process-wide torch/BLAS threads, once, before the first inference (see ShapeModel.h).
     static const bool threadsSet = [] {
-        ml::setInferenceThreads(ml::recommendedInferenceThreads());
+        ml::setInferenceThreads(ml::kInferenceThreads);
         return true;
     }();
     (void)threadsSet;

@@ -63,11 +63,10 @@ ml::Latent ShapeDesign::effectiveLatent() const
     return ml::truncate(state_.latent, truncationCentre(state_), state_.psi);
 }
 
-std::vector<std::string> ShapeDesign::familyNames() const
+QString ShapeDesign::familyName(int k) const
 {
-    std::vector<std::string> names;
-    for (const auto& c : prior_.components) names.push_back(c.name);
-    return names;
+    return k >= 0 && k < int(prior_.components.size()) ? QString::fromStdString(prior_.components[std::size_t(k)].name)
+                                                       : QString();
 }
 
 int ShapeDesign::familyOfSeed(std::uint64_t seed) const

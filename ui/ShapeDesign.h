@@ -43,8 +43,10 @@ public:
     // The latent a seed names at the current psi (ml::seededLatent's rule, so the CLI's
     // `sample --seed S --psi P` gives the same shape).
     ml::Latent latentOfSeed(std::uint64_t seed) const;
-    // The prior's families (empty without a prior), and which one a seed draws from (-1: none).
-    std::vector<std::string> familyNames() const;
+    // The prior's families (none without a prior), family k's name (empty for -1 or out of
+    // range), and which one a seed draws from (-1: none).
+    int familyCount() const { return int(prior_.components.size()); }
+    QString familyName(int k) const;
     int familyOfSeed(std::uint64_t seed) const;
     // The family any latent most resembles (likeliest prior component; -1 without a prior).
     int familyOfLatent(const ml::Latent& latent) const;

@@ -94,7 +94,7 @@ struct RunState {
     std::int64_t step = 0;
     double seconds = 0;
     double epochLoss = 0, epochImages = 0, lastLoss = 0, firstEpochLoss = 0;
-    double epochMeanLoss = 0;  // the last finished epoch's mean (reported after an exact-end resume)
+    double epochMeanLoss = 0;  // the last finished epoch's mean (kept in checkpoints for an exact-end resume)
 };
 
 void validateOptions(const ProcessDiffusionTrainingOptions& o) {
@@ -264,12 +264,11 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
 
         const bool epochEnd = state.step % stepsPerEpoch == 0;
         if (epochEnd) {
-            result.trainLoss = state.epochLoss / state.epochImages;
-            state.epochMeanLoss = result.trainLoss;
-            if (epoch == 0) state.firstEpochLoss = result.trainLoss;
+            state.epochMeanLoss = state.epochLoss / state.epochImages;
+            if (epoch == 0) state.firstEpochLoss = state.epochMeanLoss;
             ProcessDiffusionProgress e = p;
             e.phase = ProcessDiffusionProgress::Phase::EpochEnd;
-            e.loss = result.trainLoss;
+            e.loss = state.epochMeanLoss;
             report(e);
             state.epochLoss = state.epochImages = 0;
         }
@@ -277,14 +276,15 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
                                        options.stopAfterSteps);
         if (due.write) checkpoint();
         if (due.stopNow) {
+            result.trainLoss = state.epochMeanLoss;
             result.steps = state.step;
             result.seconds = clock.runSeconds();
             result.lossFirstEpoch = state.firstEpochLoss;
             return result;
         }
     }
-    // Resumed exactly at the end: the last epoch's mean from the checkpoint (older ones: last step).
-    if (result.trainLoss == 0) result.trainLoss = state.epochMeanLoss > 0 ? state.epochMeanLoss : state.lastLoss;
+    // The last epoch's mean; resumed exactly at the end from an older checkpoint: the last step's.
+    result.trainLoss = state.epochMeanLoss > 0 ? state.epochMeanLoss : state.lastLoss;
     result.lossFirstEpoch = state.firstEpochLoss;
 
     // The package: the EMA weights (F32: small, and bit-exact against the reference).

@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 
 #include <cmath>
-#include <cstdlib>
 
 namespace lf::ml {
 namespace {
@@ -156,8 +155,6 @@ SdfGrid ShapeModel::decode(const Latent& z, int resolution) const {
     grid.values.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
     return grid;
 }
-
-int recommendedInferenceThreads() { return 1; }
 
 void setInferenceThreads(int torchThreads) {
     torch::set_num_threads(std::max(1, torchThreads));

@@ -61,14 +61,14 @@ private:
 // towards the mean latent (zero without PCA).
 Latent seededLatent(const ShapeModel& model, std::uint64_t seed, double psi);
 
-// Threads for interactive decoding: 1. Measured with tests/bench/bench_shapedecode (slider-to-
+// Threads for decoding (GUI worker and CLI): 1. Measured with tests/bench/bench_shapedecode (slider-to-
 // mesh, better of two rounds alternating 1 and 2 threads, OMP_WAIT_POLICY=PASSIVE) on the idle
 // 2-core machine: 1 thread coarse 32^3 p50 7.5 ms vs 7.9-8.0 ms with 2, full 64^3 28 vs 28.6 ms;
 // with one core busy they were equal; without PASSIVE, 2 threads were 2-4x slower. The small 3D
 // convolutions do not scale to a second core, and leaving it free lets the GUI thread render
 // the view while the worker decodes. (An earlier measurement on a machine loaded by other
 // builds had favoured 2 threads, 12 vs 16 ms; it did not repeat.)
-int recommendedInferenceThreads();
+inline constexpr int kInferenceThreads = 1;
 
 // Sets torch's intra-op threads and, when LibTorch runs on OpenBLAS, OpenBLAS's own threads
 // (1, because torch already parallelises around its BLAS calls: letting both spawn threads

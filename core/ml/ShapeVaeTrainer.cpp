@@ -362,17 +362,14 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         const bool epochEnd = state.step % stepsPerEpoch == 0;
         if (epochEnd) {
             state.heldOutL1 = meanL1(model, data, split.heldOut, options.batchSize, device);
-            result.trainLoss = state.epochLoss / state.epochShapes;
-            result.trainRecon = state.epochRecon / state.epochShapes;
-            result.trainKl = state.epochKl / state.epochShapes;
-            state.epochMeanLoss = result.trainLoss;
-            state.epochMeanRecon = result.trainRecon;
-            state.epochMeanKl = result.trainKl;
+            state.epochMeanLoss = state.epochLoss / state.epochShapes;
+            state.epochMeanRecon = state.epochRecon / state.epochShapes;
+            state.epochMeanKl = state.epochKl / state.epochShapes;
             ShapeVaeProgress e = p;
             e.phase = ShapeVaeProgress::Phase::EpochEnd;
-            e.loss = result.trainLoss;
-            e.recon = result.trainRecon;
-            e.kl = result.trainKl;
+            e.loss = state.epochMeanLoss;
+            e.recon = state.epochMeanRecon;
+            e.kl = state.epochMeanKl;
             e.heldOutL1 = state.heldOutL1;
             report(e);
             state.epochLoss = state.epochRecon = state.epochKl = state.epochShapes = 0;
@@ -381,20 +378,21 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                        options.stopAfterSteps);
         if (due.write) checkpoint();
         if (due.stopNow) {
+            result.trainLoss = state.epochMeanLoss;
+            result.trainRecon = state.epochMeanRecon;
+            result.trainKl = state.epochMeanKl;
             result.steps = state.step;
             result.seconds = clock.runSeconds();
             result.heldOutL1 = state.heldOutL1;
             return result;
         }
     }
-    // Resumed exactly at the end: the last epoch's means come from the checkpoint (or, from a
-    // checkpoint too old to hold them, the last step's values).
-    if (result.trainLoss == 0 && state.epochShapes == 0) {
-        const bool kept = state.epochMeanLoss > 0;
-        result.trainLoss = kept ? state.epochMeanLoss : state.lastLoss;
-        result.trainRecon = kept ? state.epochMeanRecon : state.lastRecon;
-        result.trainKl = kept ? state.epochMeanKl : state.lastKl;
-    }
+    // The last epoch's means; a run resumed exactly at its end from a checkpoint too old to hold
+    // them reports the last step's values.
+    const bool kept = state.epochMeanLoss > 0;
+    result.trainLoss = kept ? state.epochMeanLoss : state.lastLoss;
+    result.trainRecon = kept ? state.epochMeanRecon : state.lastRecon;
+    result.trainKl = kept ? state.epochMeanKl : state.lastKl;
     result.heldOutL1 = state.heldOutL1;
 
     // The package: fp16 network weights + fp32 latent PCA, then model.json.

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cctype>
+#include <numbers>
 #include <thread>
 
 namespace lf::ml {
@@ -86,7 +87,7 @@ double scheduledLearningRate(double base, std::int64_t step, std::int64_t stepsP
     // Progress 0 at the window's first step, 1 at the final step.
     const double t = decaySteps > 1 ? std::min(1.0, double(step - decayStart) / double(decaySteps - 1)) : 1.0;
     const double floor = base * floorFraction;
-    return floor + 0.5 * (base - floor) * (1.0 + std::cos(3.14159265358979323846 * t));
+    return floor + 0.5 * (base - floor) * (1.0 + std::cos(std::numbers::pi * t));
 }
 
 void setLearningRate(torch::optim::Adam& adam, double lr) {

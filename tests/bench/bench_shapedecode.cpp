@@ -5,7 +5,7 @@
 //
 //   OMP_WAIT_POLICY=PASSIVE build/tests/bench/bench_shapedecode [repetitions=40] [package-dir]
 // (without PASSIVE, libgomp's spinning threads make 2 threads slower than 1 on a busy 2-core
-// machine; see recommendedInferenceThreads() in core/ml/ShapeModel.h)
+// machine; see kInferenceThreads in core/ml/ShapeModel.h)
 // Without a package the shipped default architecture runs with random weights (latency does not
 // depend on the weights); contour timings are only meaningful with a trained package.
 #include "core/geometry/SdfContour.h"
@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
                 config.gridResolution, config.coarseResolution(), config.latentSize,
                 model ? "trained" : "random", reps);
     const char* policy = std::getenv("OMP_WAIT_POLICY");
-    std::printf("OMP_WAIT_POLICY=%s, recommendedInferenceThreads()=%d\n", policy ? policy : "(unset)",
-                recommendedInferenceThreads());
+    std::printf("OMP_WAIT_POLICY=%s, kInferenceThreads=%d\n", policy ? policy : "(unset)",
+                kInferenceThreads);
     std::printf("%-8s %-6s %9s %9s %9s %12s %14s\n", "threads", "grid", "p50 ms", "p95 ms",
                 "GFLOP", "GFLOP/s", "share of mm");
     for (const int threads : {1, 2}) {
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
         std::printf("\nslider-to-mesh (decodeToMesh: decode + close + contour + normals), better of 2 alternating rounds\n");
         std::printf("%-8s %-6s %9s %9s %12s\n", "threads", "grid", "p50 ms", "p95 ms", "triangles");
         Stats interactive, naive;
-        const int chosen = recommendedInferenceThreads();
+        const int chosen = kInferenceThreads;
         // Two rounds alternating 1 and 2 threads, the better of the two per setting, so that a
         // drift in the machine's load or clock does not favour whichever setting ran first.
         std::map<std::pair<int, int>, Stats> best;

@@ -169,6 +169,11 @@ ml::Latent InterpolationPanel::endpointLatent(int which) const
     return design->latentOfSeed(std::uint64_t(e.seed->value()));
 }
 
+void InterpolationPanel::showStatus(const QString& text)
+{
+    statusLabel_->setText(blendNote_.isEmpty() ? text : text + QLatin1Char(' ') + blendNote_);
+}
+
 ml::Latent InterpolationPanel::blend(double t) const
 {
     return modeCombo_->currentIndex() == 0 ? ml::slerp(a_, b_, t) : ml::lerp(a_, b_, t);
@@ -186,11 +191,9 @@ bool InterpolationPanel::buildStrip()
     const int familyA = design->familyOfLatent(a_), familyB = design->familyOfLatent(b_);
     blendNote_.clear();
     if (familyA >= 0 && familyB >= 0 && familyA != familyB) {
-        const auto names = design->familyNames();
         blendNote_ = tr("A resembles a %1, B a %2: the steps between are hybrids of two families and may "
                         "split into separate parts (see the mesh report).")
-                         .arg(QString::fromStdString(names[std::size_t(familyA)]).replace(QLatin1Char('_'), QLatin1Char(' ')),
-                              QString::fromStdString(names[std::size_t(familyB)]).replace(QLatin1Char('_'), QLatin1Char(' ')));
+                         .arg(design->familyName(familyA), design->familyName(familyB));
     }
     const int n = stepsSpin_->value();
     latents_.clear();
@@ -201,7 +204,7 @@ bool InterpolationPanel::buildStrip()
     for (QToolButton* b : stripButtons_) delete b;
     stripButtons_.clear();
     exportStepSpin_->setRange(1, n);
-    statusLabel_->setText(tr("Rendering %1 thumbnails…").arg(n) + (blendNote_.isEmpty() ? QString() : QLatin1Char(' ') + blendNote_));
+    showStatus(tr("Rendering %1 thumbnails…").arg(n));
     stripRequest_ = explorer_->requestThumbnails(latents_, kThumbnailSize);
     return true;
 }
@@ -227,8 +230,7 @@ void InterpolationPanel::onThumbnails(const ThumbnailStrip& strip)
         stripLayout_->insertWidget(stripLayout_->count() - 1, button);
         stripButtons_.append(button);
     }
-    statusLabel_->setText(tr("%1 steps from A to B.").arg(thumbnails_.size()) +
-                          (blendNote_.isEmpty() ? QString() : QLatin1Char(' ') + blendNote_));
+    showStatus(tr("%1 steps from A to B.").arg(thumbnails_.size()));
     Q_EMIT stripReady();
 }
 

@@ -67,6 +67,8 @@ private:
     void onThumbnails(const ThumbnailStrip& strip);
     void onShapeDecoded(const DecodedShape& shape);
     ml::Latent blend(double t) const;
+    // Sets the status line, followed by the blend note while there is one.
+    void showStatus(const QString& text);
 
     ShapeExplorer* explorer_;
     QAction* exportAction_;

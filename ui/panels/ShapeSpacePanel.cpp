@@ -238,10 +238,10 @@ void ShapeSpacePanel::rebuildFamilies()
 {
     familyCombo_->clear();
     familyCombo_->addItem(tr("Any family"), -1);
-    const auto names = explorer_->design()->familyNames();
-    for (std::size_t k = 0; k < names.size(); ++k)
-        familyCombo_->addItem(QString::fromStdString(names[k]), int(k));
-    familyCombo_->setEnabled(!names.empty());
+    const ShapeDesign* design = explorer_->design();
+    const int families = design->familyCount();
+    for (int k = 0; k < families; ++k) familyCombo_->addItem(design->familyName(k), k);
+    familyCombo_->setEnabled(families > 0);
     syncFromDesign();
 }
 
@@ -292,10 +292,7 @@ void ShapeSpacePanel::syncFromDesign()
         const QSignalBlocker blocker(psiSpin_);
         psiSpin_->setValue(design->state().psi);
     }
-    const auto names = design->familyNames();
-    const int family = design->state().family;
-    familyLabel_->setText(family >= 0 && family < int(names.size()) ? QString::fromStdString(names[std::size_t(family)])
-                                                                    : QString());
+    familyLabel_->setText(design->familyName(design->state().family));
     const bool enabled = design->hasSpace();
     seedSpin_->setEnabled(enabled);
     randomButton_->setEnabled(enabled);

@@ -16,7 +16,7 @@
 namespace lf::cli {
 
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId) {
-    ml::setInferenceThreads(ml::recommendedInferenceThreads());
+    ml::setInferenceThreads(ml::kInferenceThreads);
     return ml::ShapeModel::load(resolveModelArgument(folderOrId));
 }
 
