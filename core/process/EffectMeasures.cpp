@@ -175,52 +175,38 @@ public:
         return coverageOf(image_.at(col, row, 0), image_.at(col, row, 1), image_.at(col, row, 2), local);
     }
 
-    // Fin width: coverage of the non-opaque pixels just outside the silhouette, along the
-    // gate-side long edges and the gate end (anti-aliasing adds a constant ~0.5 pixel).
+    // Fin width: coverage of the non-opaque pixels just below the silhouette along the near
+    // long edge on the gate side (anti-aliasing adds a constant ~0.5 pixel). Only there: the
+    // far edge's fins stand below its rim, so the ~28 degree view hides fins narrower than
+    // ~0.05 units behind it, and the gate end lies at the image border; measured over 1500
+    // random simulator points, adding the far edge lowered Spearman from 0.863 to 0.826.
+    // The near edge is clear of the lift of a warped part (clamped at the gate).
     double flash() const
     {
         double sum = 0.0;
         int edges = 0;
         const int reach = std::max(3, int(std::lround(0.3 * reg_.pixelsPerUnit)));
-        // Walks outwards from an opaque edge pixel in steps (dc, dr).
-        auto scan = [&](int col, int row, int dc, int dr) {
-            const int fc = col + (reach + 2) * dc, fr = row + (reach + 2) * dr;
-            if (fc < 0 || fc >= w_ || fr < 0 || fr >= h_)
-                return;
+        for (int col = clampCol(reg_.column(-kL + 0.3)); col <= clampCol(reg_.column(-0.5)); ++col) {
+            int bottom = -1;
+            for (int row = 0; row < h_; ++row)
+                if (solid(col, row))
+                    bottom = row;
+            if (bottom < 0 || bottom + reach + 2 >= h_)
+                continue;
+            // The tray just beyond the fins is the local reference, so that the tray's
+            // shading gradient does not read as fins.
             Reference local = reference_;
             local.trayBlue = 0.0;
             local.trayLum = 0.0;
             for (int k : {reach + 1, reach + 2}) {
-                const int c = col + k * dc, r = row + k * dr;
-                local.trayBlue += 0.5 * blueness(image_.at(c, r, 0), image_.at(c, r, 1), image_.at(c, r, 2));
-                local.trayLum += 0.5 * lum(c, r);
+                const int r = bottom + k;
+                local.trayBlue += 0.5 * blueness(image_.at(col, r, 0), image_.at(col, r, 1), image_.at(col, r, 2));
+                local.trayLum += 0.5 * lum(col, r);
             }
             local.trayBlue = std::max(local.trayBlue, 0.05);
             for (int k = 1; k <= reach; ++k)
-                sum += localCover(col + k * dc, row + k * dr, local);
+                sum += localCover(col, bottom + k, local);
             ++edges;
-        };
-        for (int col = clampCol(reg_.column(-kL + 0.3)); col <= clampCol(reg_.column(-0.5)); ++col) {
-            int top = -1, bottom = -1;
-            for (int row = 0; row < h_; ++row)
-                if (solid(col, row)) {
-                    if (top < 0)
-                        top = row;
-                    bottom = row;
-                }
-            if (top < 0)
-                continue;
-            scan(col, top, 0, -1);
-            scan(col, bottom, 0, +1);
-        }
-        for (double y = -0.6; y <= 0.61; y += 1.0 / reg_.rowsPerUnitY) {
-            const int row = clampRow(rowAt(-kL, y));
-            int first = -1;
-            for (int col = 0; col < w_ && first < 0; ++col)
-                if (solid(col, row))
-                    first = col;
-            if (first >= 0)
-                scan(first, row, -1, 0);
         }
         return edges ? sum / edges / reg_.pixelsPerUnit : 0.0;
     }

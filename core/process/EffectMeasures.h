@@ -41,7 +41,7 @@ struct EffectMeasurements {
 
 // Every measure grows with its effect:
 //   short_shot  unfilled fraction of the nominal length (column-wise opaque height)
-//   flash       mean width (part units) of translucent fin coverage outside the silhouette
+//   flash       mean width (part units) of translucent fin coverage below the near edge
 //   sink_marks  band-pass shading energy across the rows over the hidden ribs minus the same
 //               along the columns (noise cancels), relative to the body luminance
 //   weld_lines  relative dip of luminance along the weld line behind the hole
