@@ -73,7 +73,8 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     addDockWidget(Qt::LeftDockWidgetArea, shapePanel_);
 
     progress_ = new QProgressBar(this);
-    progress_->setRange(0, 0);  // busy indicator: neither import nor export reports progress
+    progress_->setObjectName(QStringLiteral("busyIndicator"));
+    progress_->setRange(0, 0);  // busy indicator: import, export and encode report no progress
     progress_->setMaximumWidth(160);
     // Thin, without text: showing it must not change the status bar's height (the 3D view
     // would jump).
@@ -83,6 +84,11 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     statusBar()->addPermanentWidget(progress_);
 
     createMenus();
+    connect(explorer_, &ShapeExplorer::encodeStarted, this, [this](const QString& path) {
+        // Seconds, not milliseconds: the latent is refined against the decoder (ShapeModel::encode).
+        setBusy(true, tr("Encoding %1: sampling its distance field and fitting the latent…")
+                          .arg(QFileInfo(path).fileName()));
+    });
     connect(explorer_, &ShapeExplorer::encodeFinished, this, &MainWindow::onEncodeFinished);
     connect(explorer_, &ShapeExplorer::modelFailed, this, [this](const QString& message) {
         statusBar()->showMessage(message, kStatusTimeoutMs);
@@ -203,6 +209,7 @@ void MainWindow::loadDefaultShapeModel()
 
 void MainWindow::onEncodeFinished(const EncodedMesh& result)
 {
+    setBusy(false);
     if (!result.error.isEmpty()) {
         showError(tr("Could not encode %1").arg(QFileInfo(result.path).fileName()), result.error);
         return;

@@ -159,6 +159,7 @@ void ShapeExplorer::encodeMesh(const QString& path)
     QMetaObject::invokeMethod(worker_, [worker = worker_, id, path] {
         worker->encodeMesh(id, path);
     });
+    Q_EMIT encodeStarted(path);
 }
 
 void ShapeExplorer::onEncoded(const EncodedMesh& result)

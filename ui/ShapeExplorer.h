@@ -77,6 +77,7 @@ Q_SIGNALS:
     // A decoded shape went to the document (which shows it and computes its report).
     void shapeDecoded(const lf::ui::DecodedShape& shape);
     void decodeFailed(const QString& message);
+    void encodeStarted(const QString& path);
     void encodeFinished(const lf::ui::EncodedMesh& result);
     void thumbnailsReady(const lf::ui::ThumbnailStrip& strip);
     void favouritesChanged();

@@ -34,9 +34,9 @@ Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     return mesh;
 }
 
-EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh) {
+EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement) {
     const MeshSdfGrid sdf = meshToSdfGrid(mesh, model.gridResolution(), model.truncation());
-    return {model.encode(sdf.grid), sdf.normalisation};
+    return {model.encode(sdf.grid, refinement), sdf.normalisation};
 }
 
 }  // namespace lf

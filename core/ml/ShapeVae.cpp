@@ -98,6 +98,12 @@ ShapeVaeImpl::ShapeVaeImpl(const ShapeVaeConfig& cfg) : config(cfg) {
     decoder = register_module("decoder", ShapeDecoder(config));
 }
 
+torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,
+                                    double nearWeight) {
+    const auto weight = 1.0 + nearWeight * (target.abs() < band).to(target.scalar_type());
+    return (weight * (prediction - target).abs()).mean();
+}
+
 torch::Tensor shuffle3d(const torch::Tensor& x) {
     const auto b = x.size(0), d = x.size(2), h = x.size(3), w = x.size(4);
     return x.view({b, 2, 2, 2, d, h, w})

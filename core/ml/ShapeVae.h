@@ -67,6 +67,11 @@ struct ShapeVaeImpl : torch::nn::Module {
 };
 TORCH_MODULE(ShapeVae);
 
+// The reconstruction loss of training (and of ShapeModel's latent refinement): L1 weighted
+// 1 + nearWeight where |target| < band (the zero level set is what gets meshed).
+torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,
+                                    double nearWeight);
+
 // Rearranges [B,8,D,H,W] into [B,1,2D,2H,2W]: channel 4i+2j+k becomes offset (i,j,k).
 torch::Tensor shuffle3d(const torch::Tensor& x);
 

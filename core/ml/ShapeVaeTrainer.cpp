@@ -68,12 +68,6 @@ torch::Tensor gatherBatch(const SdfDatasetTensor& data, const std::vector<std::i
     return x;
 }
 
-torch::Tensor weightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,
-                         double nearWeight) {
-    const auto weight = 1.0 + nearWeight * (target.abs() < band).to(target.scalar_type());
-    return (weight * (prediction - target).abs()).mean();
-}
-
 Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tensor& noise,
                      double beta, double nearWeight) {
     const int r = model->config.gridResolution;
@@ -83,8 +77,8 @@ Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tenso
     auto [coarse, fine] = model->decoder->forwardBoth(z);
     const auto coarseTarget = F::avg_pool3d(x, F::AvgPool3dFuncOptions(2));
     Losses l;
-    l.recon = weightedL1(fine, x, 2 * voxel, nearWeight) +
-              0.5 * weightedL1(coarse, coarseTarget, 4 * voxel, nearWeight);
+    l.recon = nearSurfaceWeightedL1(fine, x, 2 * voxel, nearWeight) +
+              0.5 * nearSurfaceWeightedL1(coarse, coarseTarget, 4 * voxel, nearWeight);
     l.kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean();
     l.total = l.recon + beta * l.kl;
     return l;

@@ -104,6 +104,14 @@ private Q_SLOTS:
         std::ifstream in(path("z.json").toStdString());
         const lf::ml::Latent z = lf::ml::latentFromJson(nlohmann::json::parse(in), 12);
         QCOMPARE(z.size(), std::size_t(12));
+        // --refine-steps 0 keeps the encoder's guess, which the refinement then moves.
+        r = runCli({"encode", "--model", model_, path("a.stl"), "--out", path("z0.json"), "--refine-steps", "0"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        std::ifstream in0(path("z0.json").toStdString());
+        QVERIFY(lf::ml::latentFromJson(nlohmann::json::parse(in0), 12) != z);
+        r = runCli({"encode", "--model", model_, path("a.stl"), "--out", path("zbad.json"), "--refine-steps", "-3"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY(!QFile::exists(path("zbad.json")));
         r = runCli({"decode", "--model", model_, path("z.json"), "--out", path("round.obj")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const lf::Mesh round = lf::importMesh(path("round.obj").toStdString());

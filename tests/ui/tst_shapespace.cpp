@@ -32,7 +32,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -645,7 +647,13 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
     file.close();
     encoded.clear();
     window_->encodeReaction()->encode(bad);
+    // Encoding takes seconds (the latent is refined): the window says so until it ends.
+    auto* progress = window_->findChild<QProgressBar*>(QStringLiteral("busyIndicator"));
+    QVERIFY(progress && !progress->isHidden());
+    QVERIFY2(window_->statusBar()->currentMessage().contains(QStringLiteral("Encoding bad.stl")),
+             qPrintable(window_->statusBar()->currentMessage()));
     QTRY_COMPARE_WITH_TIMEOUT(encoded.count(), 1, 30000);
+    QVERIFY(progress->isHidden());
     QVERIFY(!encoded.first().first().value<ui::EncodedMesh>().error.isEmpty());
     QTRY_VERIFY(errorBox(window_.get()) != nullptr);
     QVERIFY2(errorBox(window_.get())->text().contains(QStringLiteral("bad.stl")),

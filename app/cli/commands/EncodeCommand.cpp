@@ -14,15 +14,21 @@ namespace lf::cli {
 void registerEncodeCommand(CLI::App& app) {
     struct Args {
         std::string model, mesh, out;
+        ml::LatentRefinement refinement = ml::kDefaultRefinement;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("encode", "Encode a closed mesh into a latent JSON file");
     cmd->add_option("--model", a->model, "shape model: package folder or id")->required();
     cmd->add_option("mesh", a->mesh, "mesh file (closed, oriented outward)")->required();
     cmd->add_option("--out", a->out, "latent JSON file to write")->required();
+    cmd->add_option("--refine-steps", a->refinement.steps,
+                    "gradient steps on the latent against the decoder's reconstruction (0: the encoder's guess)")
+        ->check(CLI::Range(0, 10000));
+    cmd->add_option("--refine-rate", a->refinement.learningRate, "learning rate of those steps")
+        ->check(CLI::Range(1e-6, 10.0));
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
-        const EncodedShape encoded = encodeMesh(model, importMesh(a->mesh));
+        const EncodedShape encoded = encodeMesh(model, importMesh(a->mesh), a->refinement);
         writeLatentFile(a->out, encoded.latent, &encoded.normalisation);
         std::cout << a->out << ": latent of " << encoded.latent.size() << " values from " << a->mesh
                   << std::endl;
