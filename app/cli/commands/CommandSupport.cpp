@@ -2,18 +2,29 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 namespace lf::cli {
 
+std::string formatted(const char* format, ...) {
+    va_list args, again;
+    va_start(args, format);
+    va_copy(again, args);
+    const int size = std::vsnprintf(nullptr, 0, format, args);
+    va_end(args);
+    std::string text(std::size_t(std::max(size, 0)), '\0');
+    std::vsnprintf(text.data(), text.size() + 1, format, again);
+    va_end(again);
+    return text;
+}
+
 std::string formatDuration(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
-    char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
+    if (s >= 3600) return formatted("%ldh%02ldm", s / 3600, (s / 60) % 60);
+    return formatted("%ldm%02lds", s / 60, s % 60);
 }
 
 std::string joinComma(const std::vector<int>& values) {
@@ -23,9 +34,7 @@ std::string joinComma(const std::vector<int>& values) {
 }
 
 std::string paceText(const ml::TrainingProgress& p, const char* items) {
-    char line[96];
-    std::snprintf(line, sizeof line, "%.1f %s/s, ETA %s", p.itemsPerSecond, items, formatDuration(p.etaSeconds).c_str());
-    return line;
+    return formatted("%.1f %s/s, ETA %s", p.itemsPerSecond, items, formatDuration(p.etaSeconds).c_str());
 }
 
 std::string checkpointText(const ml::TrainingProgress& p) {

@@ -13,6 +13,8 @@ namespace lf::cli {
 
 // "12m05s" below an hour, "3h07m" above.
 std::string formatDuration(double seconds);
+// printf into a std::string of whatever length the result needs.
+[[gnu::format(printf, 1, 2)]] std::string formatted(const char* format, ...);
 
 // "1,2,4" (as --flag values with delimiter ',' take them back).
 std::string joinComma(const std::vector<int>& values);

@@ -1,6 +1,7 @@
 // interpolate: N meshes from latent A to latent B (slerp, or lerp with --linear), endpoints
 // included, plus interpolation.json listing each step's t and file; the JSON also goes to stdout.
 #include "app/cli/Commands.h"
+#include "app/cli/commands/CommandSupport.h"
 #include "app/cli/commands/ShapeCommandSupport.h"
 
 #include "core/geometry/ShapeMeshing.h"
@@ -48,9 +49,7 @@ void registerInterpolateCommand(CLI::App& app) {
         nlohmann::json steps = nlohmann::json::array();
         for (int i = 0; i < a->steps; ++i) {
             const double t = double(i) / double(a->steps - 1);
-            char name[32];
-            std::snprintf(name, sizeof name, "step_%02d.", i);
-            const auto file = std::filesystem::path(a->outDir) / (name + a->format);
+            const auto file = std::filesystem::path(a->outDir) / (formatted("step_%02d.", i) + a->format);
             const ml::Latent z = a->linear ? ml::lerp(from.latent, to.latent, t) : ml::slerp(from.latent, to.latent, t);
             Mesh mesh = decodeToMesh(model, z, a->resolution);
             if (placed) {

@@ -15,11 +15,7 @@
 namespace lf::cli {
 namespace {
 
-std::string label(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
+std::string label(double v) { return formatted("%.4g", v); }
 
 std::string axisTitle(process::ProcessParameter p) {
     const auto& spec = process::parameterSpec(p);

@@ -58,22 +58,22 @@ void registerTrainProcessDiffusionCommand(CLI::App& app) {
         const auto result = ml::trainProcessDiffusion(*o, [&](const ml::ProcessDiffusionProgress& p) {
             using Phase = ml::ProcessDiffusionProgress::Phase;
             if (*quiet) return;
-            char line[320];
+            std::string line;
             if (p.phase == Phase::Data || p.phase == Phase::Step) {
                 if (!throttle.due()) return;
                 if (p.phase == Phase::Data) {
-                    std::snprintf(line, sizeof line, "rendering training images %d/%d", p.imagesDone, p.imagesTotal);
+                    line = formatted("rendering training images %d/%d", p.imagesDone, p.imagesTotal);
                 } else {
-                    std::snprintf(line, sizeof line, "epoch %d/%d step %lld/%lld loss %.5f, %s", p.epoch, p.epochs,
+                    line = formatted("epoch %d/%d step %lld/%lld loss %.5f, %s", p.epoch, p.epochs,
                                   static_cast<long long>(p.step), static_cast<long long>(p.totalSteps), p.loss,
                                   paceText(p, "images").c_str());
                 }
             } else if (p.phase == Phase::EpochEnd) {
-                std::snprintf(line, sizeof line, "epoch %d/%d done: mean loss %.5f, elapsed %s, ETA %s", p.epoch,
+                line = formatted("epoch %d/%d done: mean loss %.5f, elapsed %s, ETA %s", p.epoch,
                               p.epochs, p.loss, formatDuration(p.elapsedSeconds).c_str(),
                               formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
-                std::snprintf(line, sizeof line, "%s", checkpointText(p).c_str());
+                line = checkpointText(p);
             } else {
                 return;
             }

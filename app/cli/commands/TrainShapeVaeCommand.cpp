@@ -56,20 +56,19 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
         const auto result = ml::trainShapeVae(*o, [&](const ml::ShapeVaeProgress& p) {
             using Phase = ml::ShapeVaeProgress::Phase;
             if (*quiet) return;
-            char line[320];
+            std::string line;
             if (p.phase == Phase::Step) {
                 if (!throttle.due()) return;
-                std::snprintf(line, sizeof line, "epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) %s",
+                line = formatted("epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) %s",
                               p.epoch, p.epochs, static_cast<long long>(p.step), static_cast<long long>(p.totalSteps),
                               p.loss, p.recon, p.kl, p.beta, paceText(p, "shapes").c_str());
             } else if (p.phase == Phase::EpochEnd) {
-                std::snprintf(line, sizeof line,
-                              "epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
+                line = formatted("epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
                               "elapsed %s, ETA %s",
                               p.epoch, p.epochs, p.loss, p.recon, p.kl, p.heldOutL1,
                               formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
-                std::snprintf(line, sizeof line, "%s", checkpointText(p).c_str());
+                line = checkpointText(p);
             } else {
                 return;  // Finished: summarised below
             }
