@@ -6,9 +6,10 @@
 // slider); at gridResolution() the fine head (on release); other resolutions resample the fine
 // grid trilinearly (smooth, but no detail beyond gridResolution()).
 //
-// Threads: each call runs under c10::InferenceMode created in the calling thread (the guard is
-// thread-local), so calls may come from any worker thread, also concurrently: the module is in
-// eval mode and is never modified after load(). The thread pool is process-wide, see
+// Threads: decode runs under c10::InferenceMode created in the calling thread (the guard is
+// thread-local), encode under NoGradGuard (its refinement differentiates through the decoder,
+// with respect to the latent only), so calls may come from any worker thread, also
+// concurrently: the module is in eval mode and is never modified after load(). The thread pool is process-wide, see
 // setInferenceThreads().
 #include "core/ml/LatentMath.h"
 #include "core/ml/LatentPrior.h"
