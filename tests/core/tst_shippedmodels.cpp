@@ -42,11 +42,15 @@ private Q_SLOTS:
         QCOMPARE(e.at("samples").at("count").get<int>(), 200);
         QCOMPARE(e.at("samples").at("psi").get<double>(), 0.7);
         QCOMPARE(e.at("midpoints").at("count").get<int>(), 200);
+        // Held-out shapes are encoded as `encode` does it (refined latent), the encoder alone beside.
+        QCOMPARE(e.at("held_out").at("refinement").at("steps").get<int>(), lf::ml::kDefaultRefinement.steps);
         const double iou = e.at("held_out").at("iou").at("mean").get<double>();
+        const double encoderIou = e.at("held_out").at("encoder_only").at("iou").at("mean").get<double>();
+        QVERIFY2(iou > encoderIou + 0.03, qPrintable(QStringLiteral("%1 vs %2").arg(iou).arg(encoderIou)));
         const double samples = e.at("samples").at("one_watertight_body").get<double>();
         const double midpoints = e.at("midpoints").at("one_watertight_body").get<double>();
-        qInfo("shapes-default: held-out IoU %.3f, one watertight body: samples %.3f, midpoints %.3f", iou, samples,
-              midpoints);
+        qInfo("shapes-default: held-out IoU %.3f (encoder alone %.3f), one watertight body: samples %.3f, "
+              "midpoints %.3f", iou, encoderIou, samples, midpoints);
         // Samples are new designs, not copies: as far from the training set as unseen shapes are.
         QVERIFY(e.at("novelty").at("samples").at("median").get<double>() >=
                 e.at("novelty").at("held_out").at("median").get<double>());
