@@ -1,6 +1,7 @@
 #include "core/ml/ShapeModel.h"
 
 #include "core/ml/ShapeVae.h"
+#include "core/ml/ShapeVaeTrainer.h"
 #include "core/ml/TorchSafetensors.h"
 #include "core/util/Error.h"
 
@@ -33,19 +34,17 @@ std::vector<float> floats(const TensorRecord& record) {
     return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
 }
 
-torch::Tensor refineLatent(ShapeDecoder& decoder, int gridResolution, double nearSurfaceWeight,
-                           const torch::Tensor& start, const torch::Tensor& target,
-                           const LatentRefinement& refinement) {
+torch::Tensor refineLatent(ShapeDecoder& decoder, double nearSurfaceWeight, const torch::Tensor& start,
+                           const torch::Tensor& target, const LatentRefinement& refinement) {
     // Adam on z only, written out: torch::optim would also need the network's gradients, and
     // torch::autograd::grad with inputs = {z} computes no weight gradients at all.
     constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-8;
-    const double band = 2 * 2.0 / gridResolution;
     auto z = start.detach().clone().requires_grad_(true);
     auto m = torch::zeros_like(z), v = torch::zeros_like(z);
     torch::Tensor best = z.detach().clone();
     double bestLoss = std::numeric_limits<double>::infinity();
     for (int k = 1; k <= refinement.steps + 1; ++k) {
-        const auto loss = nearSurfaceWeightedL1(decoder->forward(z), target, band, nearSurfaceWeight);
+        const auto loss = fineReconstructionLoss(decoder->forward(z), target, nearSurfaceWeight);
         const double value = loss.item<double>();
         if (value < bestLoss) {
             bestLoss = value;
@@ -71,7 +70,9 @@ struct ShapeModel::Impl {
     LatentDirections directions;
     LatentPrior prior;
     ShapeVae vae{nullptr};
-    double nearSurfaceWeight = 4;  // of the training loss (manifest), used by the refinement
+    // Of the training loss (manifest), used by the refinement; packages that do not record it
+    // were trained with the trainer's default.
+    double nearSurfaceWeight = ShapeVaeTrainingOptions{}.nearSurfaceWeight;
 };
 
 ShapeModel::ShapeModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -129,7 +130,6 @@ ShapeModel ShapeModel::load(const std::filesystem::path& directory) {
     }
 
     impl->prior = readLatentPrior(weights, l, what);
-    // Older packages do not record it; 4 was the trainer's default for them.
     const auto hyper = impl->manifest.extras.find("training_hyperparameters");
     if (hyper != impl->manifest.extras.end() && hyper->is_object() && hyper->contains("near_surface_weight") &&
         (*hyper)["near_surface_weight"].is_number()) {
@@ -171,8 +171,7 @@ Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinemen
         z = impl_->vae->encoder->forward(target).first;
     }
     if (refinement.steps > 0) {
-        z = refineLatent(impl_->vae->decoder, impl_->config.gridResolution, impl_->nearSurfaceWeight, z, target,
-                         refinement);
+        z = refineLatent(impl_->vae->decoder, impl_->nearSurfaceWeight, z, target, refinement);
     }
     z = z.contiguous();
     return {z.data_ptr<float>(), z.data_ptr<float>() + z.numel()};

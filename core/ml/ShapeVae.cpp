@@ -104,6 +104,11 @@ torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch
     return (weight * (prediction - target).abs()).mean();
 }
 
+torch::Tensor fineReconstructionLoss(const torch::Tensor& fine, const torch::Tensor& target, double nearWeight) {
+    const double voxel = 2.0 / double(target.size(2));
+    return nearSurfaceWeightedL1(fine, target, 2 * voxel, nearWeight);
+}
+
 torch::Tensor shuffle3d(const torch::Tensor& x) {
     const auto b = x.size(0), d = x.size(2), h = x.size(3), w = x.size(4);
     return x.view({b, 2, 2, 2, d, h, w})

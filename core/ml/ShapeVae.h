@@ -67,10 +67,12 @@ struct ShapeVaeImpl : torch::nn::Module {
 };
 TORCH_MODULE(ShapeVae);
 
-// The reconstruction loss of training (and of ShapeModel's latent refinement): L1 weighted
-// 1 + nearWeight where |target| < band (the zero level set is what gets meshed).
+// L1 weighted 1 + nearWeight where |target| < band (the zero level set is what gets meshed).
 torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,
                                     double nearWeight);
+// The fine grid's reconstruction loss, in training and in ShapeModel's latent refinement: the
+// band is two voxels of the grid ([-1,1] cube over target.size(2) cells).
+torch::Tensor fineReconstructionLoss(const torch::Tensor& fine, const torch::Tensor& target, double nearWeight);
 
 // Rearranges [B,8,D,H,W] into [B,1,2D,2H,2W]: channel 4i+2j+k becomes offset (i,j,k).
 torch::Tensor shuffle3d(const torch::Tensor& x);

@@ -77,7 +77,7 @@ Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tenso
     auto [coarse, fine] = model->decoder->forwardBoth(z);
     const auto coarseTarget = F::avg_pool3d(x, F::AvgPool3dFuncOptions(2));
     Losses l;
-    l.recon = nearSurfaceWeightedL1(fine, x, 2 * voxel, nearWeight) +
+    l.recon = fineReconstructionLoss(fine, x, nearWeight) +
               0.5 * nearSurfaceWeightedL1(coarse, coarseTarget, 4 * voxel, nearWeight);
     l.kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean();
     l.total = l.recon + beta * l.kl;
