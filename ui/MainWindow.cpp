@@ -13,6 +13,7 @@
 #include "ui/panels/InterpolationPanel.h"
 #include "ui/panels/MeshReportPanel.h"
 #include "ui/panels/ShapeSpacePanel.h"
+#include "ui/reactions/CancelEncodeReaction.h"
 #include "ui/reactions/EncodeMeshReaction.h"
 #include "ui/reactions/ExportMeshReaction.h"
 #include "ui/reactions/OpenMeshReaction.h"
@@ -33,10 +34,12 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QtConcurrent>
 #include <vtkPolyData.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lf::ui {
@@ -74,7 +77,7 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
 
     progress_ = new QProgressBar(this);
     progress_->setObjectName(QStringLiteral("busyIndicator"));
-    progress_->setRange(0, 0);  // busy indicator: import, export and encode report no progress
+    progress_->setRange(0, 0);  // busy indicator: import and export report no progress
     progress_->setMaximumWidth(160);
     // Thin, without text: showing it must not change the status bar's height (the 3D view
     // would jump).
@@ -84,10 +87,22 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     statusBar()->addPermanentWidget(progress_);
 
     createMenus();
+    cancelEncodeButton_ = new QToolButton(this);
+    cancelEncodeButton_->setObjectName(QStringLiteral("cancelEncodeButton"));
+    cancelEncodeButton_->setDefaultAction(cancelEncodeAction_);
+    cancelEncodeButton_->setAutoRaise(true);
+    cancelEncodeButton_->setMaximumHeight(statusBar()->fontMetrics().height() + 4);
+    cancelEncodeButton_->setVisible(false);
+    statusBar()->addPermanentWidget(cancelEncodeButton_);
     connect(explorer_, &ShapeExplorer::encodeStarted, this, [this](const QString& path) {
         // Seconds, not milliseconds: the latent is refined against the decoder (ShapeModel::encode).
         setBusy(true, tr("Encoding %1: sampling its distance field and fitting the latent…")
                           .arg(QFileInfo(path).fileName()));
+        cancelEncodeButton_->setVisible(true);
+    });
+    connect(explorer_, &ShapeExplorer::encodeProgress, this, [this](int done, int steps) {
+        progress_->setRange(0, std::max(steps, 1));
+        progress_->setValue(done);
     });
     connect(explorer_, &ShapeExplorer::encodeFinished, this, &MainWindow::onEncodeFinished);
     connect(explorer_, &ShapeExplorer::modelFailed, this, [this](const QString& message) {
@@ -169,6 +184,9 @@ void MainWindow::createMenus()
     QMenu* shapeMenu = menuBar()->addMenu(tr("&Shape"));
     QAction* encodeAction = shapeMenu->addAction(tr("&Encode Mesh into the Space…"));
     encodeReaction_ = new EncodeMeshReaction(encodeAction, explorer_, preferences_.get(), this);
+    cancelEncodeAction_ = shapeMenu->addAction(tr("&Cancel Encoding"));
+    cancelEncodeAction_->setObjectName(QStringLiteral("cancelEncodeAction"));
+    new CancelEncodeReaction(cancelEncodeAction_, explorer_);
     QAction* favouriteAction = shapeMenu->addAction(tr("Add to &Favourites"));
     favouriteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     connect(favouriteAction, &QAction::triggered, explorer_, [this] { explorer_->addFavourite(); });
@@ -210,6 +228,13 @@ void MainWindow::loadDefaultShapeModel()
 void MainWindow::onEncodeFinished(const EncodedMesh& result)
 {
     setBusy(false);
+    progress_->setRange(0, 0);
+    cancelEncodeButton_->setVisible(false);
+    if (result.cancelled) {
+        statusBar()->showMessage(tr("Encoding %1 cancelled").arg(QFileInfo(result.path).fileName()),
+                                 kStatusTimeoutMs);
+        return;
+    }
     if (!result.error.isEmpty()) {
         showError(tr("Could not encode %1").arg(QFileInfo(result.path).fileName()), result.error);
         return;

@@ -10,6 +10,7 @@
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QToolButton;
 
 namespace lf::ui {
 
@@ -53,7 +54,8 @@ public:
     ShapeSpacePanel* shapePanel() const { return shapePanel_; }
     InterpolationPanel* interpolationPanel() const { return interpolationPanel_; }
     EncodeMeshReaction* encodeReaction() const { return encodeReaction_; }
-    QAction* undoAction() const { return undoAction_; }
+    // Shape > Cancel Encoding; the status bar's Cancel button shows it while an encode runs.
+    QAction* cancelEncodeAction() const { return cancelEncodeAction_; }    QAction* undoAction() const { return undoAction_; }
     QAction* redoAction() const { return redoAction_; }
 
 Q_SIGNALS:
@@ -86,6 +88,8 @@ private:
     ShapeSpacePanel* shapePanel_;
     InterpolationPanel* interpolationPanel_ = nullptr;
     EncodeMeshReaction* encodeReaction_ = nullptr;
+    QAction* cancelEncodeAction_ = nullptr;
+    QToolButton* cancelEncodeButton_ = nullptr;
     QAction* undoAction_ = nullptr;
     QAction* redoAction_ = nullptr;
     QProgressBar* progress_;

@@ -1,13 +1,11 @@
 #include "ui/MeshDocument.h"
 
 #include "core/io/MeshImport.h"
-#include "core/util/Error.h"
+#include "ui/WorkerErrors.h"
 
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QtConcurrent>
-
-#include <new>
 
 namespace lf::ui {
 
@@ -62,18 +60,10 @@ void MeshDocument::start(const QString& name, const QString& path, std::function
         watcher->deleteLater();
         finish(generation, watcher->result());
     });
-    // Exceptions never cross the thread boundary: every failure becomes a message.
     watcher->setFuture(QtConcurrent::run([job = std::move(job), name, path]() {
         Result result;
-        try {
-            result = job();
-        } catch (const Error& e) {
-            result.error = QString::fromStdString(e.what());
-        } catch (const std::bad_alloc&) {
-            result.error = QStringLiteral("%1: not enough memory to load the mesh").arg(name);
-        } catch (const std::exception& e) {
-            result.error = QStringLiteral("%1: %2").arg(name, QString::fromStdString(e.what()));
-        }
+        const QString error = runCatching([&] { result = job(); }, name);
+        result.error = error;
         result.path = path;
         result.name = name;
         return result;

@@ -1,39 +1,17 @@
 #include "ui/ShapeDecodeWorker.h"
 
 #include "core/geometry/ShapeMeshing.h"
-#include "core/io/MeshImport.h"
 #include "core/ml/ShapeModel.h"
-#include "core/util/Error.h"
 #include "ui/MeshRasterizer.h"
+#include "ui/ShapeEncodeWorker.h"
+#include "ui/WorkerErrors.h"
 
-#include <QFileInfo>
 #include <QMetaObject>
 
 #include <algorithm>
 #include <cmath>
-#include <new>
 
 namespace lf::ui {
-
-namespace {
-
-// Exceptions never cross the thread boundary: each becomes a message for the panel.
-template <typename F>
-QString runCatching(F&& job, const QString& what)
-{
-    try {
-        job();
-        return {};
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    } catch (const std::bad_alloc&) {
-        return QStringLiteral("%1: not enough memory").arg(what);
-    } catch (const std::exception& e) {
-        return QStringLiteral("%1: %2").arg(what, QString::fromStdString(e.what()));
-    }
-}
-
-}  // namespace
 
 void registerShapeWorkerTypes()
 {
@@ -116,7 +94,7 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
     ShapeModelInfo info;
     const QString error = runCatching(
         [&] {
-            auto model = std::make_unique<ml::ShapeModel>(
+            auto model = std::make_shared<const ml::ShapeModel>(
                 ml::ShapeModel::load(directory.toStdString()));
             info.id = QString::fromStdString(model->manifest().id);
             info.name = QString::fromStdString(model->manifest().name);
@@ -127,6 +105,7 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
             info.truncation = model->truncation();
             info.directions = model->directions();
             info.prior = model->prior();
+            info.model = model;
             model_ = std::move(model);
             modelGeneration_ = modelGeneration;
         },
@@ -136,29 +115,6 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
         return;
     }
     Q_EMIT modelLoaded(info, modelGeneration);
-}
-
-void ShapeDecodeWorker::encodeMesh(quint64 requestId, const QString& path)
-{
-    EncodedMesh result;
-    result.requestId = requestId;
-    result.modelGeneration = modelGeneration_;
-    result.path = path;
-    if (!model_) {
-        result.error = tr("No shape model is loaded");
-    } else {
-        result.error = runCatching(
-            [&] {
-                Mesh input = importMesh(path.toStdString());
-                const EncodedShape encoded = lf::encodeMesh(*model_, input);
-                result.latent = encoded.latent;
-                for (Vec3f& p : input.vertices) p = encoded.normalisation.toNormalised(p);
-                input.normals.clear();  // stale after the transform; the view recomputes them
-                result.input = std::make_shared<const Mesh>(std::move(input));
-            },
-            QFileInfo(path).fileName());
-    }
-    Q_EMIT encoded(result);
 }
 
 void ShapeDecodeWorker::renderThumbnails(quint64 requestId, const std::vector<ml::Latent>& latents,

@@ -4,8 +4,9 @@
 //
 // Decode requests coalesce: requestDecode() may be called from any thread; it only replaces the
 // one pending request and wakes the worker when no wake-up is queued yet, so a burst of slider
-// moves costs one decode of the newest latent, not one per move. Other jobs (load, encode,
-// thumbnails) are queued slots and run in order.
+// moves costs one decode of the newest latent, not one per move. Other jobs (load, thumbnails)
+// are queued slots and run in order. Encodes run beside it (ShapeEncodeWorker) on the model this
+// worker loaded (ShapeModelInfo::model).
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/LatentPrior.h"
@@ -37,6 +38,8 @@ struct ShapeModelInfo {
     float truncation = 0;
     ml::LatentDirections directions;
     ml::LatentPrior prior;
+    // The loaded model, for the encode worker's thread (the GUI thread never calls into it).
+    std::shared_ptr<const ml::ShapeModel> model;
 };
 
 struct DecodedShape {
@@ -58,15 +61,6 @@ struct ThumbnailStrip {
     QString error;
 };
 
-struct EncodedMesh {
-    quint64 requestId = 0;
-    int modelGeneration = 0;
-    QString path;
-    ml::Latent latent;
-    std::shared_ptr<const Mesh> input;  // the imported mesh, normalised like the model's shapes
-    QString error;
-};
-
 class ShapeDecodeWorker : public QObject {
     Q_OBJECT
 public:
@@ -81,7 +75,6 @@ public:
 public Q_SLOTS:
     // Worker-thread jobs; results arrive as signals.
     void loadModel(const QString& directory, int modelGeneration);
-    void encodeMesh(quint64 requestId, const QString& path);
     void renderThumbnails(quint64 requestId, const std::vector<ml::Latent>& latents,
                           int resolution, QSize size);
 
@@ -89,7 +82,6 @@ Q_SIGNALS:
     void modelLoaded(const lf::ui::ShapeModelInfo& info, int modelGeneration);
     void modelFailed(const QString& directory, const QString& message, int modelGeneration);
     void decoded(const lf::ui::DecodedShape& shape);
-    void encoded(const lf::ui::EncodedMesh& result);
     void thumbnailsReady(const lf::ui::ThumbnailStrip& strip);
 
 private:
@@ -109,7 +101,7 @@ private:
     bool wakeQueued_ = false;
     int decodesStarted_ = 0;
     // Worker thread only.
-    std::unique_ptr<ml::ShapeModel> model_;
+    std::shared_ptr<const ml::ShapeModel> model_;
     int modelGeneration_ = 0;
 };
 
@@ -121,4 +113,3 @@ void registerShapeWorkerTypes();
 Q_DECLARE_METATYPE(lf::ui::ShapeModelInfo)
 Q_DECLARE_METATYPE(lf::ui::DecodedShape)
 Q_DECLARE_METATYPE(lf::ui::ThumbnailStrip)
-Q_DECLARE_METATYPE(lf::ui::EncodedMesh)

@@ -10,6 +10,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <limits>
 
 namespace lf::ui {
 
@@ -22,22 +23,31 @@ ShapeExplorer::ShapeExplorer(MeshDocument* document, QObject* parent)
       document_(document),
       design_(new ShapeDesign(this)),
       thread_(new QThread(this)),
-      worker_(new ShapeDecodeWorker)
+      worker_(new ShapeDecodeWorker),
+      encodeThread_(new QThread(this)),
+      encodeWorker_(new ShapeEncodeWorker)
 {
     registerShapeWorkerTypes();
     thread_->setObjectName(QStringLiteral("ShapeDecodeWorker"));
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    encodeThread_->setObjectName(QStringLiteral("ShapeEncodeWorker"));
+    encodeWorker_->moveToThread(encodeThread_);
+    connect(encodeThread_, &QThread::finished, encodeWorker_, &QObject::deleteLater);
+    connect(encodeWorker_, &ShapeEncodeWorker::encoded, this, &ShapeExplorer::onEncoded);
+    connect(encodeWorker_, &ShapeEncodeWorker::progress, this, [this](quint64 id, int done, int steps) {
+        if (id == lastEncodeId_ && encoding_) Q_EMIT encodeProgress(done, steps);
+    });
     connect(worker_, &ShapeDecodeWorker::modelLoaded, this, &ShapeExplorer::onModelLoaded);
     connect(worker_, &ShapeDecodeWorker::modelFailed, this, &ShapeExplorer::onModelFailed);
     connect(worker_, &ShapeDecodeWorker::decoded, this, &ShapeExplorer::onDecoded);
-    connect(worker_, &ShapeDecodeWorker::encoded, this, &ShapeExplorer::onEncoded);
     connect(worker_, &ShapeDecodeWorker::thumbnailsReady, this,
             [this](const ThumbnailStrip& strip) {
                 if (strip.modelGeneration == loadedGeneration_) Q_EMIT thumbnailsReady(strip);
             });
     connect(design_, &ShapeDesign::changed, this, &ShapeExplorer::requestDecode);
     thread_->start();
+    encodeThread_->start();
 
     const QString appDir = QCoreApplication::instance()
                                ? QCoreApplication::applicationDirPath()
@@ -47,9 +57,12 @@ ShapeExplorer::ShapeExplorer(MeshDocument* document, QObject* parent)
 
 ShapeExplorer::~ShapeExplorer()
 {
-    // A decode in progress finishes first (at most a fraction of a second); queued results for
-    // this object are discarded with it.
+    // A decode in progress finishes first (at most a fraction of a second), an encode stops
+    // within one refinement step; queued results for this object are discarded with it.
+    encodeWorker_->cancelUpTo(std::numeric_limits<quint64>::max());
+    encodeThread_->quit();
     thread_->quit();
+    encodeThread_->wait();
     thread_->wait();
 }
 
@@ -99,6 +112,7 @@ void ShapeExplorer::onModelLoaded(const ShapeModelInfo& info, int generation)
 {
     if (generation != requestedGeneration_) return;  // another model was asked for meanwhile
     loadedGeneration_ = generation;
+    cancelEncode();  // its latent would belong to the old space
     model_ = info;
     modelLoaded_ = true;
     modelError_.clear();
@@ -154,18 +168,37 @@ void ShapeExplorer::onDecoded(const DecodedShape& shape)
 
 void ShapeExplorer::encodeMesh(const QString& path)
 {
+    cancelEncode();  // newest wins
     const quint64 id = ++nextRequestId_;
     lastEncodeId_ = id;
-    QMetaObject::invokeMethod(worker_, [worker = worker_, id, path] {
-        worker->encodeMesh(id, path);
+    encoding_ = true;
+    QMetaObject::invokeMethod(encodeWorker_, [worker = encodeWorker_, id, generation = loadedGeneration_,
+                                              model = modelLoaded_ ? model_.model : nullptr, path,
+                                              refinement = encodeRefinement_] {
+        worker->encodeMesh(id, generation, model, path, refinement);
     });
     Q_EMIT encodeStarted(path);
 }
 
+void ShapeExplorer::cancelEncode()
+{
+    if (lastEncodeId_ != 0) encodeWorker_->cancelUpTo(lastEncodeId_);
+}
+
 void ShapeExplorer::onEncoded(const EncodedMesh& result)
 {
-    if (result.requestId != lastEncodeId_ || result.modelGeneration != loadedGeneration_) return;
-    if (result.error.isEmpty()) {
+    if (result.requestId != lastEncodeId_) return;  // superseded by a newer encode
+    encoding_ = false;
+    if (result.modelGeneration != loadedGeneration_) {
+        // Another model was loaded meanwhile: this latent belongs to the old space.
+        EncodedMesh stale = result;
+        stale.latent.clear();
+        stale.input.reset();
+        stale.cancelled = true;
+        Q_EMIT encodeFinished(stale);
+        return;
+    }
+    if (result.error.isEmpty() && !result.cancelled) {
         encodedInput_ = result.input;
         design_->setLatent(result.latent,
                            tr("Encode %1").arg(QFileInfo(result.path).fileName()));

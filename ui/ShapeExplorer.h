@@ -3,12 +3,14 @@
 // stack), favourites, and the decode worker thread that turns designs into meshes for the
 // window's MeshDocument. Panels and reactions talk to this object only.
 //
-// Threads: the ShapeModel lives in a ShapeDecodeWorker on a QThread owned here. Requests carry
-// increasing ids; results come back as queued signals and are filtered here on the GUI thread:
+// Threads: the ShapeModel is loaded by a ShapeDecodeWorker on a QThread owned here; encodes run
+// on a second thread (ShapeEncodeWorker) with the same model, so the view keeps following the
+// sliders during an encode's seconds of refinement. Requests carry increasing ids; results come back as queued signals and are filtered here on the GUI thread:
 // a result older than the last shown one, or older than the last full-resolution request, is
 // dropped (while dragging, newer coarse results may still show; after release only the final).
 #include "core/ml/LatentMath.h"
 #include "ui/ShapeDecodeWorker.h"
+#include "ui/ShapeEncodeWorker.h"
 
 #include <QObject>
 #include <QStringList>
@@ -60,8 +62,14 @@ public:
     const DecodedShape& lastShape() const { return lastShape_; }
 
     // Encodes a mesh file; on success its latent becomes the design and the input is shown
-    // beside the reconstruction (encodedInput()).
+    // beside the reconstruction (encodedInput()). A running encode is superseded (it ends
+    // cancelled). encodeProgress follows each refinement step, encodeFinished the end.
     void encodeMesh(const QString& path);
+    // Stops the running encode within one refinement step; the design stays as it was.
+    void cancelEncode();
+    bool isEncoding() const { return encoding_; }
+    // The refinement an encode runs (ml::kDefaultRefinement; tests lengthen it).
+    void setEncodeRefinement(const ml::LatentRefinement& refinement) { encodeRefinement_ = refinement; }
     std::shared_ptr<const Mesh> encodedInput() const { return encodedInput_; }
 
     // Thumbnails of `latents`, decoded at the coarse resolution; thumbnailsReady follows.
@@ -78,6 +86,8 @@ Q_SIGNALS:
     void shapeDecoded(const lf::ui::DecodedShape& shape);
     void decodeFailed(const QString& message);
     void encodeStarted(const QString& path);
+    void encodeProgress(int done, int steps);
+    // Also when it failed (error) or was cancelled (cancelled); isEncoding() is false by then.
     void encodeFinished(const lf::ui::EncodedMesh& result);
     void thumbnailsReady(const lf::ui::ThumbnailStrip& strip);
     void favouritesChanged();
@@ -92,6 +102,10 @@ private:
     ShapeDesign* design_;
     QThread* thread_;
     ShapeDecodeWorker* worker_;
+    QThread* encodeThread_;
+    ShapeEncodeWorker* encodeWorker_;
+    ml::LatentRefinement encodeRefinement_ = ml::kDefaultRefinement;
+    bool encoding_ = false;
     std::vector<std::filesystem::path> searchPaths_;
     ShapeModelInfo model_;
     bool modelLoaded_ = false;

@@ -34,9 +34,10 @@ Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     return mesh;
 }
 
-EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement) {
+EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement,
+                        const ml::RefinementProgress& progress) {
     const MeshSdfGrid sdf = meshToSdfGrid(mesh, model.gridResolution(), model.truncation());
-    return {model.encode(sdf.grid, refinement), sdf.normalisation};
+    return {model.encode(sdf.grid, refinement, progress), sdf.normalisation};
 }
 
 }  // namespace lf

@@ -34,8 +34,10 @@ struct EncodedShape {
 
 // Samples the mesh's SDF at the model's grid resolution and truncation (meshToSdfGrid) and
 // encodes it, refining the latent (ShapeModel::encode). The mesh must be closed and oriented
-// outward. Throws lf::Error for an empty or degenerate mesh.
+// outward. Throws lf::Error for an empty or degenerate mesh, lf::Cancelled when `progress`
+// (the refinement's, see ShapeModel::encode) returns false.
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh,
-                        const ml::LatentRefinement& refinement = ml::kDefaultRefinement);
+                        const ml::LatentRefinement& refinement = ml::kDefaultRefinement,
+                        const ml::RefinementProgress& progress = {});
 
 }  // namespace lf

@@ -34,8 +34,18 @@ std::vector<float> floats(const TensorRecord& record) {
     return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
 }
 
+// 1 - soft IoU of the occupancies (sdf < 0): sigmoid(-sdf / temperature) against the target's.
+torch::Tensor softOccupancyLoss(const torch::Tensor& prediction, const torch::Tensor& target) {
+    const double temperature = 0.5 * 2.0 / double(target.size(2));  // half a voxel
+    const auto p = torch::sigmoid(-prediction / temperature);
+    const auto t = (target < 0).to(prediction.scalar_type());
+    const auto intersection = (p * t).sum();
+    return 1 - intersection / (p.sum() + t.sum() - intersection + 1e-6);
+}
+
 torch::Tensor refineLatent(ShapeDecoder& decoder, double nearSurfaceWeight, const torch::Tensor& start,
-                           const torch::Tensor& target, const LatentRefinement& refinement) {
+                           const torch::Tensor& target, const LatentRefinement& refinement,
+                           const RefinementProgress& progress) {
     // Adam on z only, written out: torch::optim would also need the network's gradients, and
     // torch::autograd::grad with inputs = {z} computes no weight gradients at all.
     constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-8;
@@ -44,7 +54,10 @@ torch::Tensor refineLatent(ShapeDecoder& decoder, double nearSurfaceWeight, cons
     torch::Tensor best = z.detach().clone();
     double bestLoss = std::numeric_limits<double>::infinity();
     for (int k = 1; k <= refinement.steps + 1; ++k) {
-        const auto loss = fineReconstructionLoss(decoder->forward(z), target, nearSurfaceWeight);
+        if (progress && !progress(k - 1, refinement.steps)) throw Cancelled("encode: cancelled");
+        const auto fine = decoder->forward(z);
+        auto loss = fineReconstructionLoss(fine, target, nearSurfaceWeight);
+        if (refinement.occupancyWeight > 0) loss = loss + refinement.occupancyWeight * softOccupancyLoss(fine, target);
         const double value = loss.item<double>();
         if (value < bestLoss) {
             bestLoss = value;
@@ -153,14 +166,15 @@ float ShapeModel::truncation() const { return impl_->truncation; }
 const LatentDirections& ShapeModel::directions() const { return impl_->directions; }
 const LatentPrior& ShapeModel::prior() const { return impl_->prior; }
 
-Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinement) const {
+Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinement,
+                          const RefinementProgress& progress) const {
     const std::int64_t r = grid.resolution;
     if (r < 2 || grid.values.size() != std::size_t(r * r * r)) {
         throw Error("encode: SDF grid has " + std::to_string(grid.values.size()) +
                     " values for resolution " + std::to_string(r));
     }
-    if (refinement.steps < 0 || !(refinement.learningRate > 0)) {
-        throw Error("encode: refinement needs steps >= 0 and a positive learning rate");
+    if (refinement.steps < 0 || !(refinement.learningRate > 0) || !(refinement.occupancyWeight >= 0)) {
+        throw Error("encode: refinement needs steps >= 0, a positive learning rate and an occupancy weight >= 0");
     }
     // Not InferenceMode: the refinement differentiates through the decoder with `target`.
     torch::Tensor target, z;
@@ -171,7 +185,9 @@ Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinemen
         z = impl_->vae->encoder->forward(target).first;
     }
     if (refinement.steps > 0) {
-        z = refineLatent(impl_->vae->decoder, impl_->nearSurfaceWeight, z, target, refinement);
+        z = refineLatent(impl_->vae->decoder, impl_->nearSurfaceWeight, z, target, refinement, progress);
+    } else if (progress && !progress(0, 0)) {
+        throw Cancelled("encode: cancelled");
     }
     z = z.contiguous();
     return {z.data_ptr<float>(), z.data_ptr<float>() + z.numel()};

@@ -18,6 +18,7 @@
 #include "core/procedural/SdfGrid.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -30,9 +31,17 @@ namespace lf::ml {
 struct LatentRefinement {
     int steps = 0;
     double learningRate = 0.1;
+    // Weight of a soft-IoU term (1 - soft IoU of the occupancy, sdf < 0, at a half-voxel
+    // temperature) added to the training loss: the L1 spends effort on far-field values that
+    // never get meshed, IoU only counts which side of the surface each voxel lies on.
+    double occupancyWeight = 0;
 };
 // What `encode`, the GUI and the evaluation use.
-inline constexpr LatentRefinement kDefaultRefinement{100, 0.1};
+inline constexpr LatentRefinement kDefaultRefinement{100, 0.1, 0};
+
+// Called before each refinement step with the steps done so far and the total (and once more
+// with done == total); return false to stop: encode then throws lf::Cancelled.
+using RefinementProgress = std::function<bool(int done, int steps)>;
 
 class ShapeModel {
 public:
@@ -60,8 +69,9 @@ public:
     // on the latent alone (the network is not touched) against the decoder's reconstruction
     // error of `grid` (the training loss, fine grid): the encoder's one-shot guess is only the
     // start. Returns the latent of the lowest error seen. Throws lf::Error for an empty or
-    // inconsistent grid or a negative step count.
-    Latent encode(const SdfGrid& grid, const LatentRefinement& refinement = {}) const;
+    // inconsistent grid or a negative step count, lf::Cancelled when `progress` returns false.
+    Latent encode(const SdfGrid& grid, const LatentRefinement& refinement = {},
+                  const RefinementProgress& progress = {}) const;
     // Throws lf::Error when z has the wrong size or non-finite values, or resolution is outside
     // 8..512. Deterministic: the same z gives the same grid.
     SdfGrid decode(const Latent& z, int resolution) const;

@@ -11,4 +11,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A job stopped because its caller asked (a Cancel button, a newer request): not a failure, so
+// callers show no error for it.
+class Cancelled : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace lf

@@ -6,6 +6,7 @@
 #include "core/procedural/ShapeDataset.h"
 #include "core/ml/ShapeModel.h"
 #include "core/ml/ShapeVaeTrainer.h"
+#include "core/util/Error.h"
 #include "tests/common/ErrorOf.h"
 #include "tests/ui/ShapeModelFixture.h"
 
@@ -15,6 +16,8 @@
 #include <cmath>
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -153,6 +156,35 @@ private Q_SLOTS:
         QCOMPARE(h["refinement"]["steps"].get<int>(), lf::ml::kDefaultRefinement.steps);
         QVERIFY(inUnitRange(h["encoder_only"]["iou"]["mean"]));
         QVERIFY(h["iou"]["mean"].get<double>() >= h["encoder_only"]["iou"]["mean"].get<double>() - 0.02);
+    }
+
+    void refinementReportsProgressAndCancels() {
+        const lf::SdfGrid truth = lf::shapeDatasetGrid(data_, 1);
+        // Each step is announced in order, then the end (done == steps); reporting changes nothing.
+        std::vector<std::pair<int, int>> calls;
+        const auto z = model_->encode(truth, {5, 0.1}, [&](int done, int steps) {
+            calls.emplace_back(done, steps);
+            return true;
+        });
+        QCOMPARE(int(calls.size()), 6);
+        for (int k = 0; k < 6; ++k) QCOMPARE(calls[std::size_t(k)], std::make_pair(k, 5));
+        QCOMPARE(model_->encode(truth, {5, 0.1}), z);
+        // Returning false stops before the next step: lf::Cancelled, an lf::Error, no latent.
+        int seen = 0;
+        bool cancelled = false;
+        try {
+            model_->encode(truth, {1000000, 0.1}, [&](int done, int) {
+                seen = done;
+                return done < 3;
+            });
+        } catch (const lf::Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QCOMPARE(seen, 3);
+        // The encoder alone asks once, so it can be cancelled too.
+        QVERIFY_THROWS_EXCEPTION(lf::Cancelled, model_->encode(truth, {0, 0.1}, [](int, int) { return false; }));
+        QVERIFY(lf::test::errorOf([&] { model_->encode(truth, {10, 0.1, -1}); }).find("occupancy") != std::string::npos);
     }
 
     void badInputIsRefused() {

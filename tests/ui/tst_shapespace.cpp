@@ -37,6 +37,7 @@
 #include <QStatusBar>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QToolButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void interpolationStrip();
     void crossFamilyBlendIsFlagged();
     void encodeMeshMakesItTheDesign();
+    void encodeShowsProgressKeepsDecodingAndCancels();
     void screenshot();
 
 private:
@@ -659,6 +661,84 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
     QVERIFY2(errorBox(window_.get())->text().contains(QStringLiteral("bad.stl")),
              qPrintable(errorBox(window_.get())->text()));
     QCOMPARE(explorer->design()->effectiveLatent(), result.latent);
+}
+
+void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("part.stl"));
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    QVERIFY(window_->exportReaction()->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+
+    // A refinement far longer than the test: only a cancel ends it.
+    constexpr int kSteps = 1000000;
+    explorer->setEncodeRefinement({kSteps, 0.1, 0});
+    QSignalSpy progress(explorer, &ui::ShapeExplorer::encodeProgress);
+    QSignalSpy finished(explorer, &ui::ShapeExplorer::encodeFinished);
+    QUndoStack* stack = explorer->design()->undoStack();
+    QAction* cancel = window_->cancelEncodeAction();
+    auto* button = window_->findChild<QToolButton*>(QStringLiteral("cancelEncodeButton"));
+    auto* bar = window_->findChild<QProgressBar*>(QStringLiteral("busyIndicator"));
+    QVERIFY(button && bar);
+    QVERIFY(!cancel->isEnabled() && button->isHidden());
+    window_->encodeReaction()->encode(settings.path);
+    QVERIFY(explorer->isEncoding());
+    QVERIFY(cancel->isEnabled() && !button->isHidden());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 5, 60000);
+    // Steps are counted in order, against the whole refinement; the bar shows them.
+    for (int i = 1; i < progress.count(); ++i) {
+        QVERIFY(progress.at(i).at(0).toInt() > progress.at(i - 1).at(0).toInt());
+        QCOMPARE(progress.at(i).at(1).toInt(), kSteps);
+    }
+    QCOMPARE(bar->maximum(), kSteps);
+    QVERIFY(bar->value() > 0 && !bar->isHidden());
+
+    // The design stays live while the encode runs on its own thread.
+    QSlider* slider = window_->shapePanel()->directionSliders().first();
+    QVERIFY(waitForShape(*window_, [&] { slider->setValue(slider->value() > 0 ? -200 : 200); }));
+    QVERIFY(explorer->isEncoding());
+    QVERIFY(finished.isEmpty());
+    const ml::Latent designed = explorer->design()->effectiveLatent();
+    const int undoSteps = stack->count();
+
+    // Cancel: within a step the encode ends, reported as cancelled, and nothing changes.
+    QElapsedTimer timer;
+    timer.start();
+    cancel->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    qInfo("cancelled after %d steps, ended %lld ms after the cancel", progress.last().at(0).toInt(),
+          static_cast<long long>(timer.elapsed()));
+    const auto result = finished.first().first().value<ui::EncodedMesh>();
+    QVERIFY(result.cancelled);
+    QVERIFY(result.error.isEmpty());
+    QVERIFY(result.latent.empty());
+    QVERIFY(!explorer->isEncoding());
+    QCOMPARE(explorer->design()->effectiveLatent(), designed);
+    QCOMPARE(stack->count(), undoSteps);
+    QVERIFY(!cancel->isEnabled() && button->isHidden() && bar->isHidden());
+    QVERIFY2(window_->statusBar()->currentMessage().contains(QStringLiteral("cancelled")),
+             qPrintable(window_->statusBar()->currentMessage()));
+    QTest::qWait(200);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!errorBox(window_.get()));
+
+    // A second encode supersedes a running one: only the newest reports, with its latent.
+    finished.clear();
+    progress.clear();
+    window_->encodeReaction()->encode(settings.path);
+    QTRY_VERIFY_WITH_TIMEOUT(explorer->isEncoding() && progress.count() > 0, 10000);
+    explorer->setEncodeRefinement({3, 0.1, 0});
+    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QTest::qWait(200);
+    QCOMPARE(finished.count(), 1);
+    const auto newest = finished.first().first().value<ui::EncodedMesh>();
+    QVERIFY(!newest.cancelled && newest.error.isEmpty());
+    QCOMPARE(explorer->design()->effectiveLatent(), newest.latent);
+    QCOMPARE(stack->count(), undoSteps + 1);
 }
 
 void TstShapeSpace::screenshot()

@@ -21,11 +21,7 @@ void registerEncodeCommand(CLI::App& app) {
     cmd->add_option("--model", a->model, "shape model: package folder or id")->required();
     cmd->add_option("mesh", a->mesh, "mesh file (closed, oriented outward)")->required();
     cmd->add_option("--out", a->out, "latent JSON file to write")->required();
-    cmd->add_option("--refine-steps", a->refinement.steps,
-                    "gradient steps on the latent against the decoder's reconstruction (0: the encoder's guess)")
-        ->check(CLI::Range(0, 10000));
-    cmd->add_option("--refine-rate", a->refinement.learningRate, "learning rate of those steps")
-        ->check(CLI::Range(1e-6, 10.0));
+    addRefinementOptions(*cmd, a->refinement);
     cmd->callback([a] {
         const auto model = loadShapeModelArgument(a->model);
         const EncodedShape encoded = encodeMesh(model, importMesh(a->mesh), a->refinement);

@@ -31,10 +31,7 @@ void registerEvalShapeVaeCommand(CLI::App& app) {
     cmd->add_option("--sample-seed", a->options.sampleSeed, "seed of the first sample (then +1 each)");
     cmd->add_option("--midpoints", a->options.midpoints, "interpolation midpoints between training shapes")
         ->check(CLI::Range(0, 100000));
-    cmd->add_option("--refine-steps", a->options.refinement.steps, "latent refinement steps of the held-out encodings (0: encoder only)")
-        ->check(CLI::Range(0, 10000));
-    cmd->add_option("--refine-rate", a->options.refinement.learningRate, "learning rate of the latent refinement")
-        ->check(CLI::Range(1e-6, 10.0));
+    addRefinementOptions(*cmd, a->options.refinement);
     cmd->add_flag("--no-write", a->noWrite, "do not store the metrics in model.json");
     cmd->add_flag("--quiet", a->quiet, "no progress lines");
     cmd->callback([a] {

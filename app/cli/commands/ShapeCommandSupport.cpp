@@ -6,6 +6,7 @@
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -14,6 +15,17 @@
 #include <algorithm>
 
 namespace lf::cli {
+
+void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement) {
+    cmd.add_option("--refine-steps", refinement.steps,
+                   "gradient steps on the latent against the decoder's reconstruction (0: the encoder's guess)")
+        ->check(CLI::Range(0, 10000));
+    cmd.add_option("--refine-rate", refinement.learningRate, "learning rate of those steps")
+        ->check(CLI::Range(1e-6, 10.0));
+    cmd.add_option("--refine-occupancy-weight", refinement.occupancyWeight,
+                   "weight of the soft-IoU term in the refinement's loss")
+        ->check(CLI::Range(0.0, 1000.0));
+}
 
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId) {
     ml::setInferenceThreads(ml::kInferenceThreads);

@@ -9,10 +9,17 @@
 #include <optional>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace lf::cli {
 
 // Resolves --model (folder or id) and loads the shape model, with inference threads set once.
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
+
+// --refine-steps, --refine-rate and --refine-occupancy-weight of an encode (encode, eval shape-vae).
+void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement);
 
 // A latent and, for an encoded mesh, where the mesh sat before it was normalised into the
 // model's cube (so decode can put the shape back there).
