@@ -1,5 +1,6 @@
 #include "ui/ShapeDecodeWorker.h"
 
+#include "core/geometry/MeshShells.h"
 #include "core/geometry/ShapeMeshing.h"
 #include "core/ml/ShapeModel.h"
 #include "ui/MeshRasterizer.h"
@@ -131,8 +132,11 @@ void ShapeDecodeWorker::renderThumbnails(quint64 requestId, const std::vector<ml
             [&] {
                 RasterOptions options;
                 options.size = size;
-                for (const ml::Latent& z : latents)
-                    strip.images.push_back(rasterizeMesh(*decodeToMesh(z, resolution), options));
+                for (const ml::Latent& z : latents) {
+                    const auto mesh = decodeToMesh(z, resolution);
+                    strip.bodies.push_back(int(countBodies(meshShells(*mesh)).bodies));
+                    strip.images.push_back(rasterizeMesh(*mesh, options));
+                }
             },
             tr("Rendering the interpolation strip"));
     }

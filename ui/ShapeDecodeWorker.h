@@ -58,6 +58,8 @@ struct ThumbnailStrip {
     int modelGeneration = 0;
     std::vector<ml::Latent> latents;
     QList<QImage> images;
+    // Separate bodies of each step's mesh (specks removed, as export writes it; 0: empty).
+    std::vector<int> bodies;
     QString error;
 };
 

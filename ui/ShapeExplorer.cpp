@@ -209,8 +209,7 @@ void ShapeExplorer::onEncoded(const EncodedMesh& result)
 quint64 ShapeExplorer::requestThumbnails(const std::vector<ml::Latent>& latents, QSize size)
 {
     const quint64 id = ++nextRequestId_;
-    const int resolution = std::max(coarseResolution(), 16);
-    QMetaObject::invokeMethod(worker_, [worker = worker_, id, latents, resolution, size] {
+    QMetaObject::invokeMethod(worker_, [worker = worker_, id, latents, resolution = fullResolution(), size] {
         worker->renderThumbnails(id, latents, resolution, size);
     });
     return id;

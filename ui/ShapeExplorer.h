@@ -72,7 +72,8 @@ public:
     void setEncodeRefinement(const ml::LatentRefinement& refinement) { encodeRefinement_ = refinement; }
     std::shared_ptr<const Mesh> encodedInput() const { return encodedInput_; }
 
-    // Thumbnails of `latents`, decoded at the coarse resolution; thumbnailsReady follows.
+    // Thumbnails of `latents` and their body counts, from full-resolution decodes (the meshes an
+    // export of each would write); thumbnailsReady follows.
     quint64 requestThumbnails(const std::vector<ml::Latent>& latents, QSize size);
 
     void addFavourite(const QString& name = {});

@@ -181,14 +181,9 @@ MeshReport computeMeshReport(const Mesh& mesh) {
     if (r.watertight && r.orientable) r.volume = enclosedVolume(o3d);
     r.connectedComponents = std::get<1>(o3d.ClusterConnectedTriangles()).size();
     if (r.volume) {
-        // With the mesh facing outward overall, a shell around material encloses positive volume
-        // and a shell around a void (faces pointing into it) negative volume.
-        const auto shells = meshShells(mesh);
-        double total = 0;
-        for (const MeshShell& s : shells) total += s.signedVolume;
-        const double facing = total < 0 ? -1.0 : 1.0;  // an inside-out mesh: flip every shell
-        for (const MeshShell& s : shells)
-            if (std::abs(s.signedVolume) > 0) (s.signedVolume * facing > 0 ? r.bodies : r.innerVoids) += 1;
+        const BodyCount count = countBodies(meshShells(mesh));
+        r.bodies = count.bodies;
+        r.innerVoids = count.voids;
     }
     return r;
 }

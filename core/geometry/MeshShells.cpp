@@ -47,6 +47,18 @@ std::vector<MeshShell> meshShells(const Mesh& mesh) {
     return shells;
 }
 
+BodyCount countBodies(const std::vector<MeshShell>& shells) {
+    // Facing outward, a shell around material encloses positive volume and a shell around a void
+    // (faces pointing into it) negative volume.
+    double total = 0;
+    for (const MeshShell& s : shells) total += s.signedVolume;
+    const double facing = total < 0 ? -1.0 : 1.0;  // an inside-out mesh: flip every shell
+    BodyCount count;
+    for (const MeshShell& s : shells)
+        if (std::abs(s.signedVolume) > 0) (s.signedVolume * facing > 0 ? count.bodies : count.voids) += 1;
+    return count;
+}
+
 std::size_t removeSmallShells(Mesh& mesh, double relativeVolume) {
     const std::vector<MeshShell> shells = meshShells(mesh);
     if (shells.size() < 2) return 0;

@@ -18,6 +18,15 @@ struct MeshShell {
 // Shells = sets of triangles connected through shared vertex indices.
 std::vector<MeshShell> meshShells(const Mesh& mesh);
 
+// Shells around material (bodies) and around voids. The mesh is taken as facing outward overall
+// (an inside-out mesh counts the same); a shell of zero volume counts as neither. Only meaningful
+// for a closed mesh (MeshReport counts when it is watertight).
+struct BodyCount {
+    std::size_t bodies = 0;
+    std::size_t voids = 0;
+};
+BodyCount countBodies(const std::vector<MeshShell>& shells);
+
 // Removes every shell whose |signed volume| is below `relativeVolume` times the largest shell's
 // (material specks and pinhole voids alike) and the vertices only they used; keeps attributes
 // of the kept vertices. Returns the number of shells removed. A mesh with one shell is untouched.

@@ -304,8 +304,7 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
                           {"chamfer_units", "normalised ([-1,1] cube; shapes span 1.8)"},
                           {"per_family", families},
                           {"refinement", {{"steps", options.refinement.steps},
-                                          {"learning_rate", options.refinement.learningRate},
-                                          {"occupancy_weight", options.refinement.occupancyWeight}}}};
+                                          {"learning_rate", options.refinement.learningRate}}}};
     if (!encoderIous.empty()) {
         result["held_out"]["encoder_only"] = {{"iou", summary(encoderIous)}, {"chamfer", summary(encoderChamfers)}};
     }

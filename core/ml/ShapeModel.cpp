@@ -34,15 +34,6 @@ std::vector<float> floats(const TensorRecord& record) {
     return {t.data_ptr<float>(), t.data_ptr<float>() + t.numel()};
 }
 
-// 1 - soft IoU of the occupancies (sdf < 0): sigmoid(-sdf / temperature) against the target's.
-torch::Tensor softOccupancyLoss(const torch::Tensor& prediction, const torch::Tensor& target) {
-    const double temperature = 0.5 * 2.0 / double(target.size(2));  // half a voxel
-    const auto p = torch::sigmoid(-prediction / temperature);
-    const auto t = (target < 0).to(prediction.scalar_type());
-    const auto intersection = (p * t).sum();
-    return 1 - intersection / (p.sum() + t.sum() - intersection + 1e-6);
-}
-
 torch::Tensor refineLatent(ShapeDecoder& decoder, double nearSurfaceWeight, const torch::Tensor& start,
                            const torch::Tensor& target, const LatentRefinement& refinement,
                            const RefinementProgress& progress) {
@@ -55,9 +46,7 @@ torch::Tensor refineLatent(ShapeDecoder& decoder, double nearSurfaceWeight, cons
     double bestLoss = std::numeric_limits<double>::infinity();
     for (int k = 1; k <= refinement.steps + 1; ++k) {
         if (progress && !progress(k - 1, refinement.steps)) throw Cancelled("encode: cancelled");
-        const auto fine = decoder->forward(z);
-        auto loss = fineReconstructionLoss(fine, target, nearSurfaceWeight);
-        if (refinement.occupancyWeight > 0) loss = loss + refinement.occupancyWeight * softOccupancyLoss(fine, target);
+        const auto loss = fineReconstructionLoss(decoder->forward(z), target, nearSurfaceWeight);
         const double value = loss.item<double>();
         if (value < bestLoss) {
             bestLoss = value;
@@ -173,8 +162,8 @@ Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinemen
         throw Error("encode: SDF grid has " + std::to_string(grid.values.size()) +
                     " values for resolution " + std::to_string(r));
     }
-    if (refinement.steps < 0 || !(refinement.learningRate > 0) || !(refinement.occupancyWeight >= 0)) {
-        throw Error("encode: refinement needs steps >= 0, a positive learning rate and an occupancy weight >= 0");
+    if (refinement.steps < 0 || !(refinement.learningRate > 0)) {
+        throw Error("encode: refinement needs steps >= 0 and a positive learning rate");
     }
     // Not InferenceMode: the refinement differentiates through the decoder with `target`.
     torch::Tensor target, z;

@@ -5,6 +5,7 @@
 
 #include "ShapeModelFixture.h"
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/MeshShells.h"
 #include "core/io/MeshImport.h"
 #include "core/model/ModelLocator.h"
 #include "ui/MainWindow.h"
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void latentJsonRoundTrip();
     void interpolationStrip();
     void crossFamilyBlendIsFlagged();
+    void stripMarksStepsThatAreNotOnePart();
     void encodeMeshMakesItTheDesign();
     void encodeShowsProgressKeepsDecodingAndCancels();
     void screenshot();
@@ -546,6 +548,8 @@ void TstShapeSpace::interpolationStrip()
     QCOMPARE(strip.images.size(), 2);
     QCOMPARE(strip.images[0], panel->thumbnails().front());
     QCOMPARE(strip.images[1], panel->thumbnails().back());
+    QCOMPARE(strip.bodies.size(), std::size_t(2));
+    QCOMPARE(panel->stepBodies().size(), std::size_t(5));
 
     // t = 0 and t = 1 show A and B in 3D.
     QVERIFY(waitForShape(*window_, [&] { panel->showBlend(0.0); }));
@@ -614,6 +618,49 @@ void TstShapeSpace::crossFamilyBlendIsFlagged()
     QVERIFY2(!panel->statusText().contains(QStringLiteral("hybrids")), qPrintable(panel->statusText()));
 }
 
+void TstShapeSpace::stripMarksStepsThatAreNotOnePart()
+{
+    // The fixture's barely trained model: on the blend from seed 3 to a latent far outside the
+    // training codes some steps are one part and some are not (measured: seed 3 decodes to three
+    // bodies). Each step's count is that of the mesh its export would write (the full-resolution
+    // decode, specks removed), and the strip marks exactly the steps that are not one part.
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    ui::InterpolationPanel* panel = window_->interpolationPanel();
+    ml::Latent far(std::size_t(explorer->model().latentSize), 0.0f);
+    for (std::size_t k = 0; k < far.size(); ++k) far[k] = (k % 2 ? -6.0f : 6.0f);
+    QVERIFY(waitForShape(*window_, [&] { explorer->design()->setLatent(far, QStringLiteral("far")); }));
+    panel->setEndpoint(0, ui::InterpolationPanel::Source::Seed, 3);
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Current);
+    panel->setSteps(6);
+    QSignalSpy ready(panel, &ui::InterpolationPanel::stripReady);
+    QVERIFY(panel->buildStrip());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+    QCOMPARE(panel->stepBodies().size(), std::size_t(6));
+    QStringList marked;
+    for (int i = 0; i < 6; ++i) {
+        QVERIFY(waitForShape(*window_, [&] { panel->selectStep(i); }));
+        const auto& shape = explorer->lastShape();
+        QCOMPARE(shape.latent, panel->stepLatents()[std::size_t(i)]);
+        const int bodies = int(countBodies(meshShells(*shape.mesh)).bodies);
+        qInfo("step %d: %d bodies", i + 1, bodies);
+        QCOMPARE(panel->stepBodies()[std::size_t(i)], bodies);
+        const QString text = panel->stepButton(i)->text();
+        if (bodies == 1) {
+            QCOMPARE(text, QString::number(i + 1));
+        } else {
+            QVERIFY2(text.contains(bodies == 0 ? QStringLiteral("empty") : QStringLiteral("%1 parts").arg(bodies)),
+                     qPrintable(text));
+            QVERIFY(panel->stepButton(i)->toolTip().contains(bodies == 0 ? QStringLiteral("no surface")
+                                                                         : QStringLiteral("print as")));
+            marked << QString::number(i + 1);
+        }
+    }
+    QVERIFY(!marked.isEmpty() && marked.size() < 6);  // both kinds of step were checked
+    QVERIFY2(panel->statusText().contains(QStringLiteral("Not one part: step(s) ") + marked.join(QStringLiteral(", "))),
+             qPrintable(panel->statusText()));
+}
+
 void TstShapeSpace::encodeMeshMakesItTheDesign()
 {
     QVERIFY(loadModel(*window_));
@@ -675,7 +722,7 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
 
     // A refinement far longer than the test: only a cancel ends it.
     constexpr int kSteps = 1000000;
-    explorer->setEncodeRefinement({kSteps, 0.1, 0});
+    explorer->setEncodeRefinement({kSteps, 0.1});
     QSignalSpy progress(explorer, &ui::ShapeExplorer::encodeProgress);
     QSignalSpy finished(explorer, &ui::ShapeExplorer::encodeFinished);
     QUndoStack* stack = explorer->design()->undoStack();
@@ -730,7 +777,7 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
     progress.clear();
     window_->encodeReaction()->encode(settings.path);
     QTRY_VERIFY_WITH_TIMEOUT(explorer->isEncoding() && progress.count() > 0, 10000);
-    explorer->setEncodeRefinement({3, 0.1, 0});
+    explorer->setEncodeRefinement({3, 0.1});
     QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
     QTest::qWait(200);

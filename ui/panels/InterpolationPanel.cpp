@@ -9,6 +9,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStringList>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSignalBlocker>
@@ -109,6 +110,7 @@ InterpolationPanel::InterpolationPanel(ShapeExplorer* explorer, QAction* exportA
         stripButtons_.clear();
         latents_.clear();
         thumbnails_.clear();
+        bodies_.clear();
         a_.clear();
         b_.clear();
     });
@@ -192,7 +194,7 @@ bool InterpolationPanel::buildStrip()
     blendNote_.clear();
     if (familyA >= 0 && familyB >= 0 && familyA != familyB) {
         blendNote_ = tr("A resembles a %1, B a %2: the steps between are hybrids of two families and may "
-                        "split into separate parts (see the mesh report).")
+                        "split into separate parts (the strip marks those steps).")
                          .arg(design->familyName(familyA), design->familyName(familyB));
     }
     const int n = stepsSpin_->value();
@@ -201,6 +203,7 @@ bool InterpolationPanel::buildStrip()
     latents_.front() = a_;  // exact endpoints, whatever the arithmetic
     latents_.back() = b_;
     thumbnails_.clear();
+    bodies_.clear();
     for (QToolButton* b : stripButtons_) delete b;
     stripButtons_.clear();
     exportStepSpin_->setRange(1, n);
@@ -217,20 +220,34 @@ void InterpolationPanel::onThumbnails(const ThumbnailStrip& strip)
         return;
     }
     thumbnails_ = strip.images;
+    bodies_ = strip.bodies;
+    QStringList split;
     for (int i = 0; i < thumbnails_.size(); ++i) {
         auto* button = new QToolButton;
         button->setIcon(QPixmap::fromImage(thumbnails_[i]));
         button->setIconSize(kThumbnailSize);
-        button->setText(QStringLiteral("%1").arg(i + 1));
         button->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
-        button->setToolTip(tr("Step %1 of %2: make it the current design")
-                               .arg(i + 1)
-                               .arg(thumbnails_.size()));
+        QString tip = tr("Step %1 of %2: make it the current design").arg(i + 1).arg(thumbnails_.size());
+        // What an export of the step would hold: one part, several, or nothing.
+        const int bodies = i < int(bodies_.size()) ? bodies_[std::size_t(i)] : 1;
+        if (bodies == 1) {
+            button->setText(QStringLiteral("%1").arg(i + 1));
+        } else {
+            button->setText(bodies == 0 ? tr("%1: empty").arg(i + 1) : tr("%1: %2 parts").arg(i + 1).arg(bodies));
+            button->setStyleSheet(QStringLiteral("QToolButton { color: #b35900; }"));
+            tip += bodies == 0 ? tr("\nIt decodes to no surface.")
+                               : tr("\nIt decodes to %1 separate bodies: exported, it would print as %1 parts.").arg(bodies);
+            split << QString::number(i + 1);
+        }
+        button->setToolTip(tip);
         connect(button, &QToolButton::clicked, this, [this, i] { selectStep(i); });
         stripLayout_->insertWidget(stripLayout_->count() - 1, button);
         stripButtons_.append(button);
     }
-    showStatus(tr("%1 steps from A to B.").arg(thumbnails_.size()));
+    QString text = tr("%1 steps from A to B.").arg(thumbnails_.size());
+    if (!split.isEmpty())
+        text += QLatin1Char(' ') + tr("Not one part: step(s) %1.").arg(split.join(QStringLiteral(", ")));
+    showStatus(text);
     Q_EMIT stripReady();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Dock panel for blending two designs: A and B each from a seed, a favourite or the current
 // design (which may be an encoded mesh); N steps, linear or spherical; a strip of thumbnails
-// (CPU-rendered on the decode worker), a t slider that shows the blend live in the 3D view, and
+// (CPU-rendered on the decode worker from the meshes an export would write, each marked when it is
+// not one part), a t slider that shows the blend live in the 3D view, and
 // any step can become the current design or be exported through File > Export.
 #include "core/ml/LatentMath.h"
 
@@ -48,6 +49,9 @@ public:
 
     const std::vector<ml::Latent>& stepLatents() const { return latents_; }
     const QList<QImage>& thumbnails() const { return thumbnails_; }
+    // Separate bodies each step decodes to (1: one part); the strip marks the others.
+    const std::vector<int>& stepBodies() const { return bodies_; }
+    QToolButton* stepButton(int index) const { return stripButtons_.value(index); }
     ml::Latent endpointLatent(int which) const;
     QString statusText() const;
     // Set by buildStrip when A and B resemble different families: their blends are hybrids, and
@@ -85,6 +89,7 @@ private:
     QString blendNote_;
     std::vector<ml::Latent> latents_;
     QList<QImage> thumbnails_;
+    std::vector<int> bodies_;
     quint64 stripRequest_ = 0;
     int tDragSerial_ = 0;
     bool exportWhenShown_ = false;

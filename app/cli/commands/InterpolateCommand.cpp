@@ -56,8 +56,13 @@ void registerInterpolateCommand(CLI::App& app) {
                 const MeshNormalisation place = interpolatePlacement(*from.placement, *to.placement, t);
                 for (Vec3f& v : mesh.vertices) v = place.toOriginal(v);
             }
-            std::cerr << writeMeshWithSummary(mesh, file) << std::endl;
-            steps.push_back({{"t", t}, {"file", file.string()}, {"triangles", mesh.triangles.size()}});
+            MeshReport report;
+            std::cerr << writeMeshWithSummary(mesh, file, &report) << std::endl;
+            steps.push_back({{"t", t},
+                             {"file", file.string()},
+                             {"triangles", mesh.triangles.size()},
+                             {"watertight", report.watertight},
+                             {"bodies", report.bodies}});
         }
         const nlohmann::json summary = {{"model_id", model.manifest().id},
                                         {"from", a->from},

@@ -1,6 +1,7 @@
 #include "app/cli/commands/ShapeCommandSupport.h"
 
 #include "app/cli/Commands.h"
+#include "app/cli/commands/CommandSupport.h"
 #include "core/geometry/MeshReport.h"
 #include "core/io/MeshExport.h"
 #include "core/util/AtomicFile.h"
@@ -22,9 +23,6 @@ void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement) {
         ->check(CLI::Range(0, 10000));
     cmd.add_option("--refine-rate", refinement.learningRate, "learning rate of those steps")
         ->check(CLI::Range(1e-6, 10.0));
-    cmd.add_option("--refine-occupancy-weight", refinement.occupancyWeight,
-                   "weight of the soft-IoU term in the refinement's loss")
-        ->check(CLI::Range(0.0, 1000.0));
 }
 
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId) {
@@ -105,14 +103,18 @@ LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& 
     return readLatentFile(seedOrFile, model.latentSize());
 }
 
-std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file) {
+std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file, MeshReport* reportOut) {
     const auto format = exportFormatForPath(file);
     if (!format) throw Error(file.string() + ": unknown mesh format (use .stl, .obj, .ply, .gltf or .glb)");
     if (mesh.triangles.empty()) throw Error(file.string() + ": the decoded shape is empty (no surface in the grid)");
     exportMesh(mesh, file, *format);
     const MeshReport report = computeMeshReport(mesh);
-    return file.string() + ": " + std::to_string(report.triangles) + " triangles, " +
-           (report.watertight ? "watertight" : "not watertight");
+    if (reportOut) *reportOut = report;
+    std::string line = file.string() + ": " + std::to_string(report.triangles) + " triangles, " +
+                       (report.watertight ? "watertight" : "not watertight");
+    // Bodies are known for a closed mesh: more than one prints as separate parts.
+    if (report.volume) line += formatted(", %zu bod%s", report.bodies, report.bodies == 1 ? "y" : "ies");
+    return line;
 }
 
 }  // namespace lf::cli

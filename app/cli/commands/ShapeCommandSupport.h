@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the shape-model commands (sample, interpolate, encode, decode).
+#include "core/geometry/MeshReport.h"
 #include "core/geometry/SdfContour.h"
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
@@ -18,7 +19,7 @@ namespace lf::cli {
 // Resolves --model (folder or id) and loads the shape model, with inference threads set once.
 ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
 
-// --refine-steps, --refine-rate and --refine-occupancy-weight of an encode (encode, eval shape-vae).
+// --refine-steps and --refine-rate of an encode (encode, eval shape-vae).
 void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement);
 
 // A latent and, for an encoded mesh, where the mesh sat before it was normalised into the
@@ -43,7 +44,9 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z,
 LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
 
 // Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
-// summary "<file>: N triangles, watertight|not watertight".
-std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file);
+// summary "<file>: N triangles, watertight|not watertight[, K bodies]" (bodies when closed) and,
+// with `report`, the mesh report behind it.
+std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file,
+                                 MeshReport* report = nullptr);
 
 }  // namespace lf::cli
