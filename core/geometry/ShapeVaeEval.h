@@ -37,7 +37,9 @@ struct ShapeEvalOptions {
     // result is reported beside it ("encoder_only"). Midpoints use the encoder's posterior means
     // of the training shapes (what the PCA and the prior are fitted to).
     ml::LatentRefinement refinement = ml::kDefaultRefinement;
-    int threads = 2;               // for generating the held-out shapes
+    // For generating the held-out shapes and for their encodes (each on its own thread, one torch
+    // thread each: the figures do not depend on it).
+    int threads = 2;
     std::function<void(const std::string&)> log;  // progress lines
 };
 

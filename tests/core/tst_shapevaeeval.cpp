@@ -158,6 +158,18 @@ private Q_SLOTS:
         QVERIFY(h["iou"]["mean"].get<double>() >= h["encoder_only"]["iou"]["mean"].get<double>() - 0.02);
     }
 
+    void heldOutFiguresDoNotDependOnTheThreadCount() {
+        // The held-out encodes run on `threads` workers (default 2, as metrics_ was made).
+        auto o = smallEvaluation();
+        o.threads = 1;
+        o.samples = 1;
+        o.midpoints = 0;
+        const auto one = lf::evaluateShapeModel(*model_, data_, o);
+        QCOMPARE(one["held_out"].dump(), metrics_["held_out"].dump());
+        o.threads = 0;
+        QVERIFY(lf::test::errorOf([&] { lf::evaluateShapeModel(*model_, data_, o); }).find("threads") != std::string::npos);
+    }
+
     void refinementReportsProgressAndCancels() {
         const lf::SdfGrid truth = lf::shapeDatasetGrid(data_, 1);
         // Each step is announced in order, then the end (done == steps); reporting changes nothing.

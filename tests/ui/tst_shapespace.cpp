@@ -790,8 +790,10 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
 
 void TstShapeSpace::screenshot()
 {
-    // Saves the window with the shape panel for a person to look at (LF_SCREENSHOT_DIR).
-    QVERIFY(loadModel(*window_));
+    // Saves the window with the shape panel for a person to look at (LF_SCREENSHOT_DIR), with the
+    // fixture model or the package LF_SCREENSHOT_MODEL names (e.g. models/shapes-default).
+    const QString shownModel = qEnvironmentVariable("LF_SCREENSHOT_MODEL", package_);
+    QVERIFY(waitForShape(*window_, [&] { window_->shapeExplorer()->loadModel(shownModel); }));
     QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(21); }));
     ui::InterpolationPanel* panel = window_->interpolationPanel();
     panel->setEndpoint(0, ui::InterpolationPanel::Source::Seed, 3);
@@ -815,7 +817,14 @@ void TstShapeSpace::screenshot()
     QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
     QVERIFY(window_->exportReaction()->exportTo(settings));
     QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
-    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
+    // While it encodes: the steps in the status bar beside Cancel.
+    QSignalSpy progress(window_->shapeExplorer(), &ui::ShapeExplorer::encodeProgress);
+    QVERIFY(waitForShape(*window_, [&] {
+        window_->encodeReaction()->encode(settings.path);
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 3, 60000);
+        const QImage busy = window_->grab().toImage();
+        if (!out.isEmpty()) QVERIFY(busy.save(QString::fromUtf8(out) + QStringLiteral("/encoding.png")));
+    }));
     QVERIFY(window_->scene()->hasReference());
     const QImage encoded = window_->view()->grabRenderedImage();
     if (!out.isEmpty()) QVERIFY(encoded.save(QString::fromUtf8(out) + QStringLiteral("/encode.png")));
