@@ -137,7 +137,8 @@ void TstShapeSpace::init()
 
 void TstShapeSpace::cleanup()
 {
-    for (QMessageBox* box : window_->findChildren<QMessageBox*>()) box->close();
+    if (window_)
+        for (QMessageBox* box : window_->findChildren<QMessageBox*>()) box->close();
     window_.reset();
     dir_.reset();
 }
@@ -786,6 +787,15 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
     QVERIFY(!newest.cancelled && newest.error.isEmpty());
     QCOMPARE(explorer->design()->effectiveLatent(), newest.latent);
     QCOMPARE(stack->count(), undoSteps + 1);
+
+    // Closing the window mid-encode stops it within a step instead of waiting it out.
+    explorer->setEncodeRefinement({kSteps, 0.1});
+    progress.clear();
+    window_->encodeReaction()->encode(settings.path);
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 10000);
+    timer.restart();
+    window_.reset();
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TstShapeSpace::screenshot()
