@@ -1,7 +1,8 @@
 // Shape VAE decode latency on the interactive path: decoder at the coarse (drag) and fine
 // (release) resolutions, with 1 and 2 torch threads, plus flying-edges contouring with normals
 // of the decoded grid, and the slider path while an encode refines on another thread. The
-// decoder's achieved FLOP/s is reported as a share of a float matmul of about the same FLOP count measured in the same run (a BLAS-bound baseline on this machine).
+// decoder's achieved FLOP/s is reported as a share of a float matmul of about the same FLOP count
+// measured in the same run (a BLAS-bound baseline on this machine).
 //
 //   OMP_WAIT_POLICY=PASSIVE build/tests/bench/bench_shapedecode [repetitions=40] [package-dir]
 // (without PASSIVE, libgomp's spinning threads make 2 threads slower than 1 on a busy 2-core
