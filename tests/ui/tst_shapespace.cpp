@@ -788,8 +788,18 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
     QCOMPARE(explorer->design()->effectiveLatent(), newest.latent);
     QCOMPARE(stack->count(), undoSteps + 1);
 
-    // Closing the window mid-encode stops it within a step instead of waiting it out.
+    // Loading a model mid-encode stops it: its latent would belong to the old space.
     explorer->setEncodeRefinement({kSteps, 0.1});
+    finished.clear();
+    progress.clear();
+    window_->encodeReaction()->encode(settings.path);
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 10000);
+    QVERIFY(waitForShape(*window_, [&] { explorer->loadModel(package_); }));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QVERIFY(finished.first().first().value<ui::EncodedMesh>().cancelled);
+    QVERIFY(!explorer->isEncoding() && !cancel->isEnabled() && button->isHidden());
+
+    // Closing the window mid-encode stops it within a step instead of waiting it out.
     progress.clear();
     window_->encodeReaction()->encode(settings.path);
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 10000);
