@@ -5,9 +5,10 @@
 //
 // Threads: the ShapeModel is loaded by a ShapeDecodeWorker on a QThread owned here; encodes run
 // on a second thread (ShapeEncodeWorker) with the same model, so the view keeps following the
-// sliders during an encode's seconds of refinement. Requests carry increasing ids; results come back as queued signals and are filtered here on the GUI thread:
-// a result older than the last shown one, or older than the last full-resolution request, is
-// dropped (while dragging, newer coarse results may still show; after release only the final).
+// sliders during an encode's seconds of refinement. Requests carry increasing ids; results come
+// back as queued signals and are filtered here on the GUI thread: a result older than the last
+// shown one, or older than the last full-resolution request, is dropped (while dragging, newer
+// coarse results may still show; after release only the final).
 #include "core/ml/LatentMath.h"
 #include "ui/ShapeDecodeWorker.h"
 #include "ui/ShapeEncodeWorker.h"

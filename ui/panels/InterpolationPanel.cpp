@@ -9,10 +9,10 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QStringList>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSignalBlocker>
+#include <QStringList>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
@@ -229,7 +229,7 @@ void InterpolationPanel::onThumbnails(const ThumbnailStrip& strip)
         button->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
         QString tip = tr("Step %1 of %2: make it the current design").arg(i + 1).arg(thumbnails_.size());
         // What an export of the step would hold: one part, several, or nothing.
-        const int bodies = i < int(bodies_.size()) ? bodies_[std::size_t(i)] : 1;
+        const int bodies = bodies_[std::size_t(i)];  // the worker counts every step it renders
         if (bodies == 1) {
             button->setText(QStringLiteral("%1").arg(i + 1));
         } else {

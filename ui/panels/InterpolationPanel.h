@@ -1,9 +1,9 @@
 #pragma once
 // Dock panel for blending two designs: A and B each from a seed, a favourite or the current
 // design (which may be an encoded mesh); N steps, linear or spherical; a strip of thumbnails
-// (CPU-rendered on the decode worker from the meshes an export would write, each marked when it is
-// not one part), a t slider that shows the blend live in the 3D view, and
-// any step can become the current design or be exported through File > Export.
+// (CPU-rendered on the decode worker from the meshes an export would write, each marked when it
+// is not one part), a t slider that shows the blend live in the 3D view, and any step can become
+// the current design or be exported through File > Export.
 #include "core/ml/LatentMath.h"
 
 #include <QDockWidget>
