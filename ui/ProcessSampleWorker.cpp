@@ -24,7 +24,7 @@ namespace lf::ui {
 
 namespace {
 
-enum EndKind { Cancelled = 0, Failed = 1, SweepDone = 2, SweepCancelled = 3, LoadOk = 4, LoadFailed = 5, Idle = 6 };
+enum EndKind { Cancelled = 0, Failed = 1, SweepDone = 2, SweepCancelled = 3, LoadFailed = 4, Idle = 5 };
 
 struct Job {
     quint64 id = 0;
@@ -67,9 +67,11 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
     : QObject(parent), state_(std::make_shared<State>()),
       threads_(threads > 0 ? threads : std::max(1, QThread::idealThreadCount() - 1)), priority_(priority) {
     qRegisterMetaType<lf::ui::ProcessSampleOutput>();
+    qRegisterMetaType<lf::ml::ProcessSampling>();
     connect(this, &ProcessSampleWorker::deliverResult_, this, &ProcessSampleWorker::onResult, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverProgress_, this, &ProcessSampleWorker::onProgress, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverEnd_, this, &ProcessSampleWorker::onEnd, Qt::QueuedConnection);
+    connect(this, &ProcessSampleWorker::deliverLoaded_, this, &ProcessSampleWorker::modelLoaded, Qt::QueuedConnection);
 
     auto state = state_;
     const int torchThreads = threads_;
@@ -105,9 +107,8 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
                 state->loading = false;
                 state->model = loaded;
                 if (loaded) {
-                    Q_EMIT deliverEnd_(0, 0, LoadOk,
-                                       QString::fromStdString(loaded->manifest().id) + QChar('\n') +
-                                           QString::fromStdString(loaded->deviceName()));
+                    Q_EMIT deliverLoaded_(QString::fromStdString(loaded->manifest().id),
+                                          QString::fromStdString(loaded->deviceName()), loaded->samplingDefaults());
                 } else {
                     Q_EMIT deliverEnd_(0, 0, LoadFailed, message);
                 }
@@ -302,11 +303,6 @@ void ProcessSampleWorker::onProgress(quint64 id, quint64 sweepId, int step, int 
 
 void ProcessSampleWorker::onEnd(quint64 id, quint64 sweepId, int kind, const QString& message) {
     switch (kind) {
-    case LoadOk: {
-        const auto parts = message.split(QChar('\n'));
-        Q_EMIT modelLoaded(parts.value(0), parts.value(1));
-        break;
-    }
     case LoadFailed: Q_EMIT modelLoadFailed(message); break;
     case Cancelled: Q_EMIT requestCancelled(id); break;
     case Failed: Q_EMIT requestFailed(id, message); break;

@@ -69,7 +69,8 @@ public:
     WorkerPriority priority() const { return priority_; }
 
 Q_SIGNALS:
-    void modelLoaded(const QString& modelId, const QString& device);
+    // defaults: the package's sampling settings (steps, guidance, eta), for the panel to start from.
+    void modelLoaded(const QString& modelId, const QString& device, const lf::ml::ProcessSampling& defaults);
     void modelLoadFailed(const QString& message);
     void progress(quint64 id, int step, int steps);  // interactive requests and sweep cells
     void preview(quint64 id, const QImage& image);   // x0 estimate of the first seed
@@ -84,6 +85,7 @@ Q_SIGNALS:
     void deliverResult_(const lf::ui::ProcessSampleOutput& output, quint64 sweepId, int cell);
     void deliverProgress_(quint64 id, quint64 sweepId, int step, int steps, const QImage& preview);
     void deliverEnd_(quint64 id, quint64 sweepId, int kind, const QString& message);
+    void deliverLoaded_(const QString& modelId, const QString& device, const lf::ml::ProcessSampling& defaults);
 
 private:
     void onResult(const ProcessSampleOutput& output, quint64 sweepId, int cell);
@@ -101,3 +103,4 @@ private:
 }  // namespace lf::ui
 
 Q_DECLARE_METATYPE(lf::ui::ProcessSampleOutput)
+Q_DECLARE_METATYPE(lf::ml::ProcessSampling)

@@ -292,15 +292,7 @@ std::vector<std::byte> serializeSafetensors(const SafetensorsContents& contents)
 
 void writeSafetensors(const std::filesystem::path& file, const SafetensorsContents& contents) {
     const std::vector<std::byte> bytes = serializeSafetensors(contents);
-    writeFileAtomically(file, [&](const std::filesystem::path& temp) {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error("cannot create " + temp.string());
-        out.write(reinterpret_cast<const char*>(bytes.data()),
-                  static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) throw Error("write failed (disk full?) after " + std::to_string(bytes.size()) +
-                              " bytes for " + file.string());
-    });
+    writeFileAtomically(file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace lf

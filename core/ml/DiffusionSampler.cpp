@@ -55,16 +55,13 @@ std::pair<torch::Tensor, torch::Tensor> predictionToX0Eps(const ProcessDiffusion
 }
 
 DdimResult ddimSample(ProcessUNet& model, const torch::Tensor& condition,
-                      const std::vector<std::uint64_t>& seeds, const DdimOptions& options,
+                      const std::vector<std::uint64_t>& seeds, const ProcessSampling& options,
                       const DdimStepCallback& callback, bool wantsPreview,
                       const std::atomic<bool>* cancel) {
     const auto& config = model->config;
     if (seeds.empty()) throw Error("sampling: no seeds");
     if (condition.size(0) != std::int64_t(seeds.size())) throw Error("sampling: one condition row per seed expected");
-    if (!(options.eta >= 0 && options.eta <= 1)) throw Error("sampling: eta must be in [0, 1]");
-    if (!std::isfinite(options.guidance) || options.guidance < 0 || options.guidance > 30) {
-        throw Error("sampling: guidance scale must be in [0, 30]");
-    }
+    options.validate(config.schedule.steps(), "sampling");
     const auto timesteps = config.schedule.samplingTimesteps(options.steps);
     const auto device = condition.device();
     const std::int64_t b = std::int64_t(seeds.size());

@@ -10,6 +10,7 @@
 // x0 is clipped to [-1, 1] (the pixel range) and eps recomputed from it. With all T steps and
 // eta = 1 this is DDPM's ancestral sampler (sigma^2 = the posterior variance).
 // Guidance (classifier-free): p = p_null + w (p_cond - p_null); w = 1 skips the null pass.
+#include "core/ml/ProcessSampling.h"
 #include "core/ml/ProcessUNet.h"
 
 #include <atomic>
@@ -43,12 +44,6 @@ std::pair<torch::Tensor, torch::Tensor> predictionToX0Eps(const ProcessDiffusion
                                                           const torch::Tensor& x, int t,
                                                           const torch::Tensor& prediction);
 
-struct DdimOptions {
-    int steps = 20;
-    double eta = 0.0;
-    double guidance = 2.0;
-};
-
 // Called after every step with the (clipped) x0 estimate [B,3,H,W] in [-1,1] (only when
 // wantsPreview); return false to stop.
 using DdimStepCallback = std::function<bool(int stepsDone, int steps, const torch::Tensor* x0Estimate)>;
@@ -65,7 +60,7 @@ struct DdimResult {
 // floating-point summation order). Cancellation (`cancel` set or the callback returning false)
 // is checked after every step.
 DdimResult ddimSample(ProcessUNet& model, const torch::Tensor& condition,
-                      const std::vector<std::uint64_t>& seeds, const DdimOptions& options,
+                      const std::vector<std::uint64_t>& seeds, const ProcessSampling& options,
                       const DdimStepCallback& callback = {}, bool wantsPreview = false,
                       const std::atomic<bool>* cancel = nullptr);
 

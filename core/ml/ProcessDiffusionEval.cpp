@@ -2,6 +2,7 @@
 
 #include "core/ml/ProcessModel.h"
 #include "core/process/EffectMeasures.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/RankCorrelation.h"
 
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 namespace lf::ml {
 namespace {
@@ -39,12 +41,40 @@ std::optional<std::array<double, kEffectCount>> meanMeasures(const std::vector<p
     return sum;
 }
 
+// One row per point: its normalised parameters, then per effect the simulator's severity and
+// the mean measure on generated and on simulator images (empty when no image registered).
+void writePointsCsv(const std::filesystem::path& file, const std::vector<std::array<double, kParameterCount>>& points,
+                    std::size_t heldOutStart, const std::vector<std::array<double, kEffectCount>>& severities,
+                    const std::vector<std::optional<std::array<double, kEffectCount>>>& generated,
+                    const std::vector<std::optional<std::array<double, kEffectCount>>>& simulated) {
+    std::ostringstream csv;
+    csv.precision(9);
+    csv << "point,held_out";
+    for (const auto& spec : process::parameterSpecs()) csv << ',' << spec.name;
+    for (const auto& effect : process::effectInfos())
+        csv << ',' << effect.name << "_severity," << effect.name << "_generated," << effect.name << "_simulator";
+    csv << '\n';
+    for (std::size_t k = 0; k < points.size(); ++k) {
+        csv << k << ',' << (k >= heldOutStart ? 1 : 0);
+        for (double u : points[k]) csv << ',' << u;
+        for (std::size_t e = 0; e < kEffectCount; ++e) {
+            csv << ',' << severities[k][e] << ',';
+            if (generated[k]) csv << (*generated[k])[e];
+            csv << ',';
+            if (simulated[k]) csv << (*simulated[k])[e];
+        }
+        csv << '\n';
+    }
+    writeFileAtomically(file, csv.str());
+}
 
 }  // namespace
 
 nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& o) {
     if (o.gridPoints < 3 || o.seedsPerPoint < 1) throw Error("eval: need at least 3 grid points and 1 seed per point");
     auto log = [&](const std::string& s) { if (o.log) o.log(s); };
+    const ProcessSampling sampling = o.sampling.value_or(model.samplingDefaults());
+    sampling.validate(model.config().schedule.steps(), "eval");
 
     std::vector<std::array<double, kParameterCount>> points;
     for (int k = 0; k < o.gridPoints; ++k) {
@@ -72,9 +102,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         ProcessSampleRequest request;
         request.parameters = params;
         request.seeds = seeds;
-        request.steps = o.steps;
-        request.guidance = o.guidance;
-        request.eta = o.eta;
+        request.sampling = sampling;
         const auto result = model.sample(request);
         sampleSeconds += result.elapsedSeconds;
         std::vector<process::ImageF> gen, sim;
@@ -86,6 +114,8 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         severities.push_back(process::computeSeverities(params).values);
         log("point " + std::to_string(k + 1) + "/" + std::to_string(points.size()) + (k >= heldOutStart ? " (held out)" : ""));
     }
+
+    if (!o.pointsCsv.empty()) writePointsCsv(o.pointsCsv, points, heldOutStart, severities, generated, simulated);
 
     nlohmann::json spearman = nlohmann::json::object(), mae = nlohmann::json::object();
     double rhoSum = 0, maeNormSum = 0;
@@ -102,8 +132,20 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         auto rho = [](const std::vector<double>& a, const std::vector<double>& b) -> nlohmann::json {
             try { return spearmanCorrelation(a, b); } catch (const Error&) { return nullptr; }
         };
+        // How far a rho over this many points can be trusted (grids of 120 points moved rho by
+        // several hundredths from one seed to the next).
+        auto interval = [&](const std::vector<double>& a, const std::vector<double>& b) -> nlohmann::json {
+            try {
+                const auto i = spearmanBootstrapInterval(a, b, 0.95, 1000, o.seed);
+                return {i.low, i.high};
+            } catch (const Error&) {
+                return nullptr;
+            }
+        };
         entry["generated"] = rho(sev, gen);
+        entry["generated_interval95"] = interval(sev, gen);
         entry["simulator"] = rho(sevSim, sim);
+        entry["simulator_interval95"] = interval(sevSim, sim);
         if (entry["generated"].is_number()) { rhoSum += entry["generated"].get<double>(); ++rhoCount; }
         spearman[name] = entry;
         // Spread of the simulator measure over the grid: the scale for a normalised MAE.
@@ -130,9 +172,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
     ProcessSampleRequest repeat;
     repeat.parameters = process::denormalise(points[heldOutStart]);
     repeat.seeds = {seeds.front()};
-    repeat.steps = o.steps;
-    repeat.guidance = o.guidance;
-    repeat.eta = o.eta;
+    repeat.sampling = sampling;
     const auto first = model.sample(repeat), second = model.sample(repeat);
     int maxDiff = 0;
     for (std::size_t i = 0; i < first.images[0].pixels.size(); ++i) {
@@ -145,8 +185,8 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         {"spearman_mean_generated", rhoCount ? nlohmann::json(rhoSum / rhoCount) : nlohmann::json(nullptr)},
         {"held_out_mae", mae},
         {"held_out_mae_over_stddev_mean", maeNormSum / double(kEffectCount)},
-        {"points", {{"grid", o.gridPoints}, {"held_out", points.size() - heldOutStart}, {"seeds_per_point", o.seedsPerPoint}}},
-        {"sampling", {{"sampler", "ddim"}, {"steps", o.steps}, {"guidance", o.guidance}, {"eta", o.eta}}},
+        {"points", {{"grid", o.gridPoints}, {"held_out", points.size() - heldOutStart}, {"seeds_per_point", o.seedsPerPoint}, {"seed", o.seed}}},
+        {"sampling", sampling.toJson()},
         {"registration_failures", failures},
         {"same_seed_max_pixel_difference", maxDiff},
         {"same_seed_reproducible", maxDiff == 0},
@@ -163,13 +203,11 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
             ProcessSampleRequest r;
             r.parameters = params;
             r.seeds = {seeds.front()};
-            r.guidance = o.guidance;
-            r.steps = o.steps;
-            r.eta = o.eta;
+            r.sampling = sampling;
             const auto ddim = model.sample(r);
-            r.steps = model.config().schedule.steps();
-            r.eta = 1.0;
-            log("DDPM " + std::to_string(r.steps) + " steps at held-out point " + std::to_string(k + 1));
+            r.sampling.steps = model.config().schedule.steps();
+            r.sampling.eta = 1.0;
+            log("DDPM " + std::to_string(r.sampling.steps) + " steps at held-out point " + std::to_string(k + 1));
             const auto ddpm = model.sample(r);
             ddimTime += ddim.elapsedSeconds;
             ddpmTime += ddpm.elapsedSeconds;
@@ -186,7 +224,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
             }
         }
         metrics["ddim_vs_ddpm"] = {
-            {"ddim_steps", o.steps},
+            {"ddim_steps", sampling.steps},
             {"ddpm_steps", model.config().schedule.steps()},
             {"time_ratio_ddim_over_ddpm", ddpmTime > 0 ? ddimTime / ddpmTime : 0.0},
             {"ddim_error_over_stddev", n ? nlohmann::json(ddimErr / n) : nlohmann::json(nullptr)},

@@ -7,11 +7,14 @@
 //     held-out points (never seen in training), also divided by the simulator's spread;
 //   * same-seed reproducibility (max pixel difference of two identical requests);
 //   * DDIM (default 20 steps) vs DDPM (1000 steps, eta 1): time per image and their fidelity.
+#include "core/ml/ProcessSampling.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace lf::ml {
@@ -24,11 +27,10 @@ struct ProcessEvalOptions {
     // to 0.26 (flash), enough to misrank two checkpoints.
     int gridPoints = 120;
     int seedsPerPoint = 2;   // images per point (measures are averaged)
-    int steps = 20;
-    double guidance = 2.0;
-    double eta = 0.0;
+    std::optional<ProcessSampling> sampling;  // unset: the model's samplingDefaults()
     std::uint64_t seed = 7;  // grid points and image seeds
     int ddpmPoints = 1;      // points for the DDPM-1000 comparison (0: skip it, it is slow on CPU)
+    std::filesystem::path pointsCsv;  // when set: every point's severities and measures (CSV)
     std::function<void(const std::string&)> log;  // progress lines
 };
 

@@ -334,7 +334,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
                          {"condition_dropout", options.conditionDropout},
                          {"ema_decay", options.emaDecay},
                          {"loss", config.prediction + "-prediction MSE, uniform timesteps"}}},
-                       {"sampling_defaults", {{"sampler", "ddim"}, {"steps", 20}, {"eta", 0.0}, {"guidance", 2.0}}}};
+                       {"sampling_defaults", ProcessSampling{}.toJson()}};
     saveModelPackage(options.outDir, manifest, weights);
     result.finished = true;
     result.package = options.outDir;

@@ -53,6 +53,7 @@ nlohmann::json ProcessSampleMetadata::toJson() const {
 struct ProcessModel::Impl {
     ModelManifest manifest;
     ProcessDiffusionConfig config;
+    ProcessSampling samplingDefaults;
     torch::Device device{torch::kCPU};
     ProcessUNet net{nullptr};
 };
@@ -72,6 +73,10 @@ ProcessModel ProcessModel::load(const std::filesystem::path& directory, const st
                     ", not process-diffusion");
     }
     impl->config = ProcessDiffusionConfig::fromJson(impl->manifest.architecture);
+    if (const auto found = impl->manifest.extras.find("sampling_defaults"); found != impl->manifest.extras.end()) {
+        impl->samplingDefaults = ProcessSampling::fromJson(*found, impl->config.schedule.steps(),
+                                                           (directory / kManifestFileName).string() + ": sampling_defaults");
+    }
     if (device == "auto") impl->device = torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     else impl->device = chooseTrainingDevice(device);
     torch::NoGradGuard noGrad;
@@ -86,6 +91,7 @@ const ModelManifest& ProcessModel::manifest() const { return impl_->manifest; }
 const ProcessDiffusionConfig& ProcessModel::config() const { return impl_->config; }
 std::string ProcessModel::deviceName() const { return impl_->device.str(); }
 std::string ProcessModel::precision() const { return "fp32"; }
+const ProcessSampling& ProcessModel::samplingDefaults() const { return impl_->samplingDefaults; }
 
 ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, const ProcessSampleCallback& progress,
                                          const std::atomic<bool>* cancel) const {
@@ -105,10 +111,10 @@ ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, co
     std::vector<float> row(normalised.begin(), normalised.end());
     const auto b = std::int64_t(request.seeds.size());
     const auto condition = torch::tensor(row).view({1, 5}).expand({b, 5}).contiguous().to(impl_->device);
-    DdimOptions options{request.steps, request.eta, request.guidance};
+    const ProcessSampling& sampling = request.sampling;
     std::vector<process::ImageU8> previews;
     const auto ddim = ddimSample(
-        impl_->net, condition, request.seeds, options,
+        impl_->net, condition, request.seeds, sampling,
         [&](int done, int steps, const torch::Tensor* x0) {
             if (!progress) return true;
             ProcessSampleProgress p;
@@ -134,10 +140,10 @@ ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, co
         m.weightsSha256 = impl_->manifest.weights.sha256;
         m.parameters = request.parameters;
         m.seed = seed;
-        m.steps = request.steps;
-        m.guidance = request.guidance;
-        m.eta = request.eta;
-        m.sampler = request.eta == 1.0 && request.steps == impl_->config.schedule.steps() ? "ddpm" : "ddim";
+        m.steps = sampling.steps;
+        m.guidance = sampling.guidance;
+        m.eta = sampling.eta;
+        m.sampler = sampling.eta == 1.0 && sampling.steps == impl_->config.schedule.steps() ? "ddpm" : "ddim";
         m.device = deviceName();
         m.precision = precision();
         m.elapsedSeconds = result.elapsedSeconds;

@@ -6,6 +6,7 @@
 // thread-local), so it may be called from a worker thread; the network is in eval mode and is
 // not modified after load(), so concurrent calls are safe.
 #include "core/ml/ProcessDiffusionConfig.h"
+#include "core/ml/ProcessSampling.h"
 #include "core/model/ModelManifest.h"
 #include "core/process/ProcessSimulator.h"
 
@@ -24,9 +25,7 @@ namespace lf::ml {
 struct ProcessSampleRequest {
     process::ProcessParameters parameters;
     std::vector<std::uint64_t> seeds = {1};  // one image per seed, sampled as one batch
-    int steps = 20;        // DDIM steps, 1..schedule steps (10..100 is the useful range)
-    double guidance = 2.0; // classifier-free guidance scale (1: plain conditional model)
-    double eta = 0.0;      // 0: deterministic DDIM; 1 with all steps: DDPM
+    ProcessSampling sampling;  // request: the model's samplingDefaults(), then the user's changes
     bool previews = false; // pass x0 estimates to the progress callback
 };
 
@@ -77,6 +76,8 @@ public:
     const ProcessDiffusionConfig& config() const;
     std::string deviceName() const;  // "cpu" or "cuda:0"
     std::string precision() const;   // "fp32"
+    // The package's "sampling_defaults" (checked at load), or ProcessSampling{} when it has none.
+    const ProcessSampling& samplingDefaults() const;
 
     // Throws lf::Error for bad steps/guidance/eta, no seeds or non-finite parameters.
     // Out-of-range parameters are sampled (the model extrapolates) and listed in the result.

@@ -242,24 +242,13 @@ ModelManifest saveModelPackage(const fs::path& directory, ModelManifest manifest
     const std::vector<std::byte> bytes = serializeSafetensors(weights);
     manifest.weights.sha256 = sha256Hex(bytes);
     const fs::path weightsFile = directory / manifest.weights.file;
-    writeFileAtomically(weightsFile, [&](const fs::path& temp) {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(bytes.data()),
-                  static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) throw Error("write failed (disk full?)");
-    });
-    const std::string text = manifestToJson(manifest).dump(2) + "\n";
-    writeFileAtomically(directory / kManifestFileName, [&](const fs::path& temp) {
-        std::ofstream out(temp, std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out) throw Error("write failed (disk full?)");
-    });
+    writeFileAtomically(weightsFile, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    writeFileAtomically(directory / kManifestFileName, manifestToJson(manifest).dump(2) + "\n");
     return manifest;
 }
 
-void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohmann::json& metrics) {
+void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohmann::json& metrics,
+                            const nlohmann::json& extras) {
     const auto file = directory / kManifestFileName;
     nlohmann::json json;
     {
@@ -273,13 +262,8 @@ void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohma
     }
     auto manifest = manifestFromJson(json, file.string());  // validates before we touch it
     manifest.metrics["evaluation"] = metrics;
-    const std::string text = manifestToJson(manifest).dump(2) + "\n";
-    writeFileAtomically(file, [&](const std::filesystem::path& temp) {
-        std::ofstream out(temp, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) throw Error(temp.string() + ": write failed");
-    });
+    for (const auto& [key, value] : extras.items()) manifest.extras[key] = value;
+    writeFileAtomically(file, manifestToJson(manifest).dump(2) + "\n");
 }
 
 }  // namespace lf

@@ -77,7 +77,10 @@ ModelManifest saveModelPackage(const std::filesystem::path& directory, ModelMani
                                const SafetensorsContents& weights);
 
 // Stores `metrics` (an eval command's output) under metrics["evaluation"] in the package's
-// model.json: validated first, rewritten atomically; the weights and their SHA-256 are untouched.
-void writeEvaluationMetrics(const std::filesystem::path& packageDirectory, const nlohmann::json& metrics);
+// model.json, and each key of `extras` as a top-level key beside them (the process eval's
+// "sampling_defaults": the settings the metrics were measured at). Validated first, rewritten
+// atomically; the weights and their SHA-256 are untouched.
+void writeEvaluationMetrics(const std::filesystem::path& packageDirectory, const nlohmann::json& metrics,
+                            const nlohmann::json& extras = nlohmann::json::object());
 
 }  // namespace lf

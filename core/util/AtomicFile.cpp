@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <random>
 #include <unistd.h>
 
@@ -53,6 +54,16 @@ void writeFileAtomically(const fs::path& target,
         if (what.rfind("cannot write " + target.string(), 0) == 0) throw;
         throw Error("cannot write " + target.string() + ": " + what);
     }
+}
+
+void writeFileAtomically(const fs::path& target, std::string_view contents) {
+    writeFileAtomically(target, [&](const fs::path& temp) {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error("cannot create " + temp.string());
+        out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+        out.close();
+        if (!out) throw Error("write failed (disk full?) after " + std::to_string(contents.size()) + " bytes");
+    });
 }
 
 }  // namespace lf

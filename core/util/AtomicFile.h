@@ -3,6 +3,7 @@
 // renamed over the target, so a failed or interrupted write never damages an existing file.
 #include <filesystem>
 #include <functional>
+#include <string_view>
 
 namespace lf {
 
@@ -11,5 +12,7 @@ namespace lf {
 // lf::Error is thrown naming target and the cause.
 void writeFileAtomically(const std::filesystem::path& target,
                          const std::function<void(const std::filesystem::path& tempPath)>& writer);
+// The same with `contents` as the whole file (text or bytes); a short write (disk full) throws.
+void writeFileAtomically(const std::filesystem::path& target, std::string_view contents);
 
 }  // namespace lf

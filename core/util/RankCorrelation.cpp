@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <string>
 
 namespace lf {
@@ -49,6 +50,40 @@ double spearmanCorrelation(const std::vector<double>& x, const std::vector<doubl
     if (sxx == 0.0 || syy == 0.0)
         throw Error("Spearman correlation is undefined when one side is constant");
     return sxy / std::sqrt(sxx * syy);
+}
+
+CorrelationInterval spearmanBootstrapInterval(const std::vector<double>& x, const std::vector<double>& y,
+                                              double level, int resamples, std::uint64_t seed)
+{
+    spearmanCorrelation(x, y);  // the same checks on the data as a whole
+    if (!(level > 0 && level < 1) || resamples < 1)
+        throw Error("Spearman bootstrap: level must be in (0, 1) and resamples at least 1");
+    std::mt19937_64 random(seed);
+    std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
+    std::vector<double> rhos, xs(x.size()), ys(y.size());
+    rhos.reserve(std::size_t(resamples));
+    for (int r = 0; r < resamples; ++r) {
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const std::size_t k = pick(random);
+            xs[i] = x[k];
+            ys[i] = y[k];
+        }
+        try {
+            rhos.push_back(spearmanCorrelation(xs, ys));
+        } catch (const Error&) {
+            // one side constant in this draw: no rho to count
+        }
+    }
+    if (rhos.empty())
+        throw Error("Spearman bootstrap: every resample had a constant side");
+    std::sort(rhos.begin(), rhos.end());
+    auto quantile = [&](double q) {
+        const double at = q * double(rhos.size() - 1);
+        const auto below = std::size_t(std::floor(at));
+        const auto above = std::min(below + 1, rhos.size() - 1);
+        return rhos[below] + (at - double(below)) * (rhos[above] - rhos[below]);
+    };
+    return {quantile(0.5 * (1 - level)), quantile(0.5 * (1 + level))};
 }
 
 }  // namespace lf

@@ -107,16 +107,62 @@ private Q_SLOTS:
     }
 
     void evalStoresMetricsInTheManifest() {
+        const QString points = dir_.filePath("points.csv");
         const Result r = runCli({"eval", "process-diffusion", "--model", model_, "--grid", "3", "--seeds-per-point", "1",
-                                 "--steps", "2", "--ddpm-points", "0", "--quiet"});
+                                 "--steps", "2", "--guidance", "1.25", "--ddpm-points", "0", "--points-csv", points, "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto metrics = nlohmann::json::parse(r.out.toStdString());
         QVERIFY(metrics["same_seed_reproducible"].get<bool>());
+        // Each rho comes with its bootstrap interval, which holds it.
+        for (const auto& [name, entry] : metrics["spearman_severity_vs_measured"].items()) {
+            const auto& interval = entry["simulator_interval95"];
+            QVERIFY2(interval.is_array() && interval.size() == 2, name.c_str());
+            QVERIFY2(interval[0].get<double>() <= entry["simulator"].get<double>() + 1e-12 &&
+                         entry["simulator"].get<double>() <= interval[1].get<double>() + 1e-12, name.c_str());
+        }
+        // The per-point table: a header, then the 3 grid points and the 4 held-out ones.
+        QFile csv(points);
+        QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList rows = QString::fromUtf8(csv.readAll()).split(QChar('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 1 + 3 + 4);
+        QVERIFY(rows[0].startsWith("point,held_out,melt_temperature,"));
+        QVERIFY(rows[0].contains("flash_severity,flash_generated,flash_simulator"));
+        QCOMPARE(rows[1].split(QChar(',')).size(), rows[0].split(QChar(',')).size());
+        QVERIFY(rows[1].startsWith("0,0,") && rows[7].startsWith("6,1,"));
         QFile f(model_ + "/model.json");
         QVERIFY(f.open(QIODevice::ReadOnly));
         const auto manifest = nlohmann::json::parse(f.readAll().toStdString());
         QVERIFY(manifest["metrics"]["evaluation"].contains("held_out_mae"));
         QVERIFY(manifest["metrics"].contains("train_loss_last_epoch"));
+        // The settings the metrics were measured at become the package's sampling defaults.
+        QCOMPARE(manifest["metrics"]["evaluation"]["sampling"]["guidance"].get<double>(), 1.25);
+        QCOMPARE(manifest["sampling_defaults"]["steps"].get<int>(), 2);
+        QCOMPARE(manifest["sampling_defaults"]["guidance"].get<double>(), 1.25);
+        QCOMPARE(manifest["sampling_defaults"]["eta"].get<double>(), 0.0);
+    }
+
+    // Runs after the eval above stored steps 2, guidance 1.25 as the package's defaults.
+    void whatifAndSweepStartFromTheModelsSamplingDefaults() {
+        const auto metadataOf = [](const Result& r) {
+            return nlohmann::json::parse(r.out.toStdString());
+        };
+        Result r = runCli({"whatif", "--model", model_, "--out-dir", dir_.filePath("defaults")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(metadataOf(r)["steps"].get<int>(), 2);
+        QCOMPARE(metadataOf(r)["guidance"].get<double>(), 1.25);
+        // A flag given overrides its default only.
+        r = runCli({"whatif", "--model", model_, "--guidance", "3", "--out-dir", dir_.filePath("override")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(metadataOf(r)["steps"].get<int>(), 2);
+        QCOMPARE(metadataOf(r)["guidance"].get<double>(), 3.0);
+        const QString sheet = dir_.filePath("defaults.png");
+        r = runCli({"sweep", "--model", model_, "--x", "melt_temperature=200:300:2", "--y", "injection_speed=20:200:2",
+                    "--eta", "0.5", "--out", sheet});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto sweep = nlohmann::json::parse(lf::readPng(sheet.toStdString()).text.at(lf::kPngMetadataKey));
+        QCOMPARE(sweep["steps"].get<int>(), 2);
+        QCOMPARE(sweep["guidance"].get<double>(), 1.25);
+        QCOMPARE(sweep["eta"].get<double>(), 0.5);
     }
 };
 

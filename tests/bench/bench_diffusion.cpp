@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
             for (int i = 0; i < batch; ++i) seeds.push_back(std::uint64_t(i + 1));
             const auto c = cond.slice(0, 0, 1).expand({batch, 5}).contiguous();
             const auto start = Clock::now();
-            ddimSample(net, c, seeds, {steps, 0.0, 2.0});
+            ddimSample(net, c, seeds, ProcessSampling{steps, 2.0, 0.0});
             const double s = since(start);
             std::printf("ddimSample %d steps, %d image(s): %.3f s = %.1f ms per step, %.3f s per image\n", steps, batch, s,
                         s / steps * 1e3, s / batch);

@@ -114,12 +114,12 @@ int main(int argc, char** argv) {
     ml::ProcessSampleRequest request;
     request.parameters = process::ProcessParameters::nominal();
     request.seeds = {1, 2, 3, 4};
-    request.steps = 20;
+    request.sampling.steps = 20;
     request.previews = true;  // the app's interactive requests ask for previews
 
     std::printf("cores %d, %d rounds of 1 s per phase (interleaved, so other load on the machine hits every phase alike),\n"
                 "request: %zu seeds x %d steps with previews, device %s\n",
-                QThread::idealThreadCount(), rounds, request.seeds.size(), request.steps, qPrintable(device));
+                QThread::idealThreadCount(), rounds, request.seeds.size(), request.sampling.steps, qPrintable(device));
     const int cores = QThread::idealThreadCount();
     ui::ProcessSampleWorker appWorker;  // the app's settings: cores - 1 torch threads, nice +10
     ui::ProcessSampleWorker allCoresWorker(cores, ui::WorkerPriority::Low);

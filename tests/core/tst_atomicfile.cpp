@@ -32,6 +32,16 @@ private Q_SLOTS:
         QCOMPARE(readAll(target), std::string("new"));
         QCOMPARE(entries(target.parent_path()), std::size_t(1));  // no temporary left behind
     }
+    void writesGivenContents() {
+        QTemporaryDir dir;
+        const fs::path target = fs::path(dir.path().toStdString()) / "weights.bin";
+        writeText(target, "old contents, longer than the new");
+        const std::string bytes("a\0b\n", 4);  // binary: the NUL and the newline stay as given
+        lf::writeFileAtomically(target, std::string_view(bytes));
+        QCOMPARE(readAll(target), bytes);
+        QCOMPARE(entries(target.parent_path()), std::size_t(1));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, lf::writeFileAtomically(target.parent_path() / "gone" / "x", std::string_view("x")));
+    }
     void failingWriterKeepsOldFile() {
         QTemporaryDir dir;
         const fs::path target = fs::path(dir.path().toStdString()) / "part.stl";

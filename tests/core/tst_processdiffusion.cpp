@@ -131,7 +131,7 @@ private Q_SLOTS:
         torch::InferenceMode mode;
         auto net = randomTinyNet();
         const auto cond = torch::tensor({0.1f, -0.2f, 0.3f, 0.0f, 0.5f}).view({1, 5});
-        DdimOptions o{10, 0.0, 2.0};
+        ProcessSampling o{10, 2.0, 0.0};
         const auto a = ddimSample(net, cond, {5}, o).images;
         const auto b = ddimSample(net, cond, {5}, o).images;
         const auto c = ddimSample(net, cond, {6}, o).images;
@@ -141,7 +141,7 @@ private Q_SLOTS:
         const auto batch = ddimSample(net, cond.expand({2, 5}).contiguous(), {6, 5}, o).images;
         QVERIFY((batch.slice(0, 1, 2) - a).abs().max().item<float>() < 1e-4);
         // eta > 0 draws fresh noise each step (from the seed: still reproducible, but different).
-        DdimOptions stochastic{10, 1.0, 2.0};
+        ProcessSampling stochastic{10, 2.0, 1.0};
         const auto d = ddimSample(net, cond, {5}, stochastic).images;
         QVERIFY(torch::equal(d, ddimSample(net, cond, {5}, stochastic).images));
         QVERIFY(!torch::equal(a, d));
@@ -168,7 +168,7 @@ private Q_SLOTS:
         const auto cond = torch::zeros({1, 5});
         std::atomic<bool> cancel{false};
         int calls = 0;
-        const auto r = ddimSample(net, cond, {1}, {20, 0.0, 2.0}, [&](int done, int, const torch::Tensor*) {
+        const auto r = ddimSample(net, cond, {1}, ProcessSampling{20, 2.0, 0.0}, [&](int done, int, const torch::Tensor*) {
             ++calls;
             if (done == 3) cancel = true;
             return true;
@@ -177,7 +177,7 @@ private Q_SLOTS:
         QCOMPARE(r.stepsDone, 3);
         QCOMPARE(calls, 3);
         QVERIFY(!r.images.defined());
-        const auto byCallback = ddimSample(net, cond, {1}, {20, 0.0, 2.0},
+        const auto byCallback = ddimSample(net, cond, {1}, ProcessSampling{20, 2.0, 0.0},
                                            [](int done, int, const torch::Tensor*) { return done < 5; });
         QVERIFY(byCallback.cancelled);
         QCOMPARE(byCallback.stepsDone, 5);
@@ -187,7 +187,7 @@ private Q_SLOTS:
         const auto model = ProcessModel::load(package_, "cpu");
         ProcessSampleRequest request;
         request.seeds = {1, 2};
-        request.steps = 12;
+        request.sampling.steps = 12;
         request.previews = true;
         std::vector<int> steps;
         const auto result = model.sample(request, [&](const ProcessSampleProgress& p) {
@@ -217,7 +217,7 @@ private Q_SLOTS:
         const auto model = ProcessModel::load(package_, "cpu");
         std::atomic<bool> cancel{false};
         ProcessSampleRequest request;
-        request.steps = 30;
+        request.sampling.steps = 30;
         int last = 0;
         const auto result = model.sample(request, [&](const ProcessSampleProgress& p) {
             last = p.step;
@@ -233,7 +233,7 @@ private Q_SLOTS:
     void outOfRangeParametersAreReported() {
         const auto model = ProcessModel::load(package_, "cpu");
         ProcessSampleRequest request;
-        request.steps = 2;
+        request.sampling.steps = 2;
         request.parameters.meltTemperatureC = 330;  // range 200-300: 0.6 normalised units above
         const auto result = model.sample(request);
         QCOMPARE(int(result.outOfRange.size()), 1);
@@ -249,7 +249,7 @@ private Q_SLOTS:
         request.seeds.clear();
         QVERIFY_THROWS_EXCEPTION(Error, model.sample(request));
         request.seeds = {1};
-        request.guidance = -1;
+        request.sampling.guidance = -1;
         QVERIFY_THROWS_EXCEPTION(Error, model.sample(request));
     }
 
@@ -313,6 +313,56 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, ProcessModel::load(package_, "tpu"));
     }
 
+    void samplingDefaultsComeFromThePackage() {
+        // The trainer records ProcessSampling{}; an edited manifest's values are what load returns.
+        QCOMPARE(ProcessModel::load(package_, "cpu").samplingDefaults().guidance, ProcessSampling{}.guidance);
+        const auto copy = dirPath(dir_, "sampling-defaults");
+        std::filesystem::copy(package_, copy);
+        const auto manifestFile = copy / kManifestFileName;
+        const auto original = nlohmann::json::parse(std::ifstream(manifestFile));
+        auto loadWith = [&](const nlohmann::json& defaults) {
+            auto json = original;
+            if (defaults.is_null()) json.erase("sampling_defaults");
+            else json["sampling_defaults"] = defaults;
+            std::ofstream(manifestFile, std::ios::trunc) << json.dump(2);
+            return ProcessModel::load(copy, "cpu").samplingDefaults();
+        };
+        const auto edited = loadWith({{"sampler", "ddim"}, {"steps", 7}, {"guidance", 1.25}, {"eta", 0.5}});
+        QCOMPARE(edited.steps, 7);
+        QCOMPARE(edited.guidance, 1.25);
+        QCOMPARE(edited.eta, 0.5);
+        QCOMPARE(loadWith({{"guidance", 1.5}}).steps, ProcessSampling{}.steps);  // a missing key keeps its default
+        QCOMPARE(loadWith(nullptr).guidance, ProcessSampling{}.guidance);        // an older package
+        // A value the sampler cannot take fails at load, naming the key.
+        const std::vector<std::pair<nlohmann::json, const char*>> bad = {
+            {{{"steps", 0}}, "sampling_defaults: steps"},
+            {{{"steps", 2000}}, "sampling_defaults: steps"},
+            {{{"steps", 2.5}}, "sampling_defaults.steps"},
+            {{{"guidance", "high"}}, "sampling_defaults.guidance"},
+            {{{"guidance", 31}}, "sampling_defaults: guidance"},
+            {{{"eta", 1.5}}, "sampling_defaults: eta"},
+            {{{"sampler", "ddpm"}}, "sampling_defaults.sampler"},
+            {nlohmann::json::array({20}), "sampling_defaults must be an object"},
+        };
+        for (const auto& [defaults, message] : bad) {
+            try {
+                loadWith(defaults);
+                QFAIL(qPrintable(QString("loaded with sampling_defaults ") + defaults.dump().c_str()));
+            } catch (const Error& e) {
+                QVERIFY2(QString(e.what()).contains(message), e.what());
+            }
+        }
+        // The evaluation samples at the package's defaults unless told otherwise.
+        loadWith({{"steps", 2}, {"guidance", 1.25}});
+        ProcessEvalOptions o;
+        o.gridPoints = 3;
+        o.seedsPerPoint = 1;
+        o.ddpmPoints = 0;
+        const auto metrics = evaluateProcessModel(ProcessModel::load(copy, "cpu"), o);
+        QCOMPARE(metrics["sampling"]["steps"].get<int>(), 2);
+        QCOMPARE(metrics["sampling"]["guidance"].get<double>(), 1.25);
+    }
+
     void evaluationWritesMetrics() {
         const auto copy = dirPath(dir_, "evaluated");
         std::filesystem::copy(package_, copy);
@@ -320,7 +370,7 @@ private Q_SLOTS:
         ProcessEvalOptions o;
         o.gridPoints = 3;
         o.seedsPerPoint = 1;
-        o.steps = 2;
+        o.sampling = ProcessSampling{.steps = 2};
         o.ddpmPoints = 0;
         const auto metrics = evaluateProcessModel(model, o);
         QVERIFY(metrics.contains("spearman_severity_vs_measured"));

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <limits>
 
 using namespace lf::process;
@@ -47,6 +48,49 @@ private Q_SLOTS:
         QVERIFY(std::abs(rho - 0.9486832980505138) < 1e-12);
         const auto ranks = lf::averageRanks({3.0, 1.0, 3.0, 2.0});
         QCOMPARE(ranks, (std::vector<double>{3.5, 1.0, 3.5, 2.0}));
+    }
+
+    void spearmanBootstrapIntervalCoversTheTruth()
+    {
+        std::vector<double> line(50), cube(50);
+        for (int i = 0; i < 50; ++i) line[std::size_t(i)] = i, cube[std::size_t(i)] = double(i) * i * i;
+        const auto exact = lf::spearmanBootstrapInterval(line, cube);
+        QCOMPARE(exact.low, 1.0);
+        QCOMPARE(exact.high, 1.0);
+        // y = x + noise: the population rho from a large sample, then 95 % intervals from 80
+        // samples of 120 pairs (the eval's grid size) must cover it about 95 % of the time.
+        std::mt19937_64 random(5);
+        std::normal_distribution<double> normal;
+        auto draw = [&](std::size_t n, std::vector<double>& x, std::vector<double>& y) {
+            x.resize(n);
+            y.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                x[i] = normal(random);
+                y[i] = x[i] + 0.45 * normal(random);
+            }
+        };
+        std::vector<double> x, y;
+        draw(100000, x, y);
+        const double truth = lf::spearmanCorrelation(x, y);
+        QVERIFY(truth > 0.85 && truth < 0.95);
+        int covered = 0;
+        double width = 0;
+        for (int k = 0; k < 80; ++k) {
+            draw(120, x, y);
+            const auto interval = lf::spearmanBootstrapInterval(x, y, 0.95, 400, std::uint64_t(k));
+            const double rho = lf::spearmanCorrelation(x, y);
+            QVERIFY(interval.low <= rho && rho <= interval.high);
+            covered += interval.low <= truth && truth <= interval.high;
+            width += (interval.high - interval.low) / 80;
+        }
+        QVERIFY2(covered >= 68, qPrintable(QString("covered %1 of 80").arg(covered)));  // 95 % nominal
+        QVERIFY2(width > 0.02 && width < 0.15, qPrintable(QString::number(width)));
+        // Seeded: the same data give the same interval.
+        const auto a = lf::spearmanBootstrapInterval(x, y, 0.95, 200, 3), b = lf::spearmanBootstrapInterval(x, y, 0.95, 200, 3);
+        QCOMPARE(a.low, b.low);
+        QCOMPARE(a.high, b.high);
+        QVERIFY_THROWS_EXCEPTION(lf::Error, lf::spearmanBootstrapInterval(x, y, 1.5));
+        QVERIFY_THROWS_EXCEPTION(lf::Error, lf::spearmanBootstrapInterval({1, 1, 1}, {1, 2, 3}));
     }
 
     void spearmanRejectsBadInput()

@@ -113,7 +113,7 @@ private Q_SLOTS:
         lf::ml::ProcessSampleRequest request;
         request.parameters = lf::process::ProcessParameters::nominal();
         request.seeds = {5};
-        request.steps = 4;
+        request.sampling.steps = 4;
         const auto a = model.sample(request), b = model.sample(request);
         QCOMPARE(a.images.size(), std::size_t(1));
         QVERIFY(a.images[0].pixels == b.images[0].pixels);

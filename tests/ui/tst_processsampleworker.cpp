@@ -21,8 +21,8 @@ ml::ProcessSampleRequest makeRequest(int steps, int seeds = 1) {
     r.parameters = process::ProcessParameters::nominal();
     r.seeds.clear();
     for (int i = 0; i < seeds; ++i) r.seeds.push_back(std::uint64_t(10 + i));
-    r.steps = steps;
-    r.guidance = 2.0;
+    r.sampling.steps = steps;
+    r.sampling.guidance = 2.0;
     r.previews = true;
     return r;
 }

@@ -25,6 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace lf;
 using namespace lf::ui;
 using process::ProcessParameter;
@@ -92,6 +95,26 @@ private Q_SLOTS:
         QVERIFY(panel.rangeWarningLabel()->isHidden());
         panel.parameterSpinBox(ProcessParameter::CoolingTime)->setValue(panel.parameterSpinBox(ProcessParameter::CoolingTime)->minimum());
         QVERIFY(panel.rangeWarningLabel()->text().contains(QStringLiteral("below")));
+    }
+
+    void samplingSettingsStartFromTheModelsDefaults() {
+        // A package whose manifest records other defaults than ProcessSampling{}.
+        const auto copy = std::filesystem::path(dir_.filePath(QStringLiteral("models/edited-defaults")).toStdString());
+        std::filesystem::copy(package_.toStdString(), copy);
+        auto manifest = nlohmann::json::parse(std::ifstream(copy / "model.json"));
+        manifest["sampling_defaults"] = {{"sampler", "ddim"}, {"steps", 9}, {"guidance", 1.25}, {"eta", 0.3}};
+        std::ofstream(copy / "model.json", std::ios::trunc) << manifest.dump(2);
+
+        WhatIfPanel panel(nullptr, nullptr);
+        QCOMPARE(panel.request().sampling.guidance, ml::ProcessSampling{}.guidance);
+        QSignalSpy loaded(panel.worker(), &ProcessSampleWorker::modelLoaded);
+        panel.loadModel(QString::fromStdString(copy.string()), QStringLiteral("cpu"));
+        QVERIFY(loaded.wait(60000));
+        QCOMPARE(panel.stepsSpinBox()->value(), 9);
+        const auto request = panel.request();
+        QCOMPARE(request.sampling.steps, 9);
+        QCOMPARE(request.sampling.guidance, 1.25);
+        QCOMPARE(request.sampling.eta, 0.3);
     }
 
     void generateFillsTheGalleryWhileTheEventLoopRuns() {

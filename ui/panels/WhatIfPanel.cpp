@@ -110,7 +110,12 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     scroll->setWidget(content);
     setWidget(scroll);
 
-    connect(worker_, &ProcessSampleWorker::modelLoaded, this, [this](const QString& id, const QString& device) {
+    connect(worker_, &ProcessSampleWorker::modelLoaded, this,
+            [this](const QString& id, const QString& device, const ml::ProcessSampling& defaults) {
+        // Start from the settings the package's fidelity was measured at.
+        steps_->setValue(defaults.steps);
+        guidance_->setValue(defaults.guidance);
+        eta_->setValue(defaults.eta);
         status_->setText(tr("Model %1 on %2").arg(id, device));
         status_->setStyleSheet({});
         generateButton_->setEnabled(true);
@@ -217,11 +222,11 @@ QWidget* WhatIfPanel::buildSampling() {
     form->addRow(tr("Seeds"), seeds);
     steps_ = new QSpinBox;
     steps_->setRange(1, 200);
-    steps_->setValue(20);
+    steps_->setValue(ml::ProcessSampling{}.steps);
     guidance_ = new QDoubleSpinBox;
     guidance_->setRange(0.0, 10.0);
     guidance_->setSingleStep(0.25);
-    guidance_->setValue(2.0);
+    guidance_->setValue(ml::ProcessSampling{}.guidance);
     guidance_->setToolTip(tr("Classifier-free guidance: 1 is the plain conditional model; higher follows the parameters more strongly"));
     eta_ = new QDoubleSpinBox;
     eta_->setRange(0.0, 1.0);
@@ -424,9 +429,7 @@ ml::ProcessSampleRequest WhatIfPanel::request() const {
     r.parameters = parameters();
     r.seeds.clear();
     for (int i = 0; i < sampleCount_->value(); ++i) r.seeds.push_back(std::uint64_t(firstSeed_->value()) + std::uint64_t(i));
-    r.steps = steps_->value();
-    r.guidance = guidance_->value();
-    r.eta = eta_->value();
+    r.sampling = {steps_->value(), guidance_->value(), eta_->value()};
     r.previews = true;
     return r;
 }

@@ -73,12 +73,7 @@ void registerInterpolateCommand(CLI::App& app) {
                                         {"placed", placed},
                                         {"steps", steps}};
         const auto summaryFile = std::filesystem::path(a->outDir) / "interpolation.json";
-        writeFileAtomically(summaryFile, [&](const std::filesystem::path& temp) {
-            std::ofstream out(temp, std::ios::binary);
-            out << summary.dump(2) << "\n";
-            out.flush();
-            if (!out) throw Error(summaryFile.string() + ": cannot write");
-        });
+        writeFileAtomically(summaryFile, summary.dump(2) + "\n");
         std::cout << summary.dump(2) << std::endl;
     });
 }

@@ -77,6 +77,21 @@ ParameterAxis parseParameterAxis(const std::string& text, const std::string& fla
     return axis;
 }
 
+void SamplingOptions::addTo(CLI::App& cmd) {
+    steps_ = cmd.add_option("--steps", given_.steps, "DDIM steps (default: the model's)")->check(CLI::Range(1, 1000));
+    guidance_ = cmd.add_option("--guidance", given_.guidance, "classifier-free guidance scale (default: the model's)")
+                    ->check(CLI::Range(0.0, ml::ProcessSampling::kMaxGuidance));
+    eta_ = cmd.add_option("--eta", given_.eta, "DDIM eta, 0: deterministic (default: the model's)")->check(CLI::Range(0.0, 1.0));
+}
+
+ml::ProcessSampling SamplingOptions::over(const ml::ProcessSampling& defaults) const {
+    ml::ProcessSampling s = defaults;
+    if (steps_ && steps_->count()) s.steps = given_.steps;
+    if (guidance_ && guidance_->count()) s.guidance = given_.guidance;
+    if (eta_ && eta_->count()) s.eta = given_.eta;
+    return s;
+}
+
 std::vector<std::string> warnOutOfRange(const process::ProcessParameters& parameters, const std::string& command) {
     std::vector<std::string> warnings;
     for (const auto& v : process::findOutOfRange(parameters)) {

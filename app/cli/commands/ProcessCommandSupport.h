@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the process what-if commands (whatif, sweep, train/eval process-diffusion).
 #include "app/cli/commands/CommandSupport.h"
+#include "core/ml/ProcessSampling.h"
 #include "core/process/ProcessParameters.h"
 #include "core/process/ProcessSimulator.h"
 
@@ -24,6 +25,20 @@ struct ParameterAxis {
     std::vector<double> values;
 };
 ParameterAxis parseParameterAxis(const std::string& text, const std::string& flag);
+
+// --steps, --guidance and --eta of whatif, sweep and eval: each one given overrides the model's
+// sampling default (ProcessModel::samplingDefaults()), the others keep it.
+class SamplingOptions {
+public:
+    void addTo(CLI::App& cmd);
+    ml::ProcessSampling over(const ml::ProcessSampling& defaults) const;
+
+private:
+    ml::ProcessSampling given_;
+    CLI::Option* steps_ = nullptr;
+    CLI::Option* guidance_ = nullptr;
+    CLI::Option* eta_ = nullptr;
+};
 
 // Out-of-range parameters as "warning: ..." lines on stderr; returns their descriptions.
 std::vector<std::string> warnOutOfRange(const process::ProcessParameters& parameters, const std::string& command);

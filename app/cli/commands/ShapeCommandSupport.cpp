@@ -79,13 +79,7 @@ void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z, con
                              {"scale", placement->scale},
                              {"meaning", "normalised = (original - centre) * scale"}};
     }
-    const std::string text = json.dump(2) + "\n";
-    writeFileAtomically(file, [&](const std::filesystem::path& temp) {
-        std::ofstream out(temp, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) throw Error(file.string() + ": cannot write the latent file");
-    });
+    writeFileAtomically(file, json.dump(2) + "\n");
 }
 
 namespace {

@@ -29,8 +29,7 @@ void registerSweepCommand(CLI::App& app) {
         std::string model, x, y, out, device = "auto";
         std::vector<std::string> params;
         std::uint64_t seed = 1;
-        int steps = 20;
-        double guidance = 2.0, eta = 0.0;
+        SamplingOptions sampling;
         int scale = 2;
     };
     auto a = std::make_shared<Args>();
@@ -40,9 +39,7 @@ void registerSweepCommand(CLI::App& app) {
     cmd->add_option("--y", a->y, "row axis: name=lo:hi:n")->required();
     cmd->add_option("--param", a->params, "fixed name=value for the other parameters (default: nominal)");
     cmd->add_option("--seed", a->seed, "seed of every cell");
-    cmd->add_option("--steps", a->steps, "DDIM steps")->check(CLI::Range(1, 1000));
-    cmd->add_option("--guidance", a->guidance, "classifier-free guidance scale")->check(CLI::Range(0.0, 30.0));
-    cmd->add_option("--eta", a->eta, "DDIM eta")->check(CLI::Range(0.0, 1.0));
+    a->sampling.addTo(*cmd);
     cmd->add_option("--image-scale", a->scale, "pixel repetition of each cell")->check(CLI::Range(1, 8));
     cmd->add_option("--device", a->device, "auto, cpu, cuda or cuda:N");
     cmd->add_option("--out", a->out, "contact sheet PNG")->required();
@@ -56,6 +53,7 @@ void registerSweepCommand(CLI::App& app) {
             base.set(parameter, value);
         }
         const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
+        const auto sampling = a->sampling.over(model.samplingDefaults());
         std::vector<std::vector<RgbImage8>> cells;
         nlohmann::json grid = nlohmann::json::array();
         nlohmann::json warnings = nlohmann::json::array();
@@ -71,9 +69,7 @@ void registerSweepCommand(CLI::App& app) {
                 ml::ProcessSampleRequest request;
                 request.parameters = p;
                 request.seeds = {a->seed};
-                request.steps = a->steps;
-                request.guidance = a->guidance;
-                request.eta = a->eta;
+                request.sampling = sampling;
                 const auto result = model.sample(request);
                 seconds += result.elapsedSeconds;
                 if (first.is_null()) first = result.metadata[0].toJson();

@@ -18,8 +18,7 @@ void registerWhatIfCommand(CLI::App& app) {
     struct Args {
         std::string model, seeds = "1", outDir, device = "auto";
         std::vector<std::string> params;
-        int steps = 20;
-        double guidance = 2.0, eta = 0.0;
+        SamplingOptions sampling;
         bool requireInRange = false;
     };
     auto a = std::make_shared<Args>();
@@ -28,9 +27,7 @@ void registerWhatIfCommand(CLI::App& app) {
     cmd->add_option("--model", a->model, "process-diffusion model: package folder or id (e.g. process-default)")->required();
     cmd->add_option("--param", a->params, "name=value, e.g. melt_temperature=270 (repeatable)");
     cmd->add_option("--seeds", a->seeds, "seeds, e.g. 1-4 or 1,5,9");
-    cmd->add_option("--steps", a->steps, "DDIM steps")->check(CLI::Range(1, 1000));
-    cmd->add_option("--guidance", a->guidance, "classifier-free guidance scale")->check(CLI::Range(0.0, 30.0));
-    cmd->add_option("--eta", a->eta, "DDIM eta (0: deterministic)")->check(CLI::Range(0.0, 1.0));
+    a->sampling.addTo(*cmd);
     cmd->add_option("--out-dir", a->outDir, "folder for the PNGs (created)")->required();
     cmd->add_option("--device", a->device, "auto, cpu, cuda or cuda:N");
     cmd->add_flag("--require-in-range", a->requireInRange, "refuse parameters outside the training ranges");
@@ -45,10 +42,8 @@ void registerWhatIfCommand(CLI::App& app) {
         ml::ProcessSampleRequest request;
         request.parameters = parameters;
         request.seeds = parseSeedList(a->seeds);
-        request.steps = a->steps;
-        request.guidance = a->guidance;
-        request.eta = a->eta;
         const auto model = ml::ProcessModel::load(resolveModelArgument(a->model), a->device);
+        request.sampling = a->sampling.over(model.samplingDefaults());
         // Before sampling, so a bad --out-dir fails fast instead of after the work.
         std::error_code ec;
         std::filesystem::create_directories(a->outDir, ec);
