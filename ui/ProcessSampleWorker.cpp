@@ -67,7 +67,7 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
     : QObject(parent), state_(std::make_shared<State>()),
       threads_(threads > 0 ? threads : std::max(1, QThread::idealThreadCount() - 1)), priority_(priority) {
     qRegisterMetaType<lf::ui::ProcessSampleOutput>();
-    qRegisterMetaType<lf::ml::ProcessSampling>();
+    qRegisterMetaType<lf::ui::ProcessModelInfo>();
     connect(this, &ProcessSampleWorker::deliverResult_, this, &ProcessSampleWorker::onResult, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverProgress_, this, &ProcessSampleWorker::onProgress, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverEnd_, this, &ProcessSampleWorker::onEnd, Qt::QueuedConnection);
@@ -107,8 +107,9 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
                 state->loading = false;
                 state->model = loaded;
                 if (loaded) {
-                    Q_EMIT deliverLoaded_(QString::fromStdString(loaded->manifest().id),
-                                          QString::fromStdString(loaded->deviceName()), loaded->samplingDefaults());
+                    Q_EMIT deliverLoaded_({QString::fromStdString(loaded->manifest().id),
+                                           QString::fromStdString(loaded->deviceName()), loaded->samplingDefaults(),
+                                           ml::storedFidelity(loaded->manifest().metrics)});
                 } else {
                     Q_EMIT deliverEnd_(0, 0, LoadFailed, message);
                 }

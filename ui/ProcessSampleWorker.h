@@ -12,6 +12,7 @@
 // The model is loaded on the worker thread; a failing load emits modelLoadFailed.
 // The worker thread runs at a low priority (nice +10) with one torch thread fewer than the
 // cores, so the GUI thread keeps a core for itself (see tests/bench/bench_whatif_responsiveness).
+#include "core/ml/ProcessDiffusionEval.h"
 #include "core/ml/ProcessModel.h"
 
 #include <QImage>
@@ -31,6 +32,13 @@ struct ProcessSampleOutput {
     std::vector<ml::ProcessSampleMetadata> metadata; // one per image
     std::vector<process::RangeViolation> outOfRange;
     double elapsedSeconds = 0;
+};
+
+// What the panel shows of a loaded model.
+struct ProcessModelInfo {
+    QString id, device;
+    ml::ProcessSampling sampling;  // the package's defaults
+    ml::StoredFidelity fidelity;   // its stored evaluation, per effect
 };
 
 QImage toQImage(const process::ImageU8& image);
@@ -69,8 +77,7 @@ public:
     WorkerPriority priority() const { return priority_; }
 
 Q_SIGNALS:
-    // defaults: the package's sampling settings (steps, guidance, eta), for the panel to start from.
-    void modelLoaded(const QString& modelId, const QString& device, const lf::ml::ProcessSampling& defaults);
+    void modelLoaded(const lf::ui::ProcessModelInfo& info);
     void modelLoadFailed(const QString& message);
     void progress(quint64 id, int step, int steps);  // interactive requests and sweep cells
     void preview(quint64 id, const QImage& image);   // x0 estimate of the first seed
@@ -85,7 +92,7 @@ Q_SIGNALS:
     void deliverResult_(const lf::ui::ProcessSampleOutput& output, quint64 sweepId, int cell);
     void deliverProgress_(quint64 id, quint64 sweepId, int step, int steps, const QImage& preview);
     void deliverEnd_(quint64 id, quint64 sweepId, int kind, const QString& message);
-    void deliverLoaded_(const QString& modelId, const QString& device, const lf::ml::ProcessSampling& defaults);
+    void deliverLoaded_(const lf::ui::ProcessModelInfo& info);
 
 private:
     void onResult(const ProcessSampleOutput& output, quint64 sweepId, int cell);
@@ -103,4 +110,4 @@ private:
 }  // namespace lf::ui
 
 Q_DECLARE_METATYPE(lf::ui::ProcessSampleOutput)
-Q_DECLARE_METATYPE(lf::ml::ProcessSampling)
+Q_DECLARE_METATYPE(lf::ui::ProcessModelInfo)

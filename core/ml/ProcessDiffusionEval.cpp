@@ -70,6 +70,35 @@ void writePointsCsv(const std::filesystem::path& file, const std::vector<std::ar
 
 }  // namespace
 
+StoredFidelity storedFidelity(const nlohmann::json& metrics) {
+    StoredFidelity stored;
+    const auto evaluation = metrics.find("evaluation");
+    if (evaluation == metrics.end() || !evaluation->is_object()) return stored;
+    const auto spearman = evaluation->find("spearman_severity_vs_measured");
+    if (spearman == evaluation->end() || !spearman->is_object()) return stored;
+    auto number = [](const nlohmann::json& entry, const char* key) -> std::optional<double> {
+        const auto v = entry.find(key);
+        return v != entry.end() && v->is_number() ? std::optional(v->get<double>()) : std::nullopt;
+    };
+    for (const auto& info : process::effectInfos()) {
+        const auto entry = spearman->find(std::string(info.name));
+        if (entry == spearman->end() || !entry->is_object()) continue;
+        const auto rho = number(*entry, "generated");
+        if (!rho) continue;
+        EffectFidelity f{std::string(info.name), *rho, std::nullopt, number(*entry, "simulator")};
+        const auto interval = entry->find("generated_interval95");
+        if (interval != entry->end() && interval->is_array() && interval->size() == 2 && (*interval)[0].is_number() &&
+            (*interval)[1].is_number()) {
+            f.interval = std::pair((*interval)[0].get<double>(), (*interval)[1].get<double>());
+        }
+        stored.effects.push_back(std::move(f));
+    }
+    if (const auto points = evaluation->find("points"); points != evaluation->end() && points->is_object()) {
+        stored.points = int(number(*points, "grid").value_or(0) + number(*points, "held_out").value_or(0));
+    }
+    return stored;
+}
+
 nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& o) {
     if (o.gridPoints < 3 || o.seedsPerPoint < 1) throw Error("eval: need at least 3 grid points and 1 seed per point");
     auto log = [&](const std::string& s) { if (o.log) o.log(s); };

@@ -16,6 +16,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lf::ml {
 
@@ -36,5 +38,24 @@ struct ProcessEvalOptions {
 
 // Returns the metrics object ({"spearman": {...}, "held_out_mae": {...}, ...}).
 nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& options);
+
+// The bar for every effect's rho.
+inline constexpr double kFidelityTarget = 0.9;
+
+// One effect's fidelity as a package's stored evaluation records it, so the app can say which
+// effects the model's images follow and which to treat with caution.
+struct EffectFidelity {
+    std::string effect;                              // "flash"
+    double rho = 0;                                  // generated images against the severity
+    std::optional<std::pair<double, double>> interval;  // 95 % bootstrap, when recorded
+    std::optional<double> simulatorRho;              // the ceiling, when recorded
+};
+struct StoredFidelity {
+    std::vector<EffectFidelity> effects;  // in effectInfos() order; empty: nothing stored
+    int points = 0;                       // grid + held-out points the figures are over
+};
+// Reads metrics.evaluation as evaluateProcessModel() wrote it; effects without a number are left
+// out (an evaluation that could not rank them). Torch-free.
+StoredFidelity storedFidelity(const nlohmann::json& metrics);
 
 }  // namespace lf::ml

@@ -101,6 +101,11 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     status_ = new QLabel(tr("No what-if model loaded."));
     status_->setWordWrap(true);
     layout->addWidget(status_);
+    fidelity_ = new QLabel;
+    fidelity_->setWordWrap(true);
+    fidelity_->setTextFormat(Qt::RichText);
+    fidelity_->hide();
+    layout->addWidget(fidelity_);
     layout->addWidget(buildParameters());
     layout->addWidget(buildSampling());
     layout->addWidget(buildGallery(), 1);
@@ -110,19 +115,20 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     scroll->setWidget(content);
     setWidget(scroll);
 
-    connect(worker_, &ProcessSampleWorker::modelLoaded, this,
-            [this](const QString& id, const QString& device, const ml::ProcessSampling& defaults) {
+    connect(worker_, &ProcessSampleWorker::modelLoaded, this, [this](const ProcessModelInfo& info) {
         // Start from the settings the package's fidelity was measured at.
-        steps_->setValue(defaults.steps);
-        guidance_->setValue(defaults.guidance);
-        eta_->setValue(defaults.eta);
-        status_->setText(tr("Model %1 on %2").arg(id, device));
+        steps_->setValue(info.sampling.steps);
+        guidance_->setValue(info.sampling.guidance);
+        eta_->setValue(info.sampling.eta);
+        status_->setText(tr("Model %1 on %2").arg(info.id, info.device));
         status_->setStyleSheet({});
+        showFidelity(info.fidelity);
         generateButton_->setEnabled(true);
         sweepButton_->setEnabled(true);
     });
     connect(worker_, &ProcessSampleWorker::modelLoadFailed, this, [this](const QString& message) {
         status_->setText(tr("Could not load the what-if model: %1").arg(message));
+        showFidelity({});
         status_->setStyleSheet(QStringLiteral("color: #c0392b;"));
         generateButton_->setEnabled(false);
         sweepButton_->setEnabled(false);
@@ -155,6 +161,39 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
 
 WhatIfPanel::~WhatIfPanel() {
     worker_->cancelAll();  // an owned worker joins its thread in its destructor
+}
+
+void WhatIfPanel::showFidelity(const ml::StoredFidelity& fidelity) {
+    if (fidelity.effects.empty()) {
+        fidelity_->setText(tr("No fidelity measured for this model (<i>latentforge-cli eval process-diffusion</i>)."));
+        fidelity_->setToolTip({});
+        fidelity_->setVisible(worker_->hasModel());
+        return;
+    }
+    // One line an engineer can read at a glance; effects under the target in amber, so their
+    // look is taken with caution. The tooltip carries the intervals and the simulator's ceiling.
+    QStringList shown, details;
+    for (const auto& effect : fidelity.effects) {
+        const auto& info = process::effectInfo(process::effectFromName(effect.effect));
+        const QString label = QString::fromUtf8(info.label.data(), qsizetype(info.label.size()));
+        const bool weak = effect.rho < ml::kFidelityTarget;
+        const QString value = QString::number(effect.rho, 'f', 2);
+        shown << (weak ? QStringLiteral("%1 <b style=\"color:#b9770e\">%2</b>").arg(label, value)
+                       : QStringLiteral("%1 %2").arg(label, value));
+        QString detail = tr("%1: ρ %2").arg(label).arg(effect.rho, 0, 'f', 3);
+        if (effect.interval) detail += tr(" (95 % %1–%2)").arg(effect.interval->first, 0, 'f', 3).arg(effect.interval->second, 0, 'f', 3);
+        if (effect.simulatorRho) detail += tr(", simulator %1").arg(*effect.simulatorRho, 0, 'f', 3);
+        if (weak) detail += tr(": below %1, its strength follows the parameters only loosely").arg(ml::kFidelityTarget);
+        details << detail;
+    }
+    fidelity_->setText(tr("Fidelity (Spearman ρ against the simulator, target %1): %2")
+                           .arg(ml::kFidelityTarget)
+                           .arg(shown.join(QStringLiteral(" · "))));
+    fidelity_->setToolTip(tr("How closely each effect's strength in this model's images follows the process "
+                             "parameters, as <i>eval process-diffusion</i> measured it over %1 points:<br>%2")
+                              .arg(fidelity.points)
+                              .arg(details.join(QStringLiteral("<br>"))));
+    fidelity_->show();
 }
 
 void WhatIfPanel::loadModel(const QString& packageDirectory, const QString& device) {

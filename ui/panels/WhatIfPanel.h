@@ -67,6 +67,7 @@ public:
     QSlider* parameterSlider(process::ProcessParameter parameter) const;
     QLabel* rangeWarningLabel() const { return rangeWarning_; }
     QLabel* statusLabel() const { return status_; }
+    QLabel* fidelityLabel() const { return fidelity_; }  // the stored eval's rho per effect
     QPushButton* generateButton() const { return generateButton_; }
     QPushButton* cancelButton() const { return cancelButton_; }
     QProgressBar* progressBar() const { return progress_; }
@@ -100,6 +101,7 @@ private:
     void onSliderMoved(std::size_t index, int position);
     void onSpinChanged(std::size_t index, double value);
     void updateRangeWarning();
+    void showFidelity(const ml::StoredFidelity& fidelity);
     void setRunning(bool running);
     void onResult(const ProcessSampleOutput& output);
     void onSweepCell(quint64 sweepId, int index, const ProcessSampleOutput& output);
@@ -111,6 +113,7 @@ private:
     ProcessSampleWorker* worker_;
     std::array<ParameterRow, process::kParameterCount> rows_{};
     QLabel* status_;
+    QLabel* fidelity_ = nullptr;
     QLabel* rangeWarning_ = nullptr;
     QSpinBox* firstSeed_ = nullptr;
     QSpinBox* sampleCount_ = nullptr;
