@@ -111,6 +111,7 @@ private Q_SLOTS:
         const Result r = runCli({"eval", "process-diffusion", "--model", model_, "--grid", "3", "--seeds-per-point", "1",
                                  "--steps", "2", "--guidance", "1.25", "--ddpm-points", "0", "--points-csv", points, "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("(2 steps, guidance 1.25, eta 0) as the package's defaults"), qPrintable(r.err));
         const auto metrics = nlohmann::json::parse(r.out.toStdString());
         QVERIFY(metrics["same_seed_reproducible"].get<bool>());
         // Each rho comes with its bootstrap interval, which holds it.

@@ -44,8 +44,16 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
         options.pointsCsv = a->pointsCsv;
         if (!a->quiet) options.log = [](const std::string& s) { std::cerr << "eval process-diffusion: " << s << std::endl; };
         const auto metrics = ml::evaluateProcessModel(model, options);
-        // The package's default sampling is the one its stored metrics were measured at.
-        if (!a->noWrite) writeEvaluationMetrics(directory, metrics, {{"sampling_defaults", options.sampling->toJson()}});
+        // The package's default sampling is the one its stored metrics were measured at; said on
+        // stderr (even with --quiet), since it changes what whatif, sweep and the panel use.
+        if (!a->noWrite) {
+            const auto& s = *options.sampling;
+            writeEvaluationMetrics(directory, metrics, {{"sampling_defaults", s.toJson()}});
+            std::cerr << "eval process-diffusion: stored the metrics in " << (directory / kManifestFileName).string()
+                      << formatted(", with their sampling (%d steps, guidance %g, eta %g) as the package's defaults",
+                                   s.steps, s.guidance, s.eta)
+                      << std::endl;
+        }
         std::cout << metrics.dump(2) << std::endl;
     });
 }
