@@ -105,6 +105,7 @@ void ShapeDecodeWorker::loadModel(const QString& directory, int modelGeneration)
             info.coarseResolution = model->coarseResolution();
             info.truncation = model->truncation();
             info.directions = model->directions();
+            info.quality = storedShapeQuality(model->manifest().metrics);
             info.prior = model->prior();
             info.model = model;
             model_ = std::move(model);

@@ -7,6 +7,7 @@
 // moves costs one decode of the newest latent, not one per move. Other jobs (load, thumbnails)
 // are queued slots and run in order. Encodes run beside it (ShapeEncodeWorker) on the model this
 // worker loaded (ShapeModelInfo::model).
+#include "core/geometry/ShapeVaeEval.h"
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/LatentPrior.h"
@@ -38,6 +39,7 @@ struct ShapeModelInfo {
     float truncation = 0;
     ml::LatentDirections directions;
     ml::LatentPrior prior;
+    StoredShapeQuality quality;  // the package's stored evaluation, headline figures
     // The loaded model, for the encode worker's thread (the GUI thread never calls into it).
     std::shared_ptr<const ml::ShapeModel> model;
 };

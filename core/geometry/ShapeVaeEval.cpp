@@ -366,4 +366,23 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     return result;
 }
 
+StoredShapeQuality storedShapeQuality(const nlohmann::json& metrics)
+{
+    auto at = [&](const char* pointer) -> std::optional<double> {
+        try {
+            const auto& value = metrics.at(nlohmann::json::json_pointer(pointer));
+            if (value.is_number()) return value.get<double>();
+        } catch (const nlohmann::json::exception&) {
+            // missing, or a path through something that is not an object
+        }
+        return std::nullopt;
+    };
+    StoredShapeQuality q;
+    q.heldOutIou = at("/evaluation/held_out/iou/mean");
+    q.samplesOneBody = at("/evaluation/samples/one_watertight_body");
+    q.midpointsOneBody = at("/evaluation/midpoints/one_watertight_body");
+    q.crossFamilyMidpointsOneBody = at("/evaluation/midpoints/cross_family/one_watertight_body");
+    return q;
+}
+
 }  // namespace lf

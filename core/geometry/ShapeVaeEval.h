@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace lf {
@@ -48,5 +49,22 @@ struct ShapeEvalOptions {
 // or options out of range.
 nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const SafetensorsContents& trainingSet,
                                   const ShapeEvalOptions& options);
+
+// The bars: held-out IoU, and the share of samples / midpoints that decode to one
+// watertight body.
+inline constexpr double kShapeIouTarget = 0.90;
+inline constexpr double kOneBodyTarget = 0.95;
+
+// The headline figures of a package's stored evaluation (metrics.evaluation as
+// evaluateShapeModel wrote it), for the app to say how far the space can be trusted. A figure
+// that is missing or not a number stays empty; all empty: never evaluated.
+struct StoredShapeQuality {
+    std::optional<double> heldOutIou;           // refined encodes of held-out shapes
+    std::optional<double> samplesOneBody;       // share of random samples (psi 0.7)
+    std::optional<double> midpointsOneBody;     // share of midpoints between training shapes
+    std::optional<double> crossFamilyMidpointsOneBody;
+    bool any() const { return heldOutIou || samplesOneBody || midpointsOneBody; }
+};
+StoredShapeQuality storedShapeQuality(const nlohmann::json& metrics);
 
 }  // namespace lf

@@ -8,6 +8,7 @@
 #include "core/geometry/MeshShells.h"
 #include "core/io/MeshImport.h"
 #include "core/model/ModelLocator.h"
+#include "core/model/ModelManifest.h"
 #include "ui/MainWindow.h"
 #include "ui/MeshDocument.h"
 #include "ui/MeshRasterizer.h"
@@ -24,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -32,6 +35,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
+#include <QRegularExpression>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -91,6 +96,7 @@ private Q_SLOTS:
     void stripMarksStepsThatAreNotOnePart();
     void encodeMeshMakesItTheDesign();
     void encodeShowsProgressKeepsDecodingAndCancels();
+    void panelShowsTheModelsMeasuredQuality();
     void screenshot();
 
 private:
@@ -806,6 +812,28 @@ void TstShapeSpace::encodeShowsProgressKeepsDecodingAndCancels()
     timer.restart();
     window_.reset();
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TstShapeSpace::panelShowsTheModelsMeasuredQuality()
+{
+    QVERIFY(loadModel(*window_));  // the fixture: trained, never evaluated
+    QLabel* quality = window_->shapePanel()->qualityLabel();
+    QVERIFY(quality->isVisible());
+    QVERIFY2(quality->text().contains(QStringLiteral("No quality measured")), qPrintable(quality->text()));
+
+    const std::filesystem::path copy = std::filesystem::path(dir_->path().toStdString()) / "evaluated-shapes";
+    std::filesystem::copy(package_.toStdString(), copy);
+    writeEvaluationMetrics(copy, {{"held_out", {{"iou", {{"mean", 0.883}}}}},
+                                  {"samples", {{"one_watertight_body", 0.95}}},
+                                  {"midpoints", {{"one_watertight_body", 0.72}, {"cross_family", {{"one_watertight_body", 0.68}}}}}});
+    QVERIFY(waitForShape(*window_, [&] { window_->shapeExplorer()->loadModel(QString::fromStdString(copy.string())); }));
+    const QString text = quality->text();
+    // Under target (IoU 0.90, one part 95 %) in amber; at target plain.
+    QVERIFY2(text.contains(QRegularExpression(QStringLiteral("reconstruction IoU <b[^>]*>0.88</b>"))), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("random designs in one part 95 %")), qPrintable(text));
+    QVERIFY2(text.contains(QRegularExpression(QStringLiteral("blends in one part <b[^>]*>72 %</b> \\(across families 68 %\\)"))),
+             qPrintable(text));
+    QVERIFY(quality->toolTip().contains(QStringLiteral("eval shape-vae")));
 }
 
 void TstShapeSpace::screenshot()

@@ -52,6 +52,12 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     statusLabel_->setWordWrap(true);
     statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(statusLabel_);
+    qualityLabel_ = new QLabel;
+    qualityLabel_->setObjectName(QStringLiteral("shapeQuality"));
+    qualityLabel_->setWordWrap(true);
+    qualityLabel_->setTextFormat(Qt::RichText);
+    qualityLabel_->hide();
+    layout->addWidget(qualityLabel_);
 
     auto* seedRow = new QHBoxLayout;
     seedRow->addWidget(new QLabel(tr("Seed")));
@@ -155,6 +161,7 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
                        .arg(QString::number(m.gridResolution) + QChar(0x00B3))
                        .arg(m.directions.count()),
                    false);
+        showQuality(m.quality);
         refreshModels();
     });
     connect(explorer_, &ShapeExplorer::modelFailed, this,
@@ -165,6 +172,42 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     refreshModels();
     rebuildSliders();
     rebuildFamilies();
+}
+
+void ShapeSpacePanel::showQuality(const StoredShapeQuality& quality)
+{
+    qualityLabel_->show();
+    if (!quality.any()) {
+        qualityLabel_->setText(tr("No quality measured for this model (<i>latentforge-cli eval shape-vae</i>)."));
+        qualityLabel_->setToolTip({});
+        return;
+    }
+    // Figures under their target in amber: what a designer should expect of the space, e.g. that
+    // a blend across families may come apart (the interpolation strip marks such steps).
+    auto figure = [](double value, double target, const QString& text) {
+        return value < target ? QStringLiteral("<b style=\"color:#b9770e\">%1</b>").arg(text) : text;
+    };
+    auto percent = [](double share) { return QStringLiteral("%1 %").arg(share * 100, 0, 'f', 0); };
+    QStringList parts;
+    if (quality.heldOutIou)
+        parts << tr("reconstruction IoU %1").arg(figure(*quality.heldOutIou, kShapeIouTarget,
+                                                        QString::number(*quality.heldOutIou, 'f', 2)));
+    if (quality.samplesOneBody)
+        parts << tr("random designs in one part %1").arg(figure(*quality.samplesOneBody, kOneBodyTarget,
+                                                                percent(*quality.samplesOneBody)));
+    if (quality.midpointsOneBody) {
+        QString blends = tr("blends in one part %1").arg(figure(*quality.midpointsOneBody, kOneBodyTarget,
+                                                                percent(*quality.midpointsOneBody)));
+        if (quality.crossFamilyMidpointsOneBody)
+            blends += tr(" (across families %1)").arg(percent(*quality.crossFamilyMidpointsOneBody));
+        parts << blends;
+    }
+    qualityLabel_->setText(tr("Measured: %1").arg(parts.join(QStringLiteral(" · "))));
+    qualityLabel_->setToolTip(tr("From this model's <i>eval shape-vae</i>: IoU of encoded held-out shapes (target %1), "
+                                 "and the share of random designs (ψ 0.7) and of halfway blends between training "
+                                 "shapes that decode to one watertight part (target %2 %). Amber: under target.")
+                                  .arg(kShapeIouTarget, 0, 'f', 2)
+                                  .arg(kOneBodyTarget * 100, 0, 'f', 0));
 }
 
 QString ShapeSpacePanel::statusText() const

@@ -1,7 +1,7 @@
 #pragma once
 // Dock panel for exploring a shape model: model choice, PCA direction sliders (+-3 sigma),
 // truncation psi, seed (+ Random), Reset, favourites, copy/paste/load of latent JSON. It edits
-// the ShapeDesign (undoable) and shows the model's state or error.
+// the ShapeDesign (undoable) and shows the model's state or error, and its measured quality.
 #include <QDockWidget>
 #include <QList>
 
@@ -12,6 +12,10 @@ class QPushButton;
 class QSlider;
 class QSpinBox;
 class QVBoxLayout;
+
+namespace lf {
+struct StoredShapeQuality;
+}
 
 namespace lf::ui {
 
@@ -35,6 +39,7 @@ public:
     QComboBox* familyComboBox() const { return familyCombo_; }
     QString familyText() const;
     QString statusText() const;
+    QLabel* qualityLabel() const { return qualityLabel_; }  // the stored eval's headline figures
 
     // Copies the current latent as JSON to the clipboard; pastes one from it (false + message
     // in the panel when the clipboard holds no valid latent for this model).
@@ -50,11 +55,13 @@ private:
     void syncFromDesign();
     void onSliderMoved(int index, int value);
     void showStatus(const QString& text, bool error);
+    void showQuality(const StoredShapeQuality& quality);
     bool applyLatentJson(const QByteArray& text, const QString& source);
 
     ShapeExplorer* explorer_;
     QComboBox* modelCombo_;
     QLabel* statusLabel_;
+    QLabel* qualityLabel_ = nullptr;
     QVBoxLayout* slidersLayout_;
     QList<QSlider*> sliders_;
     QList<QLabel*> sliderLabels_;
