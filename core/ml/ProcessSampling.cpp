@@ -3,6 +3,7 @@
 #include "core/util/Error.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace lf::ml {
 
@@ -11,7 +12,8 @@ void ProcessSampling::validate(int scheduleSteps, const std::string& what) const
         throw Error(what + ": steps must be in [1, " + std::to_string(scheduleSteps) + "], not " + std::to_string(steps));
     }
     if (!std::isfinite(guidance) || guidance < 0 || guidance > kMaxGuidance) {
-        throw Error(what + ": guidance scale must be in [0, 30], not " + nlohmann::json(guidance).dump());
+        throw Error(what + ": guidance scale must be in [0, " + nlohmann::json(kMaxGuidance).dump() + "], not " +
+                    nlohmann::json(guidance).dump());
     }
     if (!(eta >= 0 && eta <= 1)) throw Error(what + ": eta must be in [0, 1], not " + nlohmann::json(eta).dump());
 }
@@ -27,7 +29,8 @@ ProcessSampling ProcessSampling::fromJson(const nlohmann::json& json, int schedu
         const auto value = json.find(key);
         if (value == json.end()) return;
         constexpr bool whole = std::is_integral_v<std::remove_reference_t<decltype(into)>>;
-        if (whole ? !value->is_number_integer() : !value->is_number()) {
+        // A whole number beyond int would wrap into range when narrowed: refused as it stands.
+        if (whole ? !value->is_number_integer() || std::abs(value->get<double>()) > 1e9 : !value->is_number()) {
             throw Error(what + "." + key + " must be " + (whole ? "a whole number" : "a number") + ", not " + value->dump());
         }
         into = value->get<std::remove_reference_t<decltype(into)>>();

@@ -338,6 +338,7 @@ private Q_SLOTS:
             {{{"steps", 0}}, "sampling_defaults: steps"},
             {{{"steps", 2000}}, "sampling_defaults: steps"},
             {{{"steps", 2.5}}, "sampling_defaults.steps"},
+            {{{"steps", 4294967297LL}}, "sampling_defaults.steps"},  // 2^32 + 1: would narrow to 1
             {{{"guidance", "high"}}, "sampling_defaults.guidance"},
             {{{"guidance", 31}}, "sampling_defaults: guidance"},
             {{{"eta", 1.5}}, "sampling_defaults: eta"},
