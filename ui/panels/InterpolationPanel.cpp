@@ -3,6 +3,7 @@
 #include "ui/MeshDocument.h"
 #include "ui/ShapeDesign.h"
 #include "ui/ShapeExplorer.h"
+#include "ui/StatusColours.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -234,7 +235,7 @@ void InterpolationPanel::onThumbnails(const ThumbnailStrip& strip)
             button->setText(QStringLiteral("%1").arg(i + 1));
         } else {
             button->setText(bodies == 0 ? tr("%1: empty").arg(i + 1) : tr("%1: %2 parts").arg(i + 1).arg(bodies));
-            button->setStyleSheet(QStringLiteral("QToolButton { color: #b35900; }"));
+            button->setStyleSheet(QStringLiteral("QToolButton { %1 }").arg(textColourStyle(kCautionColour)));
             tip += bodies == 0 ? tr("\nIt decodes to no surface.")
                                : tr("\nIt decodes to %1 separate bodies: exported, it would print as %1 parts.").arg(bodies);
             split << QString::number(i + 1);

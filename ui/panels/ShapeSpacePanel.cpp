@@ -4,6 +4,7 @@
 #include "core/util/Error.h"
 #include "ui/ShapeDesign.h"
 #include "ui/ShapeExplorer.h"
+#include "ui/StatusColours.h"
 
 #include <nlohmann/json.hpp>
 
@@ -185,7 +186,7 @@ void ShapeSpacePanel::showQuality(const StoredShapeQuality& quality)
     // Figures under their target in amber: what a designer should expect of the space, e.g. that
     // a blend across families may come apart (the interpolation strip marks such steps).
     auto figure = [](double value, double target, const QString& text) {
-        return value < target ? QStringLiteral("<b style=\"color:#b9770e\">%1</b>").arg(text) : text;
+        return value < target ? cautionText(text) : text;
     };
     auto percent = [](double share) { return QStringLiteral("%1 %").arg(share * 100, 0, 'f', 0); };
     QStringList parts;
@@ -218,7 +219,7 @@ QString ShapeSpacePanel::statusText() const
 void ShapeSpacePanel::showStatus(const QString& text, bool error)
 {
     statusLabel_->setText(text);
-    statusLabel_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    statusLabel_->setStyleSheet(error ? textColourStyle(kErrorColour) : QString());
 }
 
 void ShapeSpacePanel::refreshModels()

@@ -1,5 +1,7 @@
 #include "ui/panels/WhatIfPanel.h"
 
+#include "ui/StatusColours.h"
+
 #include "core/formats/ContactSheet.h"
 #include "core/formats/PngImage.h"
 #include "core/util/Error.h"
@@ -129,7 +131,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     connect(worker_, &ProcessSampleWorker::modelLoadFailed, this, [this](const QString& message) {
         status_->setText(tr("Could not load the what-if model: %1").arg(message));
         showFidelity({});
-        status_->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        status_->setStyleSheet(textColourStyle(kErrorColour));
         generateButton_->setEnabled(false);
         sweepButton_->setEnabled(false);
     });
@@ -178,8 +180,7 @@ void WhatIfPanel::showFidelity(const ml::StoredFidelity& fidelity) {
         const QString label = QString::fromUtf8(info.label.data(), qsizetype(info.label.size()));
         const bool weak = effect.rho < ml::kFidelityTarget;
         const QString value = QString::number(effect.rho, 'f', 2);
-        shown << (weak ? QStringLiteral("%1 <b style=\"color:#b9770e\">%2</b>").arg(label, value)
-                       : QStringLiteral("%1 %2").arg(label, value));
+        shown << label + QChar(' ') + (weak ? cautionText(value) : value);
         QString detail = tr("%1: ρ %2").arg(label).arg(effect.rho, 0, 'f', 3);
         if (effect.interval) detail += tr(" (95 % %1–%2)").arg(effect.interval->first, 0, 'f', 3).arg(effect.interval->second, 0, 'f', 3);
         if (effect.simulatorRho) detail += tr(", simulator %1").arg(*effect.simulatorRho, 0, 'f', 3);
@@ -234,7 +235,7 @@ QWidget* WhatIfPanel::buildParameters() {
     }
     rangeWarning_ = new QLabel;
     rangeWarning_->setWordWrap(true);
-    rangeWarning_->setStyleSheet(QStringLiteral("color: #b9770e; font-weight: bold;"));
+    rangeWarning_->setStyleSheet(textColourStyle(kCautionColour, true));
     form->addRow(rangeWarning_);
     auto* reset = new QPushButton(tr("Nominal"));
     reset->setToolTip(tr("Every parameter at the centre of the ABS processing window"));
@@ -459,7 +460,7 @@ void WhatIfPanel::updateRangeWarning() {
     for (std::size_t i = 0; i < process::kParameterCount; ++i) {
         const bool outside = std::any_of(violations.begin(), violations.end(),
                                          [&](const auto& v) { return v.parameter == specAt(i).parameter; });
-        rows_[i].spin->setStyleSheet(outside ? QStringLiteral("color: #b9770e;") : QString());
+        rows_[i].spin->setStyleSheet(outside ? textColourStyle(kCautionColour) : QString());
     }
 }
 
