@@ -2,7 +2,6 @@
 
 #include "core/ml/ProcessModel.h"
 #include "core/process/EffectMeasures.h"
-#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/RankCorrelation.h"
 
@@ -43,10 +42,10 @@ std::optional<std::array<double, kEffectCount>> meanMeasures(const std::vector<p
 
 // One row per point: its normalised parameters, then per effect the simulator's severity and
 // the mean measure on generated and on simulator images (empty when no image registered).
-void writePointsCsv(const std::filesystem::path& file, const std::vector<std::array<double, kParameterCount>>& points,
-                    std::size_t heldOutStart, const std::vector<std::array<double, kEffectCount>>& severities,
-                    const std::vector<std::optional<std::array<double, kEffectCount>>>& generated,
-                    const std::vector<std::optional<std::array<double, kEffectCount>>>& simulated) {
+std::string pointsCsvText(const std::vector<std::array<double, kParameterCount>>& points, std::size_t heldOutStart,
+                          const std::vector<std::array<double, kEffectCount>>& severities,
+                          const std::vector<std::optional<std::array<double, kEffectCount>>>& generated,
+                          const std::vector<std::optional<std::array<double, kEffectCount>>>& simulated) {
     std::ostringstream csv;
     csv.precision(9);
     csv << "point,held_out";
@@ -65,7 +64,7 @@ void writePointsCsv(const std::filesystem::path& file, const std::vector<std::ar
         }
         csv << '\n';
     }
-    writeFileAtomically(file, csv.str());
+    return csv.str();
 }
 
 }  // namespace
@@ -144,7 +143,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         log("point " + std::to_string(k + 1) + "/" + std::to_string(points.size()) + (k >= heldOutStart ? " (held out)" : ""));
     }
 
-    if (!o.pointsCsv.empty()) writePointsCsv(o.pointsCsv, points, heldOutStart, severities, generated, simulated);
+    if (o.pointsCsv) *o.pointsCsv = pointsCsvText(points, heldOutStart, severities, generated, simulated);
 
     nlohmann::json spearman = nlohmann::json::object(), mae = nlohmann::json::object();
     double rhoSum = 0, maeNormSum = 0;

@@ -32,7 +32,9 @@ struct ProcessEvalOptions {
     std::optional<ProcessSampling> sampling;  // unset: the model's samplingDefaults()
     std::uint64_t seed = 7;  // grid points and image seeds
     int ddpmPoints = 1;      // points for the DDPM-1000 comparison (0: skip it, it is slow on CPU)
-    std::filesystem::path pointsCsv;  // when set: every point's severities and measures (CSV)
+    // When set: filled with every point's parameters, severities and measures as CSV text (the
+    // caller writes it, after storing the metrics, so a bad path cannot cost the evaluation).
+    std::string* pointsCsv = nullptr;
     std::function<void(const std::string&)> log;  // progress lines
 };
 

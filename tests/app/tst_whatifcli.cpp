@@ -135,6 +135,15 @@ private Q_SLOTS:
         const auto manifest = nlohmann::json::parse(f.readAll().toStdString());
         QVERIFY(manifest["metrics"]["evaluation"].contains("held_out_mae"));
         QVERIFY(manifest["metrics"].contains("train_loss_last_epoch"));
+        // A CSV path in a missing folder fails before any sampling: the stored metrics stay (another
+        // grid seed would have changed them had the eval run).
+        const Result bad = runCli({"eval", "process-diffusion", "--model", model_, "--grid", "3", "--steps", "2", "--seed", "99",
+                                   "--points-csv", dir_.filePath("no-such-folder/points.csv"), "--quiet"});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("no-such-folder") && bad.err.contains("does not exist"), qPrintable(bad.err));
+        QFile again(model_ + "/model.json");  // a fresh open: the manifest is replaced by rename when written
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(nlohmann::json::parse(again.readAll().toStdString())["metrics"]["evaluation"], manifest["metrics"]["evaluation"]);
         // The settings the metrics were measured at become the package's sampling defaults.
         QCOMPARE(manifest["metrics"]["evaluation"]["sampling"]["guidance"].get<double>(), 1.25);
         QCOMPARE(manifest["sampling_defaults"]["steps"].get<int>(), 2);

@@ -6,7 +6,10 @@
 #include "core/ml/ProcessDiffusionEval.h"
 #include "core/ml/ProcessModel.h"
 #include "core/model/ModelManifest.h"
+#include "core/util/AtomicFile.h"
+#include "core/util/Error.h"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -37,11 +40,20 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
                   "do not store the metrics, and the sampling they were measured at as the package's defaults, in model.json");
     cmd->add_flag("--quiet", a->quiet, "no progress lines");
     cmd->callback([a] {
+        // Before the minutes of sampling: a CSV path that cannot be written fails now.
+        const std::filesystem::path csvFile = a->pointsCsv;
+        if (!csvFile.empty()) {
+            const auto folder = csvFile.parent_path().empty() ? std::filesystem::path(".") : csvFile.parent_path();
+            std::error_code ec;
+            if (!std::filesystem::is_directory(folder, ec))
+                throw Error("--points-csv " + a->pointsCsv + ": the folder " + folder.string() + " does not exist");
+        }
         const auto directory = resolveModelArgument(a->model);
         const auto model = ml::ProcessModel::load(directory, a->device);
         auto options = a->options;
         options.sampling = a->sampling.over(model.samplingDefaults());
-        options.pointsCsv = a->pointsCsv;
+        std::string csv;
+        if (!csvFile.empty()) options.pointsCsv = &csv;
         if (!a->quiet) options.log = [](const std::string& s) { std::cerr << "eval process-diffusion: " << s << std::endl; };
         const auto metrics = ml::evaluateProcessModel(model, options);
         // The package's default sampling is the one its stored metrics were measured at; said on
@@ -55,6 +67,7 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
                       << std::endl;
         }
         std::cout << metrics.dump(2) << std::endl;
+        if (!csvFile.empty()) writeFileAtomically(csvFile, csv);  // last: a failure here costs no metrics
     });
 }
 
