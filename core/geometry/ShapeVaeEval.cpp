@@ -5,6 +5,7 @@
 #include "core/geometry/ShapeMeshing.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
+#include "core/model/ModelManifest.h"
 #include "core/procedural/SdfGrid.h"
 #include "core/procedural/ShapeDataset.h"
 #include "core/procedural/ShapeFamily.h"
@@ -368,20 +369,11 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
 
 StoredShapeQuality storedShapeQuality(const nlohmann::json& metrics)
 {
-    auto at = [&](const char* pointer) -> std::optional<double> {
-        try {
-            const auto& value = metrics.at(nlohmann::json::json_pointer(pointer));
-            if (value.is_number()) return value.get<double>();
-        } catch (const nlohmann::json::exception&) {
-            // missing, or a path through something that is not an object
-        }
-        return std::nullopt;
-    };
     StoredShapeQuality q;
-    q.heldOutIou = at("/evaluation/held_out/iou/mean");
-    q.samplesOneBody = at("/evaluation/samples/one_watertight_body");
-    q.midpointsOneBody = at("/evaluation/midpoints/one_watertight_body");
-    q.crossFamilyMidpointsOneBody = at("/evaluation/midpoints/cross_family/one_watertight_body");
+    q.heldOutIou = metricAt(metrics, "/evaluation/held_out/iou/mean");
+    q.samplesOneBody = metricAt(metrics, "/evaluation/samples/one_watertight_body");
+    q.midpointsOneBody = metricAt(metrics, "/evaluation/midpoints/one_watertight_body");
+    q.crossFamilyMidpointsOneBody = metricAt(metrics, "/evaluation/midpoints/cross_family/one_watertight_body");
     return q;
 }
 

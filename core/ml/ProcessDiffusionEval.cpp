@@ -1,6 +1,7 @@
 #include "core/ml/ProcessDiffusionEval.h"
 
 #include "core/ml/ProcessModel.h"
+#include "core/model/ModelManifest.h"
 #include "core/process/EffectMeasures.h"
 #include "core/util/Error.h"
 #include "core/util/RankCorrelation.h"
@@ -71,38 +72,25 @@ std::string pointsCsvText(const std::vector<std::array<double, kParameterCount>>
 
 StoredFidelity storedFidelity(const nlohmann::json& metrics) {
     StoredFidelity stored;
-    const auto evaluation = metrics.find("evaluation");
-    if (evaluation == metrics.end() || !evaluation->is_object()) return stored;
-    const auto spearman = evaluation->find("spearman_severity_vs_measured");
-    if (spearman == evaluation->end() || !spearman->is_object()) return stored;
-    auto number = [](const nlohmann::json& entry, const char* key) -> std::optional<double> {
-        const auto v = entry.find(key);
-        return v != entry.end() && v->is_number() ? std::optional(v->get<double>()) : std::nullopt;
-    };
     for (const auto& info : process::effectInfos()) {
-        const auto entry = spearman->find(std::string(info.name));
-        if (entry == spearman->end() || !entry->is_object()) continue;
-        const auto rho = number(*entry, "generated");
+        const std::string entry = "/evaluation/spearman_severity_vs_measured/" + std::string(info.name);
+        const auto rho = metricAt(metrics, entry + "/generated");
         if (!rho) continue;
-        EffectFidelity f{std::string(info.name), *rho, std::nullopt, number(*entry, "simulator")};
-        const auto interval = entry->find("generated_interval95");
-        if (interval != entry->end() && interval->is_array() && interval->size() == 2 && (*interval)[0].is_number() &&
-            (*interval)[1].is_number()) {
-            f.interval = std::pair((*interval)[0].get<double>(), (*interval)[1].get<double>());
-        }
+        EffectFidelity f{std::string(info.name), *rho, std::nullopt, metricAt(metrics, entry + "/simulator")};
+        const auto low = metricAt(metrics, entry + "/generated_interval95/0");
+        const auto high = metricAt(metrics, entry + "/generated_interval95/1");
+        if (low && high) f.interval = std::pair(*low, *high);
         stored.effects.push_back(std::move(f));
     }
-    if (const auto points = evaluation->find("points"); points != evaluation->end() && points->is_object()) {
-        stored.points = int(number(*points, "grid").value_or(0) + number(*points, "held_out").value_or(0));
-    }
+    stored.points = int(metricAt(metrics, "/evaluation/points/grid").value_or(0) +
+                        metricAt(metrics, "/evaluation/points/held_out").value_or(0));
     return stored;
 }
 
 nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEvalOptions& o) {
     if (o.gridPoints < 3 || o.seedsPerPoint < 1) throw Error("eval: need at least 3 grid points and 1 seed per point");
     auto log = [&](const std::string& s) { if (o.log) o.log(s); };
-    const ProcessSampling sampling = o.sampling.value_or(model.samplingDefaults());
-    sampling.validate(model.config().schedule.steps(), "eval");
+    const ProcessSampling sampling = o.sampling.value_or(model.samplingDefaults());  // checked by sample()
 
     std::vector<std::array<double, kParameterCount>> points;
     for (int k = 0; k < o.gridPoints; ++k) {

@@ -247,6 +247,16 @@ ModelManifest saveModelPackage(const fs::path& directory, ModelManifest manifest
     return manifest;
 }
 
+std::optional<double> metricAt(const nlohmann::json& metrics, const std::string& pointer) {
+    try {
+        const auto& value = metrics.at(nlohmann::json::json_pointer(pointer));
+        if (value.is_number()) return value.get<double>();
+    } catch (const nlohmann::json::exception&) {
+        // missing, or a path through something that is not an object or array
+    }
+    return std::nullopt;
+}
+
 void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohmann::json& metrics,
                             const nlohmann::json& extras) {
     const auto file = directory / kManifestFileName;

@@ -76,6 +76,11 @@ ModelPackage loadModelPackage(const std::filesystem::path& directory);
 ModelManifest saveModelPackage(const std::filesystem::path& directory, ModelManifest manifest,
                                const SafetensorsContents& weights);
 
+// The number at a JSON pointer into a manifest's metrics ("/evaluation/held_out/iou/mean"), or
+// nothing when the path is missing, runs through a non-object or ends at a non-number: what the
+// app reads back of a stored evaluation, which an older or hand-edited package may lack.
+std::optional<double> metricAt(const nlohmann::json& metrics, const std::string& pointer);
+
 // Stores `metrics` (an eval command's output) under metrics["evaluation"] in the package's
 // model.json, and each key of `extras` as a top-level key beside them (the process eval's
 // "sampling_defaults": the settings the metrics were measured at). Validated first, rewritten

@@ -143,6 +143,20 @@ private Q_SLOTS:
                     {"\"format_version\"", "99"});
         expectError(errorAfterEdit("m9", [](json& j) { j = json::array(); }), {"not a JSON object"});
     }
+    void metricAtReadsStoredNumbersOnly() {
+        const auto metrics = nlohmann::json::parse(
+            R"({"evaluation": {"held_out": {"iou": {"mean": 0.883}}, "rho": {"generated_interval95": [0.68, 0.81]},
+                               "text": "0.9", "empty": null, "list": [1]}})");
+        QCOMPARE(lf::metricAt(metrics, "/evaluation/held_out/iou/mean").value_or(-1), 0.883);
+        QCOMPARE(lf::metricAt(metrics, "/evaluation/rho/generated_interval95/1").value_or(-1), 0.81);
+        // Missing, past the end, through a number, a string or a null: nothing, never a throw.
+        for (const char* pointer : {"/evaluation/held_out/chamfer", "/evaluation/rho/generated_interval95/2",
+                                    "/evaluation/held_out/iou/mean/x", "/evaluation/text", "/evaluation/empty",
+                                    "/evaluation/empty/x", "/evaluation/list/x", "/nothing"})
+            QVERIFY2(!lf::metricAt(metrics, pointer), pointer);
+        QVERIFY(!lf::metricAt(nlohmann::json::array(), "/evaluation"));
+    }
+
     void unknownKind() {
         expectError(errorAfterEdit("k1", [](json& j) { j["kind"] = "gan"; }),
                     {"\"kind\"", "gan", "shape-vae"});

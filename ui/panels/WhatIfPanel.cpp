@@ -130,7 +130,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     });
     connect(worker_, &ProcessSampleWorker::modelLoadFailed, this, [this](const QString& message) {
         status_->setText(tr("Could not load the what-if model: %1").arg(message));
-        showFidelity({});
+        fidelity_->hide();  // no model, nothing measured to show
         status_->setStyleSheet(textColourStyle(kErrorColour));
         generateButton_->setEnabled(false);
         sweepButton_->setEnabled(false);
@@ -169,7 +169,7 @@ void WhatIfPanel::showFidelity(const ml::StoredFidelity& fidelity) {
     if (fidelity.effects.empty()) {
         fidelity_->setText(tr("No fidelity measured for this model (<i>latentforge-cli eval process-diffusion</i>)."));
         fidelity_->setToolTip({});
-        fidelity_->setVisible(worker_->hasModel());
+        fidelity_->show();
         return;
     }
     // One line an engineer can read at a glance; effects under the target in amber, so their
