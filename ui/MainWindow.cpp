@@ -17,6 +17,7 @@
 #include "ui/reactions/EncodeMeshReaction.h"
 #include "ui/reactions/ExportMeshReaction.h"
 #include "ui/reactions/OpenMeshReaction.h"
+#include "ui/reactions/ReadYUpReaction.h"
 #include "ui/reactions/RecentFilesReaction.h"
 #include "ui/reactions/ViewReactions.h"
 #include "ui/reactions/WhatIfReaction.h"
@@ -159,6 +160,8 @@ void MainWindow::createMenus()
     recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
     auto* recent = new RecentFilesReaction(recentMenu_, document_, preferences_.get());
     connect(recent, &RecentFilesReaction::openRequested, this, &MainWindow::openFile);
+    new ReadYUpReaction(fileMenu->addAction(tr("Read Meshes as +&Y Up")), document_, explorer_,
+                        preferences_.get());
 
     QAction* exportAction = fileMenu->addAction(tr("&Export…"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));

@@ -25,9 +25,9 @@ void MeshDocument::load(const QString& path)
     const QString name = QFileInfo(path).fileName();
     pendingKeepCamera_ = false;
     pendingWithReport_ = true;
-    start(name, path, [path] {
+    start(name, path, [path, options = importOptions_] {
         Result result;
-        result.mesh = std::make_shared<const Mesh>(importMesh(path.toStdString()));
+        result.mesh = std::make_shared<const Mesh>(importMesh(path.toStdString(), options));
         return result;
     });
 }

@@ -3,6 +3,7 @@
 // threads so that big meshes never freeze the GUI, in two steps: import (-> meshChanged), then
 // the printability report, which can take much longer (-> reportChanged). The last request wins.
 #include "core/geometry/MeshReport.h"
+#include "core/io/MeshImport.h"
 #include "core/mesh/Mesh.h"
 
 #include <QObject>
@@ -22,6 +23,8 @@ public:
 
     // Imports `path` in the background; meshChanged or loadFailed follows.
     void load(const QString& path);
+    // How load reads files (e.g. a file's up axis, from the preferences).
+    void setImportOptions(const ImportOptions& options) { importOptions_ = options; }
     // Shows a mesh made in memory (generated shapes, tests); it is validated and reported in
     // the background like a loaded file. `name` is shown as the document title. keepCamera:
     // a variant of the shown shape (design edits), so the view keeps its camera.
@@ -64,6 +67,7 @@ private:
     bool keepCamera_ = false;
     bool pendingWithReport_ = true;
     bool pendingKeepCamera_ = false;
+    ImportOptions importOptions_;
     int generation_ = 0;  // results of superseded loads are dropped
     int pending_ = 0;
 };

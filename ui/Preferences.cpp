@@ -15,6 +15,7 @@ const QString kExportFormat = QStringLiteral("export/format");
 const QString kExportUnit = QStringLiteral("export/unit");
 const QString kShowEdges = QStringLiteral("view/showEdges");
 const QString kShowGrid = QStringLiteral("view/showGrid");
+const QString kReadMeshesYUp = QStringLiteral("import/readMeshesYUp");
 
 // Formats are stored by a stable name, not the enum's number.
 QString formatKey(ExportFormat format)
@@ -107,6 +108,9 @@ bool Preferences::showEdges() const { return settings_->value(kShowEdges, false)
 void Preferences::setShowEdges(bool show) { settings_->setValue(kShowEdges, show); }
 bool Preferences::showGrid() const { return settings_->value(kShowGrid, true).toBool(); }
 void Preferences::setShowGrid(bool show) { settings_->setValue(kShowGrid, show); }
+
+bool Preferences::readMeshesYUp() const { return settings_->value(kReadMeshesYUp, false).toBool(); }
+void Preferences::setReadMeshesYUp(bool yUp) { settings_->setValue(kReadMeshesYUp, yUp); }
 
 void Preferences::sync() { settings_->sync(); }
 

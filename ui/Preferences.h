@@ -46,6 +46,9 @@ public:
     void setShowEdges(bool show);
     bool showGrid() const;
     void setShowGrid(bool show);
+    // Read STL, OBJ, PLY... files as +y up (glTF is +y up anyway); off: +z up, the app's axis.
+    bool readMeshesYUp() const;
+    void setReadMeshesYUp(bool yUp);
 
     void sync();
     QSettings& settings() { return *settings_; }

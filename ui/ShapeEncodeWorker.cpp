@@ -17,7 +17,7 @@ void ShapeEncodeWorker::cancelUpTo(quint64 requestId)
 
 void ShapeEncodeWorker::encodeMesh(quint64 requestId, int modelGeneration,
                                    std::shared_ptr<const ml::ShapeModel> model, const QString& path,
-                                   ml::LatentRefinement refinement)
+                                   ml::LatentRefinement refinement, const ImportOptions& importOptions)
 {
     EncodedMesh result;
     result.requestId = requestId;
@@ -37,7 +37,7 @@ void ShapeEncodeWorker::encodeMesh(quint64 requestId, int modelGeneration,
         [&] {
             try {
                 if (stopped(requestId)) throw Cancelled("encode: cancelled");  // superseded while queued
-                Mesh input = importMesh(path.toStdString());
+                Mesh input = importMesh(path.toStdString(), importOptions);
                 const EncodedShape encoded = lf::encodeMesh(*model, input, refinement, keepGoing);
                 result.latent = encoded.latent;
                 for (Vec3f& p : input.vertices) p = encoded.normalisation.toNormalised(p);

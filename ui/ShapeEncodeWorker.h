@@ -6,6 +6,7 @@
 //
 // Newest wins: cancelUpTo() (from any thread) stops every encode with an id up to the given one
 // within one refinement step; the stopped one reports `cancelled`, never a latent.
+#include "core/io/MeshImport.h"
 #include "core/mesh/Mesh.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
@@ -38,7 +39,7 @@ public Q_SLOTS:
     // Worker thread: import, sample the distance field, encode and refine. `model` may be null
     // (no model loaded: reported as an error).
     void encodeMesh(quint64 requestId, int modelGeneration, std::shared_ptr<const ml::ShapeModel> model,
-                    const QString& path, ml::LatentRefinement refinement);
+                    const QString& path, ml::LatentRefinement refinement, const ImportOptions& importOptions);
 
 Q_SIGNALS:
     // Before each refinement step (done of steps), from the worker thread.

@@ -174,8 +174,8 @@ void ShapeExplorer::encodeMesh(const QString& path)
     encoding_ = true;
     QMetaObject::invokeMethod(encodeWorker_, [worker = encodeWorker_, id, generation = loadedGeneration_,
                                               model = modelLoaded_ ? model_.model : nullptr, path,
-                                              refinement = encodeRefinement_] {
-        worker->encodeMesh(id, generation, model, path, refinement);
+                                              refinement = encodeRefinement_, options = importOptions_] {
+        worker->encodeMesh(id, generation, model, path, refinement, options);
     });
     Q_EMIT encodeStarted(path);
 }

@@ -71,6 +71,8 @@ public:
     bool isEncoding() const { return encoding_; }
     // The refinement an encode runs (ml::kDefaultRefinement; tests lengthen it).
     void setEncodeRefinement(const ml::LatentRefinement& refinement) { encodeRefinement_ = refinement; }
+    // How encodeMesh reads files (e.g. a file's up axis, from the preferences).
+    void setImportOptions(const ImportOptions& options) { importOptions_ = options; }
     std::shared_ptr<const Mesh> encodedInput() const { return encodedInput_; }
 
     // Thumbnails of `latents` and their body counts, from full-resolution decodes (the meshes an
@@ -107,6 +109,7 @@ private:
     QThread* encodeThread_;
     ShapeEncodeWorker* encodeWorker_;
     ml::LatentRefinement encodeRefinement_ = ml::kDefaultRefinement;
+    ImportOptions importOptions_;
     bool encoding_ = false;
     std::vector<std::filesystem::path> searchPaths_;
     ShapeModelInfo model_;

@@ -30,13 +30,19 @@ Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     Mesh mesh = contourSdfGrid(grid);
     if (cleanup == ShellCleanup::RemoveSpecks) removeSmallShells(mesh, kSpeckRelativeVolume);
     if (mesh.normals.size() != mesh.vertices.size()) mesh.computeVertexNormals();
+    mesh.convertUpAxis(kShapeModelUpAxis, UpAxis::Z);
     mesh.name = "shape";
     return mesh;
 }
 
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement,
                         const ml::RefinementProgress& progress) {
-    const MeshSdfGrid sdf = meshToSdfGrid(mesh, model.gridResolution(), model.truncation());
+    Mesh modelFrame = mesh;
+    modelFrame.convertUpAxis(UpAxis::Z, kShapeModelUpAxis);
+    MeshSdfGrid sdf = meshToSdfGrid(modelFrame, model.gridResolution(), model.truncation());
+    // The placement maps the mesh's own coordinates: a centre in the app's frame (the scale is
+    // the same in both; the normalisation commutes with the rotation).
+    sdf.normalisation.centre = convertUpAxis(sdf.normalisation.centre, kShapeModelUpAxis, UpAxis::Z);
     return {model.encode(sdf.grid, refinement, progress), sdf.normalisation};
 }
 

@@ -10,7 +10,12 @@
 
 namespace lf {
 
-// Decodes `latent` at `resolution`^3 and contours it closed (closeSdfGridForContour: decodes may
+// The shape models learn in their data's frame, +y up (docs/SHAPES.md); the app's world is +z up
+// (Mesh.h). Meshes cross between the two here and nowhere else: every mesh these functions
+// return stands +z up, and encodeMesh takes a +z-up mesh.
+inline constexpr UpAxis kShapeModelUpAxis = UpAxis::Y;
+
+// Decodes `latent` at `resolution`^3 and contours it closed, +z up (closeSdfGridForContour: decodes may
 // reach the cube's faces and exports must be watertight), removes decoding specks (shells under
 // kSpeckRelativeVolume of the largest, see MeshShells.h), with vertex normals, named "shape".
 // Optional timings in milliseconds. Throws lf::Error for a latent of the wrong size or a bad
@@ -24,17 +29,20 @@ inline constexpr double kSpeckRelativeVolume = 0.01;
 enum class ShellCleanup { RemoveSpecks, KeepAll };
 
 // The contouring half of decodeToMesh, for a grid from elsewhere (a dataset, a decode kept for
-// other uses): closed, specks removed unless KeepAll, with vertex normals, named "shape".
+// other uses, in the model's frame): closed, specks removed unless KeepAll, with vertex normals,
+// turned +z up, named "shape".
 Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup = ShellCleanup::RemoveSpecks);
 
 struct EncodedShape {
     ml::Latent latent;
-    MeshNormalisation normalisation;  // how the mesh was mapped into the model's unit cube
+    // How the mesh was mapped into the unit cube, in the mesh's (+z up) frame: toOriginal on a
+    // decodeToMesh of the latent puts it back at the input's size and place.
+    MeshNormalisation normalisation;
 };
 
-// Samples the mesh's SDF at the model's grid resolution and truncation (meshToSdfGrid) and
-// encodes it, refining the latent (ShapeModel::encode). The mesh must be closed and oriented
-// outward. Throws lf::Error for an empty or degenerate mesh, lf::Cancelled when `progress`
+// Turns the +z-up mesh into the model's frame, samples its SDF at the model's grid resolution
+// and truncation (meshToSdfGrid) and encodes it, refining the latent (ShapeModel::encode). The
+// mesh must be closed and oriented outward. Throws lf::Error for an empty or degenerate mesh, lf::Cancelled when `progress`
 // (the refinement's, see ShapeModel::encode) returns false.
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh,
                         const ml::LatentRefinement& refinement = ml::kDefaultRefinement,

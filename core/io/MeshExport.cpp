@@ -230,7 +230,15 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
         const char* id = format == ExportFormat::PlyBinary ? "plyb"
                          : format == ExportFormat::Gltf    ? "gltf2"
                                                            : "glb2";
-        auto files = detail::exportWithAssimpToMemory(mesh, file, id, options.scale);
+        std::map<fs::path, std::string> files;
+        if (format == ExportFormat::PlyBinary) {
+            files = detail::exportWithAssimpToMemory(mesh, file, id, options.scale);
+        } else {
+            // glTF 2.0 is +y up by its specification; the app's world is +z up.
+            Mesh yUp = mesh;
+            yUp.convertUpAxis(UpAxis::Z, UpAxis::Y);
+            files = detail::exportWithAssimpToMemory(yUp, file, id, options.scale);
+        }
         const fs::path main = fs::absolute(file);
         // Companion files (a glTF's .bin) go in place after the main file's bytes are written
         // and before it is renamed, as for OBJ + MTL above.

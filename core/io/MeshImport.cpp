@@ -42,6 +42,13 @@ std::string lowerExtension(const fs::path& file) {
     return ext;
 }
 
+// glTF 2.0 is +y up by its specification; the other formats have no rule, and CAD and printing
+// tools (the app's users) write them +z up.
+UpAxis conventionalUpAxis(const fs::path& file) {
+    const std::string ext = lowerExtension(file);
+    return ext == ".gltf" || ext == ".glb" ? UpAxis::Y : UpAxis::Z;
+}
+
 // "STL (Stereolithography (STL) Importer)"-style name for messages: the extension, plus the
 // Assimp importer that claims it when there is one.
 std::string formatName(const Assimp::Importer& importer, const fs::path& file) {
@@ -306,6 +313,7 @@ Mesh importWithAssimp(const fs::path& file, const std::string& format,
     if (counts.colors) mesh.colors.reserve(counts.vertices);
     appendNode(*scene, *scene->mRootNode, aiMatrix4x4(), counts, mesh, 0);
     importer.FreeScene();
+    mesh.convertUpAxis(options.fileUpAxis.value_or(conventionalUpAxis(file)), UpAxis::Z);  // normals come later
 
     mesh.name = file.stem().string();
     return finishImportedMesh(std::move(mesh), file, format, options);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct ImportOptions {
     // Parse in a forked child process (core/io/IsolatedRun.h), so that a crash or endless loop
     // in Assimp on a corrupt file becomes an lf::Error. Off only for debugging the parser.
     bool isolateParser = true;
+    // The file's up axis; the mesh comes out turned +z up, the app's (Mesh.h). Unset: the
+    // format's convention, +y for glTF, +z for the rest. Set it for e.g. an OBJ written +y up.
+    std::optional<UpAxis> fileUpAxis;
 };
 
 // Reads every mesh of the file's scene, with node transforms applied, into one Mesh.

@@ -78,4 +78,10 @@ void Mesh::scale(float factor) {
         for (float& x : v) x *= factor;
 }
 
+void Mesh::convertUpAxis(UpAxis from, UpAxis to) {
+    if (from == to) return;
+    for (Vec3f& v : vertices) v = lf::convertUpAxis(v, from, to);
+    for (Vec3f& n : normals) n = lf::convertUpAxis(n, from, to);
+}
+
 }  // namespace lf

@@ -12,6 +12,18 @@ using Vec2f = std::array<float, 2>;
 using Vec4f = std::array<float, 4>;
 using Triangle = std::array<std::uint32_t, 3>;
 
+// Which axis points up. The app's world is +z up: its 3D view stands parts on an x-y floor, and
+// STL, OBJ and PLY are written as CAD and printing tools read them. glTF 2.0 is +y up by its
+// specification, and so is the shape models' training frame (docs/SHAPES.md).
+enum class UpAxis { Y, Z };
+
+// A quarter turn about x taking `from`'s up axis to `to`'s (a proper rotation, so windings and
+// outward normals stay outward); the identity when they are the same.
+inline Vec3f convertUpAxis(const Vec3f& p, UpAxis from, UpAxis to) {
+    if (from == to) return p;
+    return from == UpAxis::Y ? Vec3f{p[0], -p[2], p[1]} : Vec3f{p[0], p[2], -p[1]};
+}
+
 struct BoundingBox {
     Vec3f min{0, 0, 0};
     Vec3f max{0, 0, 0};
@@ -42,6 +54,8 @@ struct Mesh {
     void validate() const;
     // Uniform scale about the origin (units conversion on export).
     void scale(float factor);
+    // Rotates vertices and normals from one up-axis convention to the other (convertUpAxis).
+    void convertUpAxis(UpAxis from, UpAxis to);
 };
 
 }  // namespace lf

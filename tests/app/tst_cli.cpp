@@ -138,6 +138,32 @@ private Q_SLOTS:
         QVERIFY(j["watertight"].get<bool>());
         QVERIFY(std::abs(j["bounds"]["max"][0].get<double>() - maxX) < 1e-6);
     }
+    void convertTurnsAFileWrittenYUp() {
+        // A part 5 tall written +y up (as many OBJ exporters do): --up y stands it +z up, the
+        // app's axis; without it the file is taken as +z up and kept as it is.
+        QTemporaryDir dir;
+        QFile obj(dir.filePath("tall.obj"));
+        QVERIFY(obj.open(QIODevice::WriteOnly));
+        obj.write("v 0 0 0\nv 1 0 0\nv 1 5 0\nv 0 5 0\nv 0 0 2\nv 1 0 2\nv 1 5 2\nv 0 5 2\n"
+                  "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n");
+        obj.close();
+        auto bounds = [&](const QStringList& extra) {
+            const QString out = dir.filePath("out.stl");
+            const Result r = runCli(QStringList{"convert", obj.fileName(), out} + extra);
+            if (r.exitCode != 0) return nlohmann::json();
+            return nlohmann::json::parse(runCli({"inspect", out}).out.toStdString())["bounds"];
+        };
+        const auto turned = bounds({"--up", "y"});
+        QCOMPARE(turned["min"].get<std::vector<double>>(), (std::vector<double>{0, -2, 0}));
+        QCOMPARE(turned["max"].get<std::vector<double>>(), (std::vector<double>{1, 0, 5}));
+        QCOMPARE(bounds({"--up", "z"})["max"].get<std::vector<double>>(), (std::vector<double>{1, 5, 2}));
+        QCOMPARE(bounds({})["max"].get<std::vector<double>>(), (std::vector<double>{1, 5, 2}));
+        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("o.stl"), "--up", "x"}), "--up");
+        // inspect and encode read with the same option.
+        const auto report = nlohmann::json::parse(runCli({"inspect", "--up", "y", obj.fileName()}).out.toStdString());
+        QCOMPARE(report["bounds"]["max"].get<std::vector<double>>(), (std::vector<double>{1, 0, 5}));
+        QVERIFY(runCli({"encode", "--help"}).out.contains("--up"));
+    }
     void convertBadRequests() {
         QTemporaryDir dir;
         verifyOneLineError(runCli({"convert", kValid + "box.obj", dir.filePath("out.docx")}),

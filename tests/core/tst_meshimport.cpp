@@ -6,6 +6,7 @@
 #include "core/util/Error.h"
 
 #include <QTemporaryDir>
+#include <nlohmann/json.hpp>
 #include <QtTest>
 
 #include <csignal>
@@ -290,6 +291,32 @@ private Q_SLOTS:
             const lf::Mesh mesh = lf::importMesh(p);
             QCOMPARE(mesh.triangleCount(), std::size_t(12));
             QCOMPARE(mesh.bounds().max[0], 2.0f);
+        }
+    }
+    void gltfIsYUpInTheFileAndZUpInTheApp() {
+        // A part 1 wide, 2 deep and 5 tall (+z up, as the app's world is): glTF 2.0 is +y up, so
+        // the file holds it 5 high along y and 2 deep along -z; importing turns it back.
+        QTemporaryDir dir;
+        lf::Mesh tall = lf::test::box();
+        for (lf::Vec3f& v : tall.vertices) v = {v[0], 2 * v[1], 5 * v[2]};
+        for (const char* name : {"tall.gltf", "tall.glb"}) {
+            const fs::path p = fs::path(dir.path().toStdString()) / name;
+            lf::exportMesh(tall, p);
+            if (p.extension() == ".gltf") {
+                std::ifstream in(p);
+                const auto gltf = nlohmann::json::parse(in);
+                const auto& positions = gltf.at("accessors").at(
+                    gltf.at("meshes").at(0).at("primitives").at(0).at("attributes").at("POSITION").get<int>());
+                QCOMPARE(positions.at("max").get<std::vector<float>>(), (std::vector<float>{1, 5, 0}));
+                QCOMPARE(positions.at("min").get<std::vector<float>>(), (std::vector<float>{0, 0, -2}));
+            }
+            const lf::BoundingBox b = lf::importMesh(p).bounds();
+            QCOMPARE(b.min, (lf::Vec3f{0, 0, 0}));
+            QCOMPARE(b.max, (lf::Vec3f{1, 2, 5}));
+            // Other formats keep the app's axes as they are.
+            const fs::path stl = fs::path(dir.path().toStdString()) / "tall.stl";
+            lf::exportMesh(tall, stl);
+            QCOMPARE(lf::importMesh(stl).bounds().max, (lf::Vec3f{1, 2, 5}));
         }
     }
     void nodeTransformsAreApplied() {

@@ -1,4 +1,5 @@
 #include "core/geometry/SdfContour.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "core/procedural/SdfGrid.h"
 #include "core/procedural/ShapeFamily.h"
 #include "core/util/Error.h"
@@ -193,6 +194,39 @@ private Q_SLOTS:
                 dumpIfAsked(m, f->name() + "-" + std::to_string(seed));
             }
         }
+    }
+    void shapeMeshesStandZUp() {
+        // The families are built +y up (the models' frame); the meshes the app shows and writes
+        // stand +z up on its floor: a bottle is tallest along z, its cap at the top, and the turn
+        // is a rotation (volume and outward orientation kept).
+        const auto& bottle = shapeFamily("bottle");
+        const SdfGrid grid = makeSdfGrid(*bottle.build(bottle.sample(1)), 48, 0.1f);
+        const Mesh modelFrame = contourSdfGrid(grid);
+        const Mesh shown = closedShapeMesh(grid, ShellCleanup::KeepAll);
+        const BoundingBox m = modelFrame.bounds(), b = shown.bounds();
+        QCOMPARE(b.min[0], m.min[0]);
+        QCOMPARE(b.max[0], m.max[0]);
+        QCOMPARE(b.min[1], -m.max[2]);
+        QCOMPARE(b.max[1], -m.min[2]);
+        QCOMPARE(b.min[2], m.min[1]);
+        QCOMPARE(b.max[2], m.max[1]);
+        QVERIFY(b.size()[2] > 1.2f * std::max(b.size()[0], b.size()[1]));
+        // The cap (narrow) is at the top: the top tenth is narrower than the bottom tenth.
+        auto widthNear = [&](float z0, float z1) {
+            float w = 0;
+            for (const Vec3f& v : shown.vertices)
+                if (v[2] >= z0 && v[2] <= z1) w = std::max(w, std::abs(v[0]));
+            return w;
+        };
+        const float h = b.size()[2];
+        QVERIFY(widthNear(b.max[2] - 0.1f * h, b.max[2]) < 0.7f * widthNear(b.min[2], b.min[2] + 0.1f * h));
+        QVERIFY(std::abs(signedVolume(shown) - signedVolume(modelFrame)) < 1e-3 * signedVolume(modelFrame));
+        QVERIFY(signedVolume(shown) > 0);
+        QCOMPARE(shown.normals.size(), shown.vertices.size());
+        // Normals turned with the vertices: the topmost vertex's normal points up.
+        const auto top = std::max_element(shown.vertices.begin(), shown.vertices.end(),
+                                          [](const Vec3f& a, const Vec3f& c) { return a[2] < c[2]; });
+        QVERIFY(shown.normals[std::size_t(top - shown.vertices.begin())][2] > 0.5f);
     }
     void meshToSdfReproducesTheGrid() {
         for (const auto& f : shapeFamilies()) {

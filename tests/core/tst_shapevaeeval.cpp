@@ -2,6 +2,7 @@
 // present and in range, the numbers are reproducible, a trained model scores above an untrained
 // one, held-out shapes come from the training set's families, and bad input is refused.
 #include "core/formats/Safetensors.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "core/geometry/ShapeVaeEval.h"
 #include "core/procedural/ShapeDataset.h"
 #include "core/ml/ShapeModel.h"
@@ -158,6 +159,31 @@ private Q_SLOTS:
         QVERIFY(h["iou"]["mean"].get<double>() >= h["encoder_only"]["iou"]["mean"].get<double>() - 0.02);
     }
 
+    void encodeTakesZUpMeshesAndPlacesInTheirFrame() {
+        // encodeMesh takes a +z-up mesh (what decodeToMesh gives and the app shows): the same
+        // latent as the model's own +y-up pipeline on the turned mesh, and a placement in the
+        // mesh's own coordinates, so that decoding puts the shape back where the input stood.
+        const lf::SdfGrid truth = lf::shapeDatasetGrid(data_, 0);
+        lf::Mesh zUp = lf::closedShapeMesh(truth);
+        for (lf::Vec3f& v : zUp.vertices) v = {40 * v[0] + 5, 40 * v[1] - 3, 40 * v[2] + 100};
+        const lf::ml::LatentRefinement none{0, 0.1};
+        const lf::EncodedShape encoded = lf::encodeMesh(*model_, zUp, none);
+        lf::Mesh yUp = zUp;
+        yUp.convertUpAxis(lf::UpAxis::Z, lf::UpAxis::Y);
+        const lf::MeshSdfGrid sdf = lf::meshToSdfGrid(yUp, model_->gridResolution(), model_->truncation());
+        QCOMPARE(encoded.latent, model_->encode(sdf.grid, none));
+        // Encoding the mesh as it lies in the model's frame gives another latent.
+        QVERIFY(lf::encodeMesh(*model_, yUp, none).latent != encoded.latent);
+        const lf::BoundingBox in = zUp.bounds();
+        for (int a = 0; a < 3; ++a)
+            QVERIFY(std::abs(encoded.normalisation.centre[a] - in.center()[a]) < 1e-3f);
+        const lf::BoundingBox normalised = [&] {
+            lf::Mesh m = zUp;
+            for (lf::Vec3f& v : m.vertices) v = encoded.normalisation.toNormalised(v);
+            return m.bounds();
+        }();
+        for (int a = 0; a < 3; ++a) QVERIFY(std::abs(normalised.center()[a]) < 1e-4f);
+    }
     void heldOutFiguresDoNotDependOnTheThreadCount() {
         // The held-out encodes run on `threads` workers (default 2, as metrics_ was made).
         auto o = smallEvaluation();

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void dropOpensTheFile();
     void recentFilesListLoadedFiles();
     void viewActionsToggleAndPersist();
+    void readYUpStandsFilesUpAndPersists();
     void keyboardShortcutsWorkFromThe3DView();
     void preferencesRoundTrip();
     void windowGeometryIsRestored();
@@ -325,6 +326,37 @@ void TstMainWindow::viewActionsToggleAndPersist()
     QVERIFY(window_);
     QVERIFY(window_->scene()->edgesVisible());
     QVERIFY(!window_->scene()->gridVisible());
+}
+
+void TstMainWindow::readYUpStandsFilesUpAndPersists()
+{
+    // A part 5 tall written +y up: read as it is, it lies along y; with File > Read Meshes as
+    // +Y Up it stands 5 tall along z on the floor. The choice is remembered.
+    const QString file = dir_->filePath("tall.obj");
+    {
+        QFile obj(file);
+        QVERIFY(obj.open(QIODevice::WriteOnly));
+        obj.write("v 0 0 0\nv 1 0 0\nv 1 5 0\nv 0 5 0\nv 0 0 2\nv 1 0 2\nv 1 5 2\nv 0 5 2\n"
+                  "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n");
+    }
+    QAction* yUp = nullptr;
+    for (QAction* a : window_->findChildren<QAction*>())
+        if (a->text().contains("+&Y Up")) yUp = a;
+    QVERIFY(yUp);
+    QVERIFY(yUp->isCheckable() && !yUp->isChecked());
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(file); }));
+    QCOMPARE(window_->document()->mesh()->bounds().max, (Vec3f{1, 5, 2}));
+    yUp->trigger();
+    QVERIFY(window_->preferences()->readMeshesYUp());
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(file); }));
+    QCOMPARE(window_->document()->mesh()->bounds().min, (Vec3f{0, -2, 0}));
+    QCOMPARE(window_->document()->mesh()->bounds().max, (Vec3f{1, 0, 5}));
+
+    window_.reset();
+    window_ = makeWindow();
+    QVERIFY(window_);
+    QVERIFY(waitForMesh(*window_, [&] { window_->openFile(file); }));
+    QCOMPARE(window_->document()->mesh()->bounds().max, (Vec3f{1, 0, 5}));
 }
 
 void TstMainWindow::keyboardShortcutsWorkFromThe3DView()

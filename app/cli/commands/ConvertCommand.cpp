@@ -1,6 +1,6 @@
 // `convert IN OUT`: imports a mesh and exports it in the format OUT's extension names.
 #include "app/cli/Commands.h"
-#include "app/cli/commands/ImportLimitOptions.h"
+#include "app/cli/commands/ImportCommandOptions.h"
 
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
@@ -25,7 +25,7 @@ void registerConvertCommand(CLI::App& app) {
         std::string input, output, units;
         float scale = 1.0f;
         bool ascii = false;
-        ImportLimits limits;
+        ImportArguments import;
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand(
@@ -39,7 +39,7 @@ void registerConvertCommand(CLI::App& app) {
                                   "Write in these units (the mesh is in millimetres)")
                       ->check(CLI::IsMember({"mm", "cm", "m", "in"}));
     scale->excludes(units);
-    addImportLimitOptions(*cmd, args->limits);
+    addImportOptions(*cmd, args->import);
     cmd->callback([args] {
         const auto format = exportFormatForPath(args->output, args->ascii);
         if (!format)
@@ -52,9 +52,7 @@ void registerConvertCommand(CLI::App& app) {
         options.scale = args->units.empty() ? args->scale : kUnitScale.at(args->units);
         options.ascii = args->ascii;
 
-        ImportOptions importOptions;
-        importOptions.limits = args->limits;
-        const Mesh mesh = importMesh(args->input, importOptions);
+        const Mesh mesh = importMesh(args->input, args->import.options());
         exportMesh(mesh, args->output, *format, options);
 
         std::string formatName;
