@@ -63,7 +63,7 @@ void ShapeDecodeWorker::processPendingDecode()
     shape.resolution = request.resolution;
     shape.latent = request.latent;
     if (!model_ || request.modelGeneration != modelGeneration_) {
-        shape.error = tr("No shape model is loaded");
+        shape.error = noShapeModelMessage();
     } else {
         shape.error = runCatching(
             [&] {
@@ -127,7 +127,7 @@ void ShapeDecodeWorker::renderThumbnails(quint64 requestId, const std::vector<ml
     strip.modelGeneration = modelGeneration_;
     strip.latents = latents;
     if (!model_) {
-        strip.error = tr("No shape model is loaded");
+        strip.error = noShapeModelMessage();
     } else {
         strip.error = runCatching(
             [&] {

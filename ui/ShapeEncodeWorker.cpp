@@ -24,7 +24,7 @@ void ShapeEncodeWorker::encodeMesh(quint64 requestId, int modelGeneration,
     result.modelGeneration = modelGeneration;
     result.path = path;
     if (!model) {
-        result.error = tr("No shape model is loaded");
+        result.error = noShapeModelMessage();
         Q_EMIT encoded(result);
         return;
     }

@@ -2,6 +2,7 @@
 // Exceptions never cross a worker thread's boundary: each becomes a message for the GUI.
 #include "core/util/Error.h"
 
+#include <QCoreApplication>
 #include <QString>
 
 #include <exception>
@@ -24,6 +25,12 @@ QString runCatching(F&& job, const QString& what)
     } catch (const std::exception& e) {
         return QStringLiteral("%1: %2").arg(what, QString::fromStdString(e.what()));
     }
+}
+
+// What a shape job and the panels say when no shape model is loaded: one message, one translation.
+inline QString noShapeModelMessage()
+{
+    return QCoreApplication::translate("lf::ui", "No shape model is loaded");
 }
 
 }  // namespace lf::ui

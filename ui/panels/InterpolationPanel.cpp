@@ -4,6 +4,7 @@
 #include "ui/ShapeDesign.h"
 #include "ui/ShapeExplorer.h"
 #include "ui/StatusColours.h"
+#include "ui/WorkerErrors.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -185,7 +186,7 @@ ml::Latent InterpolationPanel::blend(double t) const
 bool InterpolationPanel::buildStrip()
 {
     if (!explorer_->hasModel()) {
-        statusLabel_->setText(tr("No shape model is loaded"));
+        statusLabel_->setText(noShapeModelMessage());
         return false;
     }
     a_ = endpointLatent(0);

@@ -5,6 +5,7 @@
 #include "ui/ShapeDesign.h"
 #include "ui/ShapeExplorer.h"
 #include "ui/StatusColours.h"
+#include "ui/WorkerErrors.h"
 
 #include <nlohmann/json.hpp>
 
@@ -370,7 +371,7 @@ bool ShapeSpacePanel::applyLatentJson(const QByteArray& text, const QString& sou
 {
     ShapeDesign* design = explorer_->design();
     if (!design->hasSpace()) {
-        showStatus(tr("No shape model is loaded"), true);
+        showStatus(noShapeModelMessage(), true);
         return false;
     }
     try {
