@@ -9,11 +9,13 @@
 
 namespace lf::detail {
 
-// Exports `mesh` (coordinates multiplied by `scale`) with the Assimp exporter `formatId`
+// Exports `mesh` (coordinates multiplied by `scale`, turned from the app's +z up to `fileUpAxis`,
+// without copying the mesh) with the Assimp exporter `formatId`
 // ("stl", "obj", "plyb", "gltf2", ...) as if to `target`; returns every file the exporter
 // produced (the main file and e.g. an .mtl or .bin next to it), keyed by absolute path.
 // Throws lf::Error naming `target` on failure. Nothing touches the disk.
 std::map<std::filesystem::path, std::string> exportWithAssimpToMemory(
-    const Mesh& mesh, const std::filesystem::path& target, const char* formatId, float scale);
+    const Mesh& mesh, const std::filesystem::path& target, const char* formatId, float scale,
+    UpAxis fileUpAxis = UpAxis::Z);
 
 }  // namespace lf::detail

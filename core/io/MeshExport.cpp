@@ -73,7 +73,7 @@ private:
     std::map<fs::path, std::string>& files_;
 };
 
-std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale) {
+std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale, UpAxis fileUpAxis) {
     auto scene = std::make_unique<aiScene>();
     scene->mRootNode = new aiNode("root");
     scene->mRootNode->mNumMeshes = 1;
@@ -103,13 +103,15 @@ std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale) {
     m->mNumVertices = nv;
     m->mVertices = new aiVector3D[nv];
     for (unsigned i = 0; i < nv; ++i) {
-        const Vec3f& v = mesh.vertices[i];
+        const Vec3f v = convertUpAxis(mesh.vertices[i], UpAxis::Z, fileUpAxis);
         m->mVertices[i] = aiVector3D(v[0] * scale, v[1] * scale, v[2] * scale);
     }
     if (!mesh.normals.empty()) {
         m->mNormals = new aiVector3D[nv];
-        for (unsigned i = 0; i < nv; ++i)
-            m->mNormals[i] = aiVector3D(mesh.normals[i][0], mesh.normals[i][1], mesh.normals[i][2]);
+        for (unsigned i = 0; i < nv; ++i) {
+            const Vec3f n = convertUpAxis(mesh.normals[i], UpAxis::Z, fileUpAxis);
+            m->mNormals[i] = aiVector3D(n[0], n[1], n[2]);
+        }
     }
     if (!mesh.uvs.empty()) {
         m->mNumUVComponents[0] = 2;
@@ -139,10 +141,10 @@ std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale) {
 }  // namespace
 
 std::map<fs::path, std::string> exportWithAssimpToMemory(const Mesh& mesh, const fs::path& target,
-                                                         const char* formatId, float scale) {
+                                                         const char* formatId, float scale, UpAxis fileUpAxis) {
     std::map<fs::path, std::string> files;
     const fs::path absoluteTarget = fs::absolute(target);
-    const std::unique_ptr<aiScene> scene = buildScene(mesh, scale);
+    const std::unique_ptr<aiScene> scene = buildScene(mesh, scale, fileUpAxis);
     Assimp::Exporter exporter;
     exporter.SetIOHandler(new MemoryIOSystem(files));  // the exporter owns and deletes it
     if (exporter.Export(scene.get(), formatId, absoluteTarget.string()) != aiReturn_SUCCESS) {
@@ -230,15 +232,9 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
         const char* id = format == ExportFormat::PlyBinary ? "plyb"
                          : format == ExportFormat::Gltf    ? "gltf2"
                                                            : "glb2";
-        std::map<fs::path, std::string> files;
-        if (format == ExportFormat::PlyBinary) {
-            files = detail::exportWithAssimpToMemory(mesh, file, id, options.scale);
-        } else {
-            // glTF 2.0 is +y up by its specification; the app's world is +z up.
-            Mesh yUp = mesh;
-            yUp.convertUpAxis(UpAxis::Z, UpAxis::Y);
-            files = detail::exportWithAssimpToMemory(yUp, file, id, options.scale);
-        }
+        // glTF 2.0 is +y up by its specification; the app's world is +z up.
+        const UpAxis up = format == ExportFormat::PlyBinary ? UpAxis::Z : UpAxis::Y;
+        auto files = detail::exportWithAssimpToMemory(mesh, file, id, options.scale, up);
         const fs::path main = fs::absolute(file);
         // Companion files (a glTF's .bin) go in place after the main file's bytes are written
         // and before it is renamed, as for OBJ + MTL above.
