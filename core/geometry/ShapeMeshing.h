@@ -15,9 +15,10 @@ namespace lf {
 // return stands +z up, and encodeMesh takes a +z-up mesh.
 inline constexpr UpAxis kShapeModelUpAxis = UpAxis::Y;
 
-// Decodes `latent` at `resolution`^3 and contours it closed, +z up (closeSdfGridForContour: decodes may
-// reach the cube's faces and exports must be watertight), removes decoding specks (shells under
-// kSpeckRelativeVolume of the largest, see MeshShells.h), with vertex normals, named "shape".
+// Decodes `latent` at `resolution`^3 and contours it closed (closeSdfGridForContour: decodes may
+// reach the cube's faces and exports must be watertight), standing +z up; removes decoding
+// specks (shells under kSpeckRelativeVolume of the largest, see MeshShells.h), with vertex
+// normals, named "shape".
 // Optional timings in milliseconds. Throws lf::Error for a latent of the wrong size or a bad
 // resolution (from ShapeModel::decode).
 Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
@@ -42,8 +43,8 @@ struct EncodedShape {
 
 // Turns the +z-up mesh into the model's frame, samples its SDF at the model's grid resolution
 // and truncation (meshToSdfGrid) and encodes it, refining the latent (ShapeModel::encode). The
-// mesh must be closed and oriented outward. Throws lf::Error for an empty or degenerate mesh, lf::Cancelled when `progress`
-// (the refinement's, see ShapeModel::encode) returns false.
+// mesh must be closed and oriented outward. Throws lf::Error for an empty or degenerate mesh,
+// lf::Cancelled when `progress` (the refinement's, see ShapeModel::encode) returns false.
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh,
                         const ml::LatentRefinement& refinement = ml::kDefaultRefinement,
                         const ml::RefinementProgress& progress = {});

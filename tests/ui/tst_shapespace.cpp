@@ -6,6 +6,7 @@
 #include "ShapeModelFixture.h"
 #include "core/geometry/MeshReport.h"
 #include "core/geometry/MeshShells.h"
+#include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/model/ModelLocator.h"
 #include "core/model/ModelManifest.h"
@@ -694,6 +695,28 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
     QCOMPARE(stack->count(), steps + 1);
     QVERIFY(window_->scene()->hasReference());  // the input beside the reconstruction
     QVERIFY(!window_->document()->mesh()->empty());
+
+    // The same part in a file written +y up: read lying, it encodes to another latent; with
+    // File > Read Meshes as +Y Up the encode stands it up and lands on the same latent.
+    Mesh lying = importMesh(settings.path.toStdString());
+    lying.convertUpAxis(UpAxis::Z, UpAxis::Y);
+    const QString yUpPath = dir_->filePath(QStringLiteral("source-yup.stl"));
+    exportMesh(lying, yUpPath.toStdString());
+    auto encodeLatent = [&](const QString& path) {
+        encoded.clear();
+        window_->encodeReaction()->encode(path);
+        if (!QTest::qWaitFor([&] { return encoded.count() == 1; }, 60000)) return ml::Latent{};
+        return encoded.first().first().value<ui::EncodedMesh>().latent;
+    };
+    QVERIFY(encodeLatent(yUpPath) != result.latent);
+    QAction* readYUp = nullptr;
+    for (QAction* a : window_->findChildren<QAction*>())
+        if (a->text().contains(QStringLiteral("+&Y Up"))) readYUp = a;
+    QVERIFY(readYUp);
+    readYUp->trigger();
+    QCOMPARE(encodeLatent(yUpPath), result.latent);
+    readYUp->trigger();
+    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
 
     // A file that is no mesh: an error box naming it, the design stays.
     const QString bad = dir_->filePath(QStringLiteral("bad.stl"));
