@@ -34,6 +34,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QStatusBar>
 #include <QToolButton>
 #include <QUndoStack>
@@ -56,6 +57,12 @@ QString firstLocalFile(const QMimeData* mime)
     return {};
 }
 }  // namespace
+
+QSize initialWindowSize(const QSize& available)
+{
+    const QSize most(int(available.width() * 0.85), int(available.height() * 0.85));
+    return most.expandedTo(QSize(1200, 800)).boundedTo(available);
+}
 
 MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent)
     : QMainWindow(parent),
@@ -140,7 +147,7 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
         setBusy(true, tr("Exporting %1…").arg(QDir::toNativeSeparators(p)));
     });
 
-    resize(1200, 800);
+    resize(initialWindowSize(screen()->availableGeometry().size()));
     // The design controls get room; the strip stays a strip.
     resizeDocks({shapePanel_}, {300}, Qt::Horizontal);
     restoreGeometry(preferences_->windowGeometry());

@@ -27,6 +27,10 @@ class ShapeSpacePanel;
 class VtkView;
 class WhatIfPanel;
 
+// A first start's window size on a screen of this available size: most of the screen (the 3D
+// view and three panels share it), at least 1200x800 where the screen allows.
+QSize initialWindowSize(const QSize& available);
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:

@@ -29,6 +29,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void keyboardShortcutsWorkFromThe3DView();
     void preferencesRoundTrip();
     void windowGeometryIsRestored();
+    void firstStartFillsMostOfTheScreen();
     void dialogFilterAndExportDialogFollowTheCore();
     void bigMeshLoadsWithoutBlockingTheGui();
     void blasCheckRunsInTheBackground();
@@ -442,6 +444,21 @@ void TstMainWindow::windowGeometryIsRestored()
     auto window = std::make_unique<ui::MainWindow>(std::make_unique<ui::Preferences>(settingsFile_));
     QCOMPARE(window->size(), wanted);
     window_ = std::move(window);
+}
+
+void TstMainWindow::firstStartFillsMostOfTheScreen()
+{
+    // A laptop screen gets 85 % of it; a small one all of it, never more; a big one not below
+    // 1200x800.
+    QCOMPARE(ui::initialWindowSize(QSize(1920, 1040)), QSize(1632, 884));
+    QCOMPARE(ui::initialWindowSize(QSize(1366, 728)), QSize(1200, 728));
+    QCOMPARE(ui::initialWindowSize(QSize(1024, 600)), QSize(1024, 600));
+    QCOMPARE(ui::initialWindowSize(QSize(1280, 1024)), QSize(1200, 870));
+    // Without saved geometry the window takes that size on the screen it opens on.
+    auto window = std::make_unique<ui::MainWindow>(
+        std::make_unique<ui::Preferences>(dir_->filePath(QStringLiteral("first-start.ini"))));
+    const QSize available = window->screen()->availableGeometry().size();
+    QCOMPARE(window->size(), ui::initialWindowSize(available));
 }
 
 void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()

@@ -9,6 +9,7 @@
 #include "ui/panels/WhatIfPanel.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QListWidget>
@@ -17,6 +18,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -185,6 +188,47 @@ private Q_SLOTS:
         QVERIFY2(ticks >= 3 && ticksMidway >= 1,
                  qPrintable(QStringLiteral("%1 ticks, %2 while sampling").arg(ticks).arg(ticksMidway)));
         screenshot(*panel, "whatif_gallery.png");
+    }
+
+    void resultsComeIntoViewInAShortDock() {
+        auto panel = makePanel();
+        QVERIFY(panel);
+        panel->resize(420, 400);  // the dock's share of a 1200x800 window
+        QTRY_VERIFY(panel->scrollArea()->verticalScrollBar()->maximum() > 0);
+        // Everything fits the dock's width: no sideways scrolling.
+        QCOMPARE(panel->scrollArea()->horizontalScrollBar()->maximum(), 0);
+        auto inView = [&](QWidget* w) {
+            const QRect r(w->mapTo(panel->scrollArea()->viewport(), QPoint(0, 0)), w->size());
+            return panel->scrollArea()->viewport()->rect().contains(r);
+        };
+        QVERIFY(!inView(panel->previewLabel()));  // below the fold before Generate
+        panel->sampleCountSpinBox()->setValue(3);
+        panel->stepsSpinBox()->setValue(10);
+        QSignalSpy galleryChanged(panel.get(), &WhatIfPanel::galleryChanged);
+        QTest::mouseClick(panel->generateButton(), Qt::LeftButton);
+        QVERIFY(inView(panel->previewLabel()));  // the live preview is visible while sampling
+        QVERIFY(galleryChanged.wait(60000));
+        // One request's images read in seed order; a newer request's come before them.
+        auto seeds = [&] {
+            QStringList s;
+            for (int i = 0; i < panel->galleryWidget()->count(); ++i) s << panel->galleryWidget()->item(i)->text();
+            return s.join(QChar(','));
+        };
+        QCOMPARE(seeds(), QStringLiteral("seed 1,seed 2,seed 3"));
+        QCOMPARE(panel->gallery().front().metadata.seed, std::uint64_t(1));
+        panel->sampleCountSpinBox()->setValue(2);
+        panel->firstSeedSpinBox()->setValue(7);
+        QTest::mouseClick(panel->generateButton(), Qt::LeftButton);
+        QVERIFY(galleryChanged.wait(60000));
+        QCOMPARE(seeds(), QStringLiteral("seed 7,seed 8,seed 1,seed 2,seed 3"));
+        QCOMPARE(panel->gallery().at(2).metadata.seed, std::uint64_t(1));
+        // Live regeneration leaves the scroll position where the engineer is dragging.
+        panel->scrollArea()->verticalScrollBar()->setValue(0);
+        panel->liveCheckBox()->setChecked(true);
+        auto* melt = panel->parameterSpinBox(ProcessParameter::MeltTemperature);
+        melt->setValue(melt->value() + 5);
+        QVERIFY(galleryChanged.wait(60000));
+        QCOMPARE(panel->scrollArea()->verticalScrollBar()->value(), 0);
     }
 
     void cancelStopsSampling() {

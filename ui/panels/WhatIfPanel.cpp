@@ -40,6 +40,7 @@ using process::ProcessParameter;
 
 constexpr int kSliderSteps = 600;  // over [-kNormalisedLimit, +kNormalisedLimit]
 constexpr int kThumbnail = 128;    // 2x the model's 64 px, nearest-neighbour (crisp defects)
+constexpr int kPreview = 192;    // 3x: the live x0 estimate and the newest result
 constexpr std::size_t kGalleryLimit = 48;
 
 const process::ParameterSpec& specAt(std::size_t i) { return process::parameterSpecs()[i]; }
@@ -112,10 +113,10 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
     layout->addWidget(buildSampling());
     layout->addWidget(buildGallery(), 1);
     layout->addWidget(buildSweep(), 1);
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(content);
-    setWidget(scroll);
+    scroll_ = new QScrollArea;
+    scroll_->setWidgetResizable(true);
+    scroll_->setWidget(content);
+    setWidget(scroll_);
 
     connect(worker_, &ProcessSampleWorker::modelLoaded, this, [this](const ProcessModelInfo& info) {
         // Start from the settings the package's fidelity was measured at.
@@ -141,7 +142,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
         progress_->setValue(step);
     });
     connect(worker_, &ProcessSampleWorker::preview, this, [this](quint64 id, const QImage& image) {
-        if (id == currentRequest_) preview_->setPixmap(QPixmap::fromImage(image.scaled(192, 192, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        if (id == currentRequest_) preview_->setPixmap(QPixmap::fromImage(image.scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     });
     connect(worker_, &ProcessSampleWorker::resultReady, this, &WhatIfPanel::onResult);
     connect(worker_, &ProcessSampleWorker::requestCancelled, this, [this](quint64 id) {
@@ -272,14 +273,14 @@ QWidget* WhatIfPanel::buildSampling() {
     eta_->setRange(0.0, 1.0);
     eta_->setSingleStep(0.1);
     eta_->setToolTip(tr("0: deterministic DDIM; 1: fully stochastic"));
+    // Two rows: on one the dock would need a horizontal scroll bar.
     auto* settings = new QHBoxLayout;
     settings->addWidget(new QLabel(tr("steps")));
     settings->addWidget(steps_, 1);
-    settings->addWidget(new QLabel(tr("guidance")));
-    settings->addWidget(guidance_, 1);
     settings->addWidget(new QLabel(tr("eta")));
     settings->addWidget(eta_, 1);
     form->addRow(tr("Sampler"), settings);
+    form->addRow(tr("Guidance"), guidance_);
 
     live_ = new QCheckBox(tr("Live: regenerate while the parameters change"));
     liveTimer_ = new QTimer(this);
@@ -301,29 +302,35 @@ QWidget* WhatIfPanel::buildSampling() {
     buttons->addWidget(cancelButton_);
     buttons->addWidget(progress_, 1);
     form->addRow(buttons);
-    connect(generateButton_, &QPushButton::clicked, this, &WhatIfPanel::generate);
+    connect(generateButton_, &QPushButton::clicked, this, [this] {
+        generate();
+        // In a short dock the results sit below the fold: show where the preview and images
+        // appear (not for live regeneration, which must not scroll away from the slider).
+        scroll_->ensureWidgetVisible(resultsBox_, 0, 0);
+    });
     connect(cancelButton_, &QPushButton::clicked, this, &WhatIfPanel::cancel);
     return box;
 }
 
 QWidget* WhatIfPanel::buildGallery() {
-    auto* box = new QGroupBox(tr("Results"));
-    auto* layout = new QHBoxLayout(box);
+    auto* box = resultsBox_ = new QGroupBox(tr("Results"));
+    auto* outer = new QVBoxLayout(box);
+    auto* layout = new QHBoxLayout;
+    outer->addLayout(layout, 1);
     preview_ = new QLabel;
-    preview_->setFixedSize(192, 192);
+    preview_->setFixedSize(kPreview, kPreview);
     preview_->setAlignment(Qt::AlignCenter);
     preview_->setFrameShape(QFrame::StyledPanel);
     preview_->setToolTip(tr("Live preview: the model's current estimate of the final image"));
     layout->addWidget(preview_, 0, Qt::AlignTop);
-    auto* right = new QVBoxLayout;
     galleryList_ = new QListWidget;
     galleryList_->setViewMode(QListView::IconMode);
     galleryList_->setIconSize(QSize(kThumbnail, kThumbnail));
     galleryList_->setResizeMode(QListView::Adjust);
     galleryList_->setMovement(QListView::Static);
     galleryList_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    galleryList_->setMinimumHeight(kThumbnail + 40);
-    right->addWidget(galleryList_, 1);
+    galleryList_->setMinimumHeight(kPreview);
+    layout->addWidget(galleryList_, 1);
     auto* buttons = new QHBoxLayout;
     saveButton_ = new QPushButton(tr("Save image(s)…"));
     saveButton_->setToolTip(tr("PNG files with the sampling metadata embedded (the selected images, or all)"));
@@ -331,8 +338,7 @@ QWidget* WhatIfPanel::buildGallery() {
     buttons->addWidget(saveButton_);
     buttons->addWidget(clear);
     buttons->addStretch(1);
-    right->addLayout(buttons);
-    layout->addLayout(right, 1);
+    outer->addLayout(buttons);
     connect(saveButton_, &QPushButton::clicked, this, &WhatIfPanel::saveImagesInteractively);
     connect(clear, &QPushButton::clicked, this, [this] {
         gallery_.clear();
@@ -355,14 +361,17 @@ QWidget* WhatIfPanel::buildSweep() {
         axis.count = new QSpinBox;
         axis.count->setRange(1, 12);
         axis.count->setValue(3);
-        auto* line = new QHBoxLayout;
-        line->addWidget(axis.parameter, 2);
-        line->addWidget(axis.lo, 1);
-        line->addWidget(new QLabel(QStringLiteral("–")));
-        line->addWidget(axis.hi, 1);
-        line->addWidget(new QLabel(QStringLiteral("×")));
-        line->addWidget(axis.count);
-        form->addRow(name, line);
+        axis.count->setToolTip(tr("Points along the axis"));
+        // The range goes under the parameter: on one line the dock would need a horizontal
+        // scroll bar.
+        auto* range = new QHBoxLayout;
+        range->addWidget(axis.lo, 1);
+        range->addWidget(new QLabel(QStringLiteral("–")));
+        range->addWidget(axis.hi, 1);
+        range->addWidget(new QLabel(QStringLiteral("×")));
+        range->addWidget(axis.count);
+        form->addRow(name, axis.parameter);
+        form->addRow(QString(), range);
         updateSweepAxisRange(axis);
         connect(axis.parameter, &QComboBox::currentIndexChanged, this, [this, &axis] { updateSweepAxisRange(axis); });
     };
@@ -387,7 +396,10 @@ QWidget* WhatIfPanel::buildSweep() {
     sweepTable_->setIconSize(QSize(kThumbnail / 2 * 3 / 2, kThumbnail / 2 * 3 / 2));
     sweepTable_->setMinimumHeight(200);
     layout->addWidget(sweepTable_, 1);
-    connect(sweepButton_, &QPushButton::clicked, this, &WhatIfPanel::runSweep);
+    connect(sweepButton_, &QPushButton::clicked, this, [this] {
+        runSweep();
+        scroll_->ensureWidgetVisible(sweepTable_, 0, 0);
+    });
     connect(sweepCancelButton_, &QPushButton::clicked, this, [this] { if (currentSweep_) worker_->cancelSweep(currentSweep_); });
     connect(sweepSaveButton_, &QPushButton::clicked, this, &WhatIfPanel::saveContactSheetInteractively);
     return box;
@@ -495,18 +507,19 @@ void WhatIfPanel::onResult(const ProcessSampleOutput& output) {
     if (output.id != currentRequest_) return;
     setRunning(false);
     progress_->setValue(progress_->maximum());
+    // Newest request first, its images in seed order.
     for (std::size_t i = 0; i < output.images.size(); ++i) {
         const auto& m = output.metadata.at(i);
-        gallery_.insert(gallery_.begin(), GalleryEntry{output.images[i], m});
+        gallery_.insert(gallery_.begin() + std::ptrdiff_t(i), GalleryEntry{output.images[i], m});
         auto* item = new QListWidgetItem(QIcon(thumbnail(output.images[i])), QStringLiteral("seed %1").arg(m.seed));
         item->setToolTip(tooltipFor(m));
-        galleryList_->insertItem(0, item);
+        galleryList_->insertItem(int(i), item);
     }
     while (gallery_.size() > kGalleryLimit) {
         gallery_.pop_back();
         delete galleryList_->takeItem(galleryList_->count() - 1);
     }
-    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(192, 192, Qt::KeepAspectRatio, Qt::FastTransformation)));
+    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::FastTransformation)));
     Q_EMIT galleryChanged();
 }
 

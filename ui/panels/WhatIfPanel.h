@@ -14,11 +14,13 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSlider;
 class QSpinBox;
 class QTableWidget;
@@ -71,11 +73,14 @@ public:
     QPushButton* generateButton() const { return generateButton_; }
     QPushButton* cancelButton() const { return cancelButton_; }
     QProgressBar* progressBar() const { return progress_; }
+    QSpinBox* firstSeedSpinBox() const { return firstSeed_; }
     QSpinBox* sampleCountSpinBox() const { return sampleCount_; }
     QSpinBox* stepsSpinBox() const { return steps_; }
     QListWidget* galleryWidget() const { return galleryList_; }
     QTableWidget* sweepTable() const { return sweepTable_; }
     QLabel* previewLabel() const { return preview_; }
+    QCheckBox* liveCheckBox() const { return live_; }
+    QScrollArea* scrollArea() const { return scroll_; }
     void setSweepAxes(process::ProcessParameter x, double xLo, double xHi, int xCount,
                       process::ProcessParameter y, double yLo, double yHi, int yCount);
 
@@ -126,6 +131,8 @@ private:
     QPushButton* cancelButton_ = nullptr;
     QPushButton* saveButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
+    QGroupBox* resultsBox_ = nullptr;
     QLabel* preview_ = nullptr;
     QListWidget* galleryList_ = nullptr;
     std::vector<GalleryEntry> gallery_;  // same order as galleryList_ rows
