@@ -189,6 +189,7 @@ void MeshSceneManager::setReferencePolyData(vtkSmartPointer<vtkPolyData> polyDat
     static_cast<vtkPolyDataMapper*>(referenceActor_->GetMapper())->SetInputData(polyData);
     referenceActor_->SetPosition(offset[0], offset[1], offset[2]);
     referenceActor_->SetVisibility(polyData && polyData->GetNumberOfCells() > 0);
+    rebuildGrid();
     resetCamera();
 }
 
@@ -197,6 +198,7 @@ void MeshSceneManager::clearReference()
     if (!hasReference()) return;
     referenceActor_->VisibilityOff();
     static_cast<vtkPolyDataMapper*>(referenceActor_->GetMapper())->SetInputData(nullptr);
+    rebuildGrid();
     requestRender();
 }
 
@@ -264,7 +266,7 @@ void MeshSceneManager::rebuildGrid()
         return;
     }
     double b[6];
-    polyData_->GetBounds(b);
+    sceneBounds(b);  // an encoded input shown beside the mesh stands on the floor too
     // A square floor under the mesh (Z up), larger than its footprint, on round numbers.
     const double extent = std::max({b[1] - b[0], b[3] - b[2], (b[5] - b[4]) * 0.5, 1e-6});
     const double step = niceStep(extent / 8);
@@ -311,10 +313,6 @@ void MeshSceneManager::fitToView()
     renderer->ResetCameraClippingRange();
     requestRender();
 }
-
-}  // namespace lf::ui
-
-namespace lf::ui {
 
 vtkActor* MeshSceneManager::referenceActor() const
 {

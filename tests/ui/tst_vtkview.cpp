@@ -4,6 +4,7 @@
 
 #include "TestMeshes.h"
 #include "ui/MeshSceneManager.h"
+#include "ui/MeshToPolyData.h"
 #include "ui/SurfaceFormat.h"
 #include "tests/common/GuiTestSupport.h"
 
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void wheelZooms();
     void edgesAndGridChangeTheImage();
     void resetAndFitFrameTheMesh();
+    void floorReachesUnderAnEncodedInputBesideTheMesh();
     void survivesANewContextWhenReparented();
 
 private:
@@ -201,6 +203,33 @@ void TstVtkView::edgesAndGridChangeTheImage()
     QVERIFY(differingShare(plain, grid) > 0.005);
     scene_->setGridVisible(false);
     QVERIFY(!scene_->gridActor()->GetVisibility());
+}
+
+void TstVtkView::floorReachesUnderAnEncodedInputBesideTheMesh()
+{
+    scene_->setGridVisible(true);
+    double mesh[6], floor[6];
+    scene_->meshActor()->GetBounds(mesh);
+    scene_->gridActor()->GetBounds(floor);
+    QVERIFY(floor[0] <= mesh[0] && floor[1] >= mesh[1] && floor[2] <= mesh[2] && floor[3] >= mesh[3]);
+    QCOMPARE(floor[4], mesh[4]);
+    const double alone[6] = {floor[0], floor[1], floor[2], floor[3], floor[4], floor[5]};
+
+    // The input shown beside its reconstruction (as Shape > Encode does), a little lower.
+    const double offset[3] = {-3 * (mesh[1] - mesh[0]), 0, -2};
+    scene_->setReferencePolyData(ui::meshToPolyData(test::icosphere(3, 20.0f, {0, 0, 0})), offset);
+    double input[6];
+    scene_->referenceActor()->GetBounds(input);
+    QVERIFY(input[1] < mesh[0]);  // beside, not overlapping
+    scene_->gridActor()->GetBounds(floor);
+    QVERIFY2(floor[0] <= input[0] && floor[1] >= mesh[1],
+             qPrintable(QStringLiteral("floor x %1..%2, input from %3").arg(floor[0]).arg(floor[1]).arg(input[0])));
+    QCOMPARE(floor[4], std::min(input[4], mesh[4]));
+    saveScreenshot(view_->grabRenderedImage(), QStringLiteral("vtkview_reference_on_floor.png"));
+
+    scene_->clearReference();
+    scene_->gridActor()->GetBounds(floor);
+    for (int i = 0; i < 6; ++i) QCOMPARE(floor[i], alone[i]);
 }
 
 void TstVtkView::resetAndFitFrameTheMesh()
