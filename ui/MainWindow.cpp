@@ -249,8 +249,9 @@ void MainWindow::onEncodeFinished(const EncodedMesh& result)
         showError(tr("Could not encode %1").arg(QFileInfo(result.path).fileName()), result.error);
         return;
     }
-    // The input to the left of the reconstruction (both live in [-1,1]^3).
-    const double offset[3] = {-2.4, 0, 0};
+    // The input to the left of the reconstruction: both fit the model's [-1,1] cube at the
+    // input's own scale.
+    const double offset[3] = {-2.4 * result.scale, 0, 0};
     scene_->setReferencePolyData(meshToPolyData(*result.input), offset);
     statusBar()->showMessage(tr("Encoded %1: the input (transparent, left) and its "
                                 "reconstruction").arg(QFileInfo(result.path).fileName()),

@@ -27,12 +27,12 @@ ShapeDecodeWorker::ShapeDecodeWorker() = default;
 ShapeDecodeWorker::~ShapeDecodeWorker() = default;
 
 void ShapeDecodeWorker::requestDecode(quint64 requestId, int modelGeneration, ml::Latent latent,
-                                      int resolution)
+                                      int resolution, double scale)
 {
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
-        pending_ = Request{requestId, modelGeneration, std::move(latent), resolution};
+        pending_ = Request{requestId, modelGeneration, std::move(latent), resolution, scale};
         if (!wakeQueued_) wake = wakeQueued_ = true;
     }
     if (wake)
@@ -62,13 +62,14 @@ void ShapeDecodeWorker::processPendingDecode()
     shape.modelGeneration = request.modelGeneration;
     shape.resolution = request.resolution;
     shape.latent = request.latent;
+    shape.scale = request.scale;
     if (!model_ || request.modelGeneration != modelGeneration_) {
         shape.error = noShapeModelMessage();
     } else {
         shape.error = runCatching(
             [&] {
-                shape.mesh = decodeToMesh(request.latent, request.resolution, &shape.decodeMs,
-                                          &shape.contourMs);
+                shape.mesh = decodeToMesh(request.latent, request.resolution, request.scale,
+                                          &shape.decodeMs, &shape.contourMs);
             },
             tr("Decoding the shape"));
     }
@@ -76,11 +77,13 @@ void ShapeDecodeWorker::processPendingDecode()
 }
 
 std::shared_ptr<const Mesh> ShapeDecodeWorker::decodeToMesh(const ml::Latent& latent,
-                                                            int resolution, double* decodeMs,
+                                                            int resolution, double scale,
+                                                            double* decodeMs,
                                                             double* contourMs) const
 {
     // Shared with the CLI (core/geometry/ShapeMeshing.h): same latent, same mesh.
     Mesh mesh = lf::decodeToMesh(*model_, latent, resolution, decodeMs, contourMs);
+    if (scale != 1) mesh.scale(float(scale));
     return std::make_shared<const Mesh>(std::move(mesh));
 }
 

@@ -49,7 +49,8 @@ struct DecodedShape {
     int modelGeneration = 0;
     int resolution = 0;
     ml::Latent latent;
-    std::shared_ptr<const Mesh> mesh;  // contoured, with vertex normals
+    double scale = 1;                   // millimetres per model unit the mesh was sized at
+    std::shared_ptr<const Mesh> mesh;  // contoured, with vertex normals, in millimetres
     double decodeMs = 0;                // network only
     double contourMs = 0;               // grid -> mesh with normals
     QString error;                      // empty on success
@@ -72,7 +73,9 @@ public:
     ~ShapeDecodeWorker() override;
 
     // Thread-safe. Replaces any pending (not yet started) decode.
-    void requestDecode(quint64 requestId, int modelGeneration, ml::Latent latent, int resolution);
+    // The mesh comes out sized at `scale` millimetres per model unit.
+    void requestDecode(quint64 requestId, int modelGeneration, ml::Latent latent, int resolution,
+                       double scale);
     // Decodes started so far (tests check that a burst of requests was coalesced).
     int decodesStarted() const;
 
@@ -94,9 +97,10 @@ private:
         int modelGeneration;
         ml::Latent latent;
         int resolution;
+        double scale;
     };
     void processPendingDecode();
-    std::shared_ptr<const Mesh> decodeToMesh(const ml::Latent& latent, int resolution,
+    std::shared_ptr<const Mesh> decodeToMesh(const ml::Latent& latent, int resolution, double scale = 1,
                                              double* decodeMs = nullptr,
                                              double* contourMs = nullptr) const;
 

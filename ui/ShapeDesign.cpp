@@ -4,6 +4,8 @@
 
 #include <QUndoStack>
 
+#include <cmath>
+
 namespace lf::ui {
 
 ShapeDesign::ShapeDesign(QObject* parent) : QObject(parent), undoStack_(new QUndoStack(this)) {}
@@ -140,17 +142,32 @@ void ShapeDesign::setPsi(double psi)
 
 void ShapeDesign::setLatent(const ml::Latent& latent, const QString& text)
 {
+    setEncodedLatent(latent, state_.scale, text);  // the latent is taken as is (psi 1), size kept
+}
+
+void ShapeDesign::setEncodedLatent(const ml::Latent& latent, double scale, const QString& text)
+{
     DesignState next = state_;
     next.latent = latent;
-    next.psi = 1.0;  // the latent is taken as is
+    next.psi = 1.0;
     next.family = -1;
+    if (scale > 0 && std::isfinite(scale)) next.scale = scale;
     apply(next, text);
+}
+
+void ShapeDesign::setScale(double scale)
+{
+    if (!(scale > 0) || !std::isfinite(scale)) return;
+    DesignState next = state_;
+    next.scale = scale;
+    apply(next, tr("Size"));
 }
 
 void ShapeDesign::reset()
 {
     DesignState next = startState();
     next.seed = state_.seed;
+    next.scale = state_.scale;  // a reset is about the shape, not its size
     apply(next, tr("Reset"));
 }
 

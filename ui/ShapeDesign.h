@@ -2,6 +2,7 @@
 // The design being edited in a shape model's latent space: the latent code, the truncation psi
 // and the seed it came from. Every edit goes through the undo stack (one per window/document),
 // so undo/redo and the panels stay in sync through one signal.
+#include "core/geometry/ShapeMeshing.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/LatentPrior.h"
 
@@ -23,6 +24,9 @@ struct DesignState {
     // The prior family the design came from (seed or family jump); psi pulls towards its mean.
     // -1: none (pasted latent, no prior): psi pulls towards the model's mean latent.
     int family = -1;
+    // Millimetres per model unit: the size the design is shown, reported and exported at. Kept
+    // by seeds, sliders and resets; an encoded mesh brings its own.
+    double scale = kDefaultDesignScale;
     bool operator==(const DesignState&) const = default;
 };
 
@@ -73,6 +77,10 @@ public:
     void setFamily(int k);
     void setPsi(double psi);
     void setLatent(const ml::Latent& latent, const QString& text);
+    // The latent of an encoded mesh at that mesh's own size (millimetres per model unit).
+    void setEncodedLatent(const ml::Latent& latent, double scale, const QString& text);
+    // Sizes the design (millimetres per model unit; ignored unless positive and finite).
+    void setScale(double scale);
     void reset();
 
     // Used by the undo commands: sets the state without recording it.

@@ -40,8 +40,9 @@ void ShapeEncodeWorker::encodeMesh(quint64 requestId, int modelGeneration,
                 Mesh input = importMesh(path.toStdString(), importOptions);
                 const EncodedShape encoded = lf::encodeMesh(*model, input, refinement, keepGoing);
                 result.latent = encoded.latent;
-                for (Vec3f& p : input.vertices) p = encoded.normalisation.toNormalised(p);
-                input.normals.clear();  // stale after the transform; the view recomputes them
+                result.scale = 1.0 / double(encoded.normalisation.scale);
+                const Vec3f& c = encoded.normalisation.centre;
+                for (Vec3f& p : input.vertices) p = {p[0] - c[0], p[1] - c[1], p[2] - c[2]};
                 result.input = std::make_shared<const Mesh>(std::move(input));
             } catch (const Cancelled&) {
                 result.cancelled = true;

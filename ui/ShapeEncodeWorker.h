@@ -24,7 +24,9 @@ struct EncodedMesh {
     int modelGeneration = 0;
     QString path;
     ml::Latent latent;
-    std::shared_ptr<const Mesh> input;  // the imported mesh, normalised like the model's shapes
+    double scale = 0;  // the input's millimetres per model unit (1 / its normalisation's scale)
+    // The imported mesh in the design's frame: centred as the model's shapes are, at its own size.
+    std::shared_ptr<const Mesh> input;
     bool cancelled = false;             // stopped on request: no latent, no error
     QString error;                      // empty on success
 };

@@ -142,7 +142,7 @@ quint64 ShapeExplorer::requestDecodeOf(const ml::Latent& latent, int resolution)
 {
     const quint64 id = ++nextRequestId_;
     if (resolution >= fullResolution()) lastFinalId_ = id;
-    worker_->requestDecode(id, loadedGeneration_, latent, resolution);
+    worker_->requestDecode(id, loadedGeneration_, latent, resolution, design_->state().scale);
     return id;
 }
 
@@ -200,8 +200,8 @@ void ShapeExplorer::onEncoded(const EncodedMesh& result)
     }
     if (result.error.isEmpty() && !result.cancelled) {
         encodedInput_ = result.input;
-        design_->setLatent(result.latent,
-                           tr("Encode %1").arg(QFileInfo(result.path).fileName()));
+        design_->setEncodedLatent(result.latent, result.scale,
+                                  tr("Encode %1").arg(QFileInfo(result.path).fileName()));
     }
     Q_EMIT encodeFinished(result);
 }

@@ -2,8 +2,11 @@
 
 #include "core/geometry/MeshShells.h"
 #include "core/ml/ShapeModel.h"
+#include "core/util/Error.h"
 
 #include <chrono>
+#include <cmath>
+#include <string>
 #include <utility>
 
 namespace lf {
@@ -33,6 +36,14 @@ Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     mesh.convertUpAxis(kShapeModelUpAxis, UpAxis::Z);
     mesh.name = "shape";
     return mesh;
+}
+
+double designScaleForHeight(const Mesh& mesh, double heightMm) {
+    if (!(heightMm > 0) || !std::isfinite(heightMm))
+        throw Error("the height must be a positive number of millimetres, not " + std::to_string(heightMm));
+    const double height = mesh.vertices.empty() ? 0.0 : double(mesh.bounds().size()[2]);
+    if (!(height > 0)) throw Error("the shape has no height to scale (it decoded empty or flat)");
+    return heightMm / height;
 }
 
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement,

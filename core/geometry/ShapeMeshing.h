@@ -24,6 +24,16 @@ inline constexpr UpAxis kShapeModelUpAxis = UpAxis::Y;
 Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int resolution,
                   double* decodeMs = nullptr, double* contourMs = nullptr);
 
+// A design's size: millimetres per model unit (files are written in millimetres,
+// core/io/MeshExport.h). A design with no size of its own (a seed, a slider, a blend of such)
+// gets kDefaultDesignScale: the model's [-1,1] cube becomes 120 mm, so a full-height design
+// stands about 108 mm (a mug, a small bottle). An encoded mesh keeps its own (1 / its
+// normalisation's scale).
+inline constexpr double kDefaultDesignScale = 60.0;
+// The scale at which `mesh`, in model units, is `heightMm` tall (its z extent). lf::Error when
+// heightMm is not a positive finite number or the mesh has no height.
+double designScaleForHeight(const Mesh& mesh, double heightMm);
+
 // Shells below 1 % of the largest shell's volume are decoding specks, not design features (the
 // smallest feature the families have, a knob's knurl ridge, is part of the knob's one shell).
 inline constexpr double kSpeckRelativeVolume = 0.01;

@@ -3,6 +3,7 @@
 // endpoints are the decodes of its ends, encode -> decode round-trips, and bad input fails with
 // a one-line error.
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/ml/LatentMath.h"
@@ -137,9 +138,10 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const lf::Mesh round = lf::importMesh(path("round.obj").toStdString());
         QVERIFY(round.triangles.size() > 10);
-        // a.stl was decoded in the model's cube, so it comes back there.
+        // a.stl was written at the default size (the model's cube at kDefaultDesignScale mm per
+        // unit), so its decode comes back in that cube.
         for (const auto& v : round.vertices)
-            for (float c : v) QVERIFY(std::abs(c) <= 1.0f);
+            for (float c : v) QVERIFY(std::abs(c) <= float(lf::kDefaultDesignScale));
     }
 
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {
@@ -179,6 +181,59 @@ private Q_SLOTS:
         r = runCli({"decode", "--model", model_, path("zbad.json"), "--out", path("xbad.stl")});
         QVERIFY2(isOneLineError(r) && r.err.contains("placement"), qPrintable(r.err));
         QVERIFY(!QFile::exists(path("xbad.stl")));
+    }
+
+    void designsAreSizedInMillimetres() {
+        auto heightOf = [](const QString& file) { return double(lf::importMesh(file.toStdString()).bounds().size()[2]); };
+        // sample: at the GUI's default scale, a shape in the model's [-1,1] cube is up to 120 mm.
+        QCOMPARE(runCli({"sample", "--model", model_, "--seed", "7", "--resolution", "32", "--out", path("s.stl")}).exitCode, 0);
+        const lf::Mesh byDefault = lf::importMesh(path("s.stl").toStdString());
+        const double height = heightOf(path("s.stl"));
+        QVERIFY2(height > 6 && height <= 2 * lf::kDefaultDesignScale, qPrintable(QString::number(height)));
+        // --height: the same shape, uniformly scaled to that height.
+        Result r = runCli({"sample", "--model", model_, "--seed", "7", "--resolution", "32", "--height", "250", "--out", path("s250.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const lf::Mesh tall = lf::importMesh(path("s250.stl").toStdString());
+        QVERIFY(std::abs(heightOf(path("s250.stl")) - 250) < 1e-3);
+        QCOMPARE(tall.vertices.size(), byDefault.vertices.size());
+        for (std::size_t i = 0; i < tall.vertices.size(); i += 97)
+            for (int k = 0; k < 3; ++k)
+                QVERIFY(std::abs(tall.vertices[i][k] - byDefault.vertices[i][k] * 250 / height) < 1e-3);
+
+        // decode: a latent without a placement comes out as sample writes it; --normalised keeps
+        // the model's cube; --height sizes even an encoded mesh's latent.
+        {
+            const auto model = lf::ml::ShapeModel::load(model_.toStdString());
+            std::ofstream(path("z7.json").toStdString()) << lf::ml::latentToJson(lf::ml::seededLatent(model, 7, lf::ml::kDefaultPsi)).dump();
+        }
+        QCOMPARE(runCli({"decode", "--model", model_, path("z7.json"), "--resolution", "32", "--out", path("d7.stl")}).exitCode, 0);
+        QCOMPARE(contents(path("d7.stl")), contents(path("s.stl")));
+        QCOMPARE(runCli({"decode", "--model", model_, path("z7.json"), "--resolution", "32", "--normalised", "--out", path("d7n.stl")}).exitCode, 0);
+        QVERIFY(std::abs(heightOf(path("d7n.stl")) - height / lf::kDefaultDesignScale) < 1e-4);
+        QCOMPARE(runCli({"encode", "--model", model_, path("s.stl"), "--out", path("z7p.json")}).exitCode, 0);
+        r = runCli({"decode", "--model", model_, path("z7p.json"), "--resolution", "32", "--height", "40", "--out", path("d40.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(std::abs(heightOf(path("d40.stl")) - 40) < 1e-3);
+        r = runCli({"decode", "--model", model_, path("z7.json"), "--normalised", "--height", "40", "--out", path("dx.stl")});
+        QVERIFY2(r.exitCode != 0 && r.err.contains("--height") && !QFile::exists(path("dx.stl")), qPrintable(r.err));
+
+        // interpolate: the first step sets the scale, every step keeps it (proportions show).
+        r = runCli({"interpolate", "--model", model_, "--from", "7", "--to", "8", "--steps", "3", "--resolution", "32",
+                    "--height", "80", "--out-dir", path("sized")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto summary = nlohmann::json::parse(r.out.toStdString());
+        QVERIFY(std::abs(heightOf(path("sized/step_00.stl")) - 80) < 1e-3);
+        const double scale = summary["mm_per_model_unit"].get<double>();
+        QVERIFY(std::abs(scale - 80 / (height / lf::kDefaultDesignScale)) < 1e-3 * scale);
+        QCOMPARE(runCli({"sample", "--model", model_, "--seed", "8", "--resolution", "32", "--out", path("s8.stl")}).exitCode, 0);
+        QVERIFY(std::abs(heightOf(path("sized/step_02.stl")) - heightOf(path("s8.stl")) * scale / lf::kDefaultDesignScale) < 1e-2);
+
+        // A height that is not a size is refused in one line, nothing written.
+        for (const char* bad : {"0", "-3", "abc"}) {
+            r = runCli({"sample", "--model", model_, "--seed", "7", "--height", bad, "--out", path("bad.stl")});
+            QVERIFY2(isOneLineError(r) && r.err.contains("--height"), qPrintable(r.err));
+            QVERIFY(!QFile::exists(path("bad.stl")));
+        }
     }
 
     void badInputFailsWithOneLine() {

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -228,6 +229,22 @@ private Q_SLOTS:
                                           [](const Vec3f& a, const Vec3f& c) { return a[2] < c[2]; });
         QVERIFY(shown.normals[std::size_t(top - shown.vertices.begin())][2] > 0.5f);
     }
+    void designScaleBringsAShapeToAHeight() {
+        const auto& mug = shapeFamily("mug");
+        const Mesh mesh = closedShapeMesh(makeSdfGrid(*mug.build(mug.sample(3)), 40, 0.1f));
+        const double height = mesh.bounds().size()[2];
+        QVERIFY(height > 0.5 && height < 2);  // model units: inside the [-1,1] cube
+        QCOMPARE(designScaleForHeight(mesh, 95.0), 95.0 / height);
+        Mesh sized = mesh;
+        sized.scale(float(designScaleForHeight(mesh, 95.0)));
+        QVERIFY(std::abs(sized.bounds().size()[2] - 95.0f) < 1e-3f);
+        // The default puts a full-height shape at about a mug's or a small bottle's size.
+        QVERIFY(kDefaultDesignScale * 1.8 > 80 && kDefaultDesignScale * 1.8 < 150);
+        for (double bad : {0.0, -5.0, std::nan(""), std::numeric_limits<double>::infinity()})
+            QVERIFY_THROWS_EXCEPTION(Error, designScaleForHeight(mesh, bad));
+        QVERIFY_THROWS_EXCEPTION(Error, designScaleForHeight(Mesh{}, 95.0));
+    }
+
     void meshToSdfReproducesTheGrid() {
         for (const auto& f : shapeFamilies()) {
             const SdfGrid original = makeSdfGrid(*f->build(f->sample(4)), 64, 0.1f);

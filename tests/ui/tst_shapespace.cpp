@@ -25,6 +25,7 @@
 #include "tests/common/GuiTestSupport.h"
 
 #include <nlohmann/json.hpp>
+#include <vtkActor.h>
 
 #include <filesystem>
 
@@ -34,6 +35,7 @@
 #include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -91,6 +93,7 @@ private Q_SLOTS:
     void sliderDragIsOneUndoStep();
     void rapidRequestsCoalesce();
     void exportedVariantIsWatertight();
+    void heightSizesTheDesign();
     void latentJsonRoundTrip();
     void interpolationStrip();
     void crossFamilyBlendIsFlagged();
@@ -491,6 +494,52 @@ void TstShapeSpace::exportedVariantIsWatertight()
     QVERIFY(window_->document()->report()->watertight);
 }
 
+void TstShapeSpace::heightSizesTheDesign()
+{
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    ui::ShapeDesign* design = explorer->design();
+    QDoubleSpinBox* height = window_->shapePanel()->heightSpinBox();
+    auto shownHeight = [&] { return double(window_->document()->mesh()->bounds().size()[2]); };
+    // A seed's design is shown at the default scale, and the field says how tall it is.
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(5); }));
+    QVERIFY(height->isEnabled());
+    QCOMPARE(design->state().scale, kDefaultDesignScale);
+    const double before = shownHeight();
+    QVERIFY(std::abs(height->value() - before) < 0.051);
+    QVERIFY(before > 6 && before <= 2 * kDefaultDesignScale);
+
+    // Typing a height sizes the design: the view, the report and an export follow; one undo step.
+    QUndoStack* stack = design->undoStack();
+    const int steps = stack->count();
+    QVERIFY(waitForShape(*window_, [&] { height->setValue(250.0); }));
+    QVERIFY2(std::abs(shownHeight() - 250) < 0.05, qPrintable(QString::number(shownHeight())));
+    QVERIFY(std::abs(window_->document()->report()->bounds.size()[2] - 250) < 0.05);
+    QCOMPARE(stack->count(), steps + 1);
+    const double scale = design->state().scale;
+    QVERIFY(std::abs(scale - kDefaultDesignScale * 250 / before) < 1e-3 * scale);
+    ui::ExportSettings settings;
+    settings.path = dir_->filePath(QStringLiteral("tall.stl"));
+    QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    QVERIFY(window_->exportReaction()->exportTo(settings));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+    QVERIFY(std::abs(importMesh(settings.path.toStdString()).bounds().size()[2] - 250) < 0.05);
+
+    // Sliders and seeds keep the scale: the proportions change, the field follows the shape.
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->directionSliders().at(0)->setValue(250); }));
+    QCOMPARE(design->state().scale, scale);
+    QCOMPARE(explorer->lastShape().scale, scale);
+    QVERIFY(std::abs(height->value() - shownHeight()) < 0.051);
+    QVERIFY(waitForShape(*window_, [&] { design->reset(); }));
+    QCOMPARE(design->state().scale, scale);
+
+    // Undo returns to the size before.
+    while (stack->index() > steps) QVERIFY(waitForShape(*window_, [&] { window_->undoAction()->trigger(); }));
+    QCOMPARE(design->state().scale, kDefaultDesignScale);
+    QVERIFY(std::abs(shownHeight() - before) < 1e-3);
+    QVERIFY(std::abs(height->value() - before) < 0.051);
+}
+
 void TstShapeSpace::latentJsonRoundTrip()
 {
     QVERIFY(loadModel(*window_));
@@ -695,6 +744,17 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
     QCOMPARE(stack->count(), steps + 1);
     QVERIFY(window_->scene()->hasReference());  // the input beside the reconstruction
     QVERIFY(!window_->document()->mesh()->empty());
+    // Both at the input's own size: the design takes the input's scale, the input is shown
+    // as large as it is in its file.
+    QVERIFY(result.scale > 0);
+    QCOMPARE(explorer->design()->state().scale, result.scale);
+    QCOMPARE(explorer->lastShape().scale, result.scale);
+    {
+        double shown[6];
+        window_->scene()->referenceActor()->GetBounds(shown);
+        const Vec3f size = source.bounds().size();
+        for (int k = 0; k < 3; ++k) QVERIFY(std::abs(shown[2 * k + 1] - shown[2 * k] - size[k]) < 1e-3 * size[k] + 1e-4);
+    }
 
     // The same part in a file written +y up: read lying, it encodes to another latent; with
     // File > Read Meshes as +Y Up the encode stands it up and lands on the same latent.

@@ -97,6 +97,21 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     psiRow->addWidget(psiSpin_, 1);
     layout->addLayout(psiRow);
 
+    auto* heightRow = new QHBoxLayout;
+    heightRow->addWidget(new QLabel(tr("Height")));
+    heightSpin_ = new QDoubleSpinBox;
+    heightSpin_->setObjectName(QStringLiteral("heightSpin"));
+    heightSpin_->setRange(0.1, 100000.0);
+    heightSpin_->setDecimals(1);
+    heightSpin_->setSuffix(tr(" mm"));
+    heightSpin_->setKeyboardTracking(false);
+    heightSpin_->setEnabled(false);  // until a shape is shown
+    heightSpin_->setToolTip(tr("The design's height: sizes it for the view, the mesh report and "
+                               "exports (files are written in millimetres). Sliders and seeds keep "
+                               "the scale, so proportions show; an encoded mesh keeps its own size."));
+    heightRow->addWidget(heightSpin_, 1);
+    layout->addLayout(heightRow);
+
     auto* slidersBox = new QWidget;
     slidersLayout_ = new QVBoxLayout(slidersBox);
     slidersLayout_->setContentsMargins(0, 0, 0, 0);
@@ -134,6 +149,19 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     });
     connect(psiSpin_, &QDoubleSpinBox::valueChanged, this,
             [design](double psi) { design->setPsi(psi); });
+    connect(heightSpin_, &QDoubleSpinBox::valueChanged, this, [this, design](double height) {
+        const DecodedShape& shape = explorer_->lastShape();
+        if (!shape.mesh || shape.mesh->vertices.empty()) return;
+        // The shown shape's height in model units, brought to the typed height.
+        const double modelHeight = double(shape.mesh->bounds().size()[2]) / shape.scale;
+        if (modelHeight > 0) design->setScale(height / modelHeight);
+    });
+    connect(explorer_, &ShapeExplorer::shapeDecoded, this, [this](const DecodedShape& shape) {
+        const QSignalBlocker blocker(heightSpin_);
+        const bool shown = shape.mesh && !shape.mesh->vertices.empty();
+        heightSpin_->setEnabled(shown);
+        if (shown) heightSpin_->setValue(double(shape.mesh->bounds().size()[2]));
+    });
     connect(resetButton, &QPushButton::clicked, design, &ShapeDesign::reset);
     connect(favouriteButton, &QPushButton::clicked, this, [this] { explorer_->addFavourite(); });
     connect(copyButton, &QPushButton::clicked, this, &ShapeSpacePanel::copyLatent);

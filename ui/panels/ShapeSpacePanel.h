@@ -33,6 +33,8 @@ public:
     QList<QSlider*> directionSliders() const { return sliders_; }
     QSpinBox* seedSpinBox() const { return seedSpin_; }
     QDoubleSpinBox* psiSpinBox() const { return psiSpin_; }
+    // The shown design's height in millimetres; editing it sizes the design (ShapeDesign::setScale).
+    QDoubleSpinBox* heightSpinBox() const { return heightSpin_; }
     QPushButton* randomButton() const { return randomButton_; }
     // "Any family" (data -1) or a family of the model's prior (data = its index): choosing one
     // jumps to its typical shape, and Random then draws seeds of that family only.
@@ -66,6 +68,7 @@ private:
     QList<QSlider*> sliders_;
     QList<QLabel*> sliderLabels_;
     QDoubleSpinBox* psiSpin_;
+    QDoubleSpinBox* heightSpin_;
     QSpinBox* seedSpin_;
     QPushButton* randomButton_;
     QComboBox* familyCombo_;

@@ -3,6 +3,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/commands/CommandSupport.h"
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "core/io/MeshExport.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -95,6 +96,17 @@ std::optional<std::uint64_t> parseSeed(const std::string& text) {
 LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi) {
     if (const auto seed = parseSeed(seedOrFile)) return {ml::seededLatent(model, *seed, psi), std::nullopt};
     return readLatentFile(seedOrFile, model.latentSize());
+}
+
+void addHeightOption(CLI::App& cmd, std::optional<double>& heightMm, const std::string& whichDesign) {
+    cmd.add_option("--height", heightMm,
+                   "height in mm of " + whichDesign + " (default: " +
+                       formatted("%g", kDefaultDesignScale) + " mm per model unit, as the GUI shows it)")
+        ->check(CLI::Range(0.01, 1e5));
+}
+
+double designScale(const Mesh& mesh, const std::optional<double>& heightMm) {
+    return heightMm ? designScaleForHeight(mesh, *heightMm) : kDefaultDesignScale;
 }
 
 std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file, MeshReport* reportOut) {
