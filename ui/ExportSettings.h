@@ -1,5 +1,6 @@
 #pragma once
-// What the user chose in the export dialog: format, STL encoding and the length unit of the file.
+// What the user chose in the export dialog: format, STL encoding, the length unit and the up
+// axis of the file.
 #include "core/io/MeshExport.h"
 
 #include <QString>
@@ -43,12 +44,15 @@ struct ExportSettings {
     QString path;
     ExportFormat format = ExportFormat::StlBinary;
     LengthUnit unit = LengthUnit::Millimetre;
+    // The file's up axis for STL, OBJ and PLY; glTF is always +y up (its specification).
+    UpAxis up = UpAxis::Z;
 
     ExportOptions options() const
     {
         ExportOptions o;
         o.scale = scaleFromMillimetres(unit);
         o.ascii = format == ExportFormat::StlAscii;
+        if (conventionalUpAxis(format) == UpAxis::Z) o.fileUpAxis = up;
         return o;
     }
 };

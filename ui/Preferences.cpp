@@ -13,6 +13,7 @@ const QString kLastOpenDir = QStringLiteral("files/lastOpenDir");
 const QString kLastExportDir = QStringLiteral("files/lastExportDir");
 const QString kExportFormat = QStringLiteral("export/format");
 const QString kExportUnit = QStringLiteral("export/unit");
+const QString kExportUpAxis = QStringLiteral("export/upAxis");
 const QString kShowEdges = QStringLiteral("view/showEdges");
 const QString kShowGrid = QStringLiteral("view/showGrid");
 const QString kReadMeshesYUp = QStringLiteral("import/readMeshesYUp");
@@ -103,6 +104,16 @@ LengthUnit Preferences::exportUnit() const
     return unitFromSymbol(settings_->value(kExportUnit, QStringLiteral("mm")).toString());
 }
 void Preferences::setExportUnit(LengthUnit u) { settings_->setValue(kExportUnit, unitSymbol(u)); }
+
+UpAxis Preferences::exportUpAxis() const
+{
+    return settings_->value(kExportUpAxis, QStringLiteral("z")).toString() == QStringLiteral("y") ? UpAxis::Y
+                                                                                                 : UpAxis::Z;
+}
+void Preferences::setExportUpAxis(UpAxis up)
+{
+    settings_->setValue(kExportUpAxis, up == UpAxis::Y ? QStringLiteral("y") : QStringLiteral("z"));
+}
 
 bool Preferences::showEdges() const { return settings_->value(kShowEdges, false).toBool(); }
 void Preferences::setShowEdges(bool show) { settings_->setValue(kShowEdges, show); }

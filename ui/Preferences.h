@@ -41,6 +41,9 @@ public:
     void setExportFormat(ExportFormat format);
     LengthUnit exportUnit() const;
     void setExportUnit(LengthUnit unit);
+    // The up axis exports write STL, OBJ and PLY with (+z unless chosen otherwise).
+    UpAxis exportUpAxis() const;
+    void setExportUpAxis(UpAxis up);
 
     bool showEdges() const;
     void setShowEdges(bool show);

@@ -73,7 +73,7 @@ private:
     std::map<fs::path, std::string>& files_;
 };
 
-std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale, UpAxis fileUpAxis) {
+std::unique_ptr<aiScene> buildScene(const Mesh& mesh, const FileFrame& frame) {
     auto scene = std::make_unique<aiScene>();
     scene->mRootNode = new aiNode("root");
     scene->mRootNode->mNumMeshes = 1;
@@ -103,13 +103,13 @@ std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale, UpAxis fileUp
     m->mNumVertices = nv;
     m->mVertices = new aiVector3D[nv];
     for (unsigned i = 0; i < nv; ++i) {
-        const Vec3f v = convertUpAxis(mesh.vertices[i], UpAxis::Z, fileUpAxis);
-        m->mVertices[i] = aiVector3D(v[0] * scale, v[1] * scale, v[2] * scale);
+        const Vec3f v = frame.point(mesh.vertices[i]);
+        m->mVertices[i] = aiVector3D(v[0], v[1], v[2]);
     }
     if (!mesh.normals.empty()) {
         m->mNormals = new aiVector3D[nv];
         for (unsigned i = 0; i < nv; ++i) {
-            const Vec3f n = convertUpAxis(mesh.normals[i], UpAxis::Z, fileUpAxis);
+            const Vec3f n = frame.direction(mesh.normals[i]);
             m->mNormals[i] = aiVector3D(n[0], n[1], n[2]);
         }
     }
@@ -141,10 +141,10 @@ std::unique_ptr<aiScene> buildScene(const Mesh& mesh, float scale, UpAxis fileUp
 }  // namespace
 
 std::map<fs::path, std::string> exportWithAssimpToMemory(const Mesh& mesh, const fs::path& target,
-                                                         const char* formatId, float scale, UpAxis fileUpAxis) {
+                                                         const char* formatId, const FileFrame& frame) {
     std::map<fs::path, std::string> files;
     const fs::path absoluteTarget = fs::absolute(target);
-    const std::unique_ptr<aiScene> scene = buildScene(mesh, scale, fileUpAxis);
+    const std::unique_ptr<aiScene> scene = buildScene(mesh, frame);
     Assimp::Exporter exporter;
     exporter.SetIOHandler(new MemoryIOSystem(files));  // the exporter owns and deletes it
     if (exporter.Export(scene.get(), formatId, absoluteTarget.string()) != aiReturn_SUCCESS) {
@@ -188,6 +188,10 @@ std::optional<ExportFormat> exportFormatForPath(const fs::path& file, bool ascii
     return std::nullopt;
 }
 
+UpAxis conventionalUpAxis(ExportFormat format) {
+    return format == ExportFormat::Gltf || format == ExportFormat::Glb ? UpAxis::Y : UpAxis::Z;
+}
+
 void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
                 const ExportOptions& options) {
     const std::string where = "cannot write " + file.string() + ": ";
@@ -195,6 +199,9 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
     if (!std::isfinite(options.scale) || options.scale <= 0)
         throw Error(where + "the scale must be a positive number, not " +
                     std::to_string(options.scale));
+    const FileFrame frame{options.scale, options.fileUpAxis.value_or(conventionalUpAxis(format))};
+    if (frame.up != conventionalUpAxis(format) && conventionalUpAxis(format) == UpAxis::Y)
+        throw Error(where + "glTF is +y up by its specification; it cannot be written +z up");
     try {
         mesh.validate();
     } catch (const Error& e) {
@@ -205,13 +212,12 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
     try {
         // Binary/ASCII STL and OBJ: our own streaming writers, 7-30x faster than Assimp's
         // exporters on million-triangle meshes (tests/bench/bench_meshio.cpp).
-        const float scale = options.scale;
         switch (format) {
             case ExportFormat::StlBinary:
-                writeFileAtomically(file, [&](const fs::path& tmp) { detail::writeBinaryStl(tmp, mesh, scale); });
+                writeFileAtomically(file, [&](const fs::path& tmp) { detail::writeBinaryStl(tmp, mesh, frame); });
                 return;
             case ExportFormat::StlAscii:
-                writeFileAtomically(file, [&](const fs::path& tmp) { detail::writeAsciiStl(tmp, mesh, scale); });
+                writeFileAtomically(file, [&](const fs::path& tmp) { detail::writeAsciiStl(tmp, mesh, frame); });
                 return;
             case ExportFormat::Obj: {
                 // Colour goes to a material library next to the OBJ. It is put in place only
@@ -219,7 +225,7 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
                 // a failed OBJ leaves the old pair alone, and the new OBJ never lacks its .mtl.
                 const std::string library = mesh.colors.empty() ? "" : file.stem().string() + ".mtl";
                 writeFileAtomically(file, [&](const fs::path& tmp) {
-                    detail::writeObj(tmp, mesh, scale, library);
+                    detail::writeObj(tmp, mesh, frame, library);
                     if (!library.empty())
                         writeFileAtomically(file.parent_path() / library,
                                             [&](const fs::path& t) { detail::writeMtl(t, mesh); });
@@ -232,9 +238,7 @@ void exportMesh(const Mesh& mesh, const fs::path& file, ExportFormat format,
         const char* id = format == ExportFormat::PlyBinary ? "plyb"
                          : format == ExportFormat::Gltf    ? "gltf2"
                                                            : "glb2";
-        // glTF 2.0 is +y up by its specification; the app's world is +z up.
-        const UpAxis up = format == ExportFormat::PlyBinary ? UpAxis::Z : UpAxis::Y;
-        auto files = detail::exportWithAssimpToMemory(mesh, file, id, options.scale, up);
+        auto files = detail::exportWithAssimpToMemory(mesh, file, id, frame);
         const fs::path main = fs::absolute(file);
         // Companion files (a glTF's .bin) go in place after the main file's bytes are written
         // and before it is renamed, as for OBJ + MTL above.

@@ -16,7 +16,15 @@ struct ExportOptions {
     // Mesh coordinates are millimetres; the file gets coordinates * scale (e.g. 0.001 for metres).
     float scale = 1.0f;
     bool ascii = false;  // STL only: ASCII instead of binary
+    // The file's up axis (the mesh is +z up, the app's world); default: the format's convention.
+    // +y up suits tools that assume it for OBJ/STL/PLY (Blender, game engines); glTF can only be
+    // +y up.
+    std::optional<UpAxis> fileUpAxis;
 };
+
+// +y for glTF/GLB (their specification), +z for STL, OBJ and PLY (as CAD and printing tools
+// read them).
+UpAxis conventionalUpAxis(ExportFormat format);
 
 struct ExportFormatInfo {
     ExportFormat format;

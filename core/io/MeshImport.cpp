@@ -1,5 +1,7 @@
 #include "core/io/MeshImport.h"
 
+#include "core/io/MeshExport.h"
+
 #include "core/io/IsolatedRun.h"
 #include "core/util/Error.h"
 
@@ -42,11 +44,11 @@ std::string lowerExtension(const fs::path& file) {
     return ext;
 }
 
-// glTF 2.0 is +y up by its specification; the other formats have no rule, and CAD and printing
-// tools (the app's users) write them +z up.
-UpAxis conventionalUpAxis(const fs::path& file) {
-    const std::string ext = lowerExtension(file);
-    return ext == ".gltf" || ext == ".glb" ? UpAxis::Y : UpAxis::Z;
+// As exports write the format (glTF +y up by its specification, the others +z up as CAD and
+// printing tools write them); +z for formats the app only reads.
+UpAxis upAxisOfFormat(const fs::path& file) {
+    const auto format = exportFormatForPath(file);
+    return format ? conventionalUpAxis(*format) : UpAxis::Z;
 }
 
 // "STL (Stereolithography (STL) Importer)"-style name for messages: the extension, plus the
@@ -313,7 +315,7 @@ Mesh importWithAssimp(const fs::path& file, const std::string& format,
     if (counts.colors) mesh.colors.reserve(counts.vertices);
     appendNode(*scene, *scene->mRootNode, aiMatrix4x4(), counts, mesh, 0);
     importer.FreeScene();
-    mesh.convertUpAxis(options.fileUpAxis.value_or(conventionalUpAxis(file)), UpAxis::Z);  // normals come later
+    mesh.convertUpAxis(options.fileUpAxis.value_or(upAxisOfFormat(file)), UpAxis::Z);  // normals come later
 
     mesh.name = file.stem().string();
     return finishImportedMesh(std::move(mesh), file, format, options);

@@ -112,12 +112,9 @@ struct Facet {
     Vec3f corners[3];
 };
 
-Facet facet(const Mesh& mesh, const Triangle& t, float scale) {
+Facet facet(const Mesh& mesh, const Triangle& t, const FileFrame& frame) {
     Facet f;
-    for (int k = 0; k < 3; ++k) {
-        const Vec3f& v = mesh.vertices[t[k]];
-        f.corners[k] = {v[0] * scale, v[1] * scale, v[2] * scale};
-    }
+    for (int k = 0; k < 3; ++k) f.corners[k] = frame.point(mesh.vertices[t[k]]);
     const Vec3f* p = f.corners;
     const float e1[3] = {p[1][0] - p[0][0], p[1][1] - p[0][1], p[1][2] - p[0][2]};
     const float e2[3] = {p[2][0] - p[0][0], p[2][1] - p[0][1], p[2][2] - p[0][2]};
@@ -138,7 +135,7 @@ std::string solidName(const Mesh& mesh) {
 
 }  // namespace
 
-void writeBinaryStl(const fs::path& file, const Mesh& mesh, float scale) {
+void writeBinaryStl(const fs::path& file, const Mesh& mesh, const FileFrame& frame) {
     if (mesh.triangles.size() > 0xFFFFFFFFull)
         throw Error("binary STL holds at most 2^32-1 triangles");
     CheckedWriter out(file);
@@ -150,7 +147,7 @@ void writeBinaryStl(const fs::path& file, const Mesh& mesh, float scale) {
     out.bytes(&count, 4);  // STL is little-endian, as is every platform we build for
     static_assert(sizeof(Facet) == 48);
     for (const Triangle& t : mesh.triangles) {
-        const Facet f = facet(mesh, t, scale);
+        const Facet f = facet(mesh, t, frame);
         char* p = out.reserve(50);
         std::memcpy(p, &f, 48);
         p[48] = p[49] = 0;  // attribute byte count
@@ -159,7 +156,7 @@ void writeBinaryStl(const fs::path& file, const Mesh& mesh, float scale) {
     out.close();
 }
 
-void writeAsciiStl(const fs::path& file, const Mesh& mesh, float scale) {
+void writeAsciiStl(const fs::path& file, const Mesh& mesh, const FileFrame& frame) {
     CheckedWriter out(file);
     const std::string name = solidName(mesh);
     out.text("solid ");
@@ -173,7 +170,7 @@ void writeAsciiStl(const fs::path& file, const Mesh& mesh, float scale) {
         out.text("\n");
     };
     for (const Triangle& t : mesh.triangles) {
-        const Facet f = facet(mesh, t, scale);
+        const Facet f = facet(mesh, t, frame);
         out.text("  facet normal");
         vec(f.normal);
         out.text("    outer loop\n");
@@ -189,7 +186,7 @@ void writeAsciiStl(const fs::path& file, const Mesh& mesh, float scale) {
     out.close();
 }
 
-void writeObj(const fs::path& file, const Mesh& mesh, float scale, const std::string& materialLibrary) {
+void writeObj(const fs::path& file, const Mesh& mesh, const FileFrame& frame, const std::string& materialLibrary) {
     CheckedWriter out(file);
     out.text("# written by LatentForge\n");
     if (!materialLibrary.empty()) {
@@ -203,9 +200,9 @@ void writeObj(const fs::path& file, const Mesh& mesh, float scale, const std::st
     const bool colors = !mesh.colors.empty();
     for (std::size_t i = 0; i < mesh.vertices.size(); ++i) {
         out.text("v");
-        for (float x : mesh.vertices[i]) {
+        for (float x : frame.point(mesh.vertices[i])) {
             out.text(" ");
-            out.number(x * scale);
+            out.number(x);
         }
         if (colors)
             for (int k = 0; k < 3; ++k) {
@@ -223,7 +220,7 @@ void writeObj(const fs::path& file, const Mesh& mesh, float scale, const std::st
     }
     for (const Vec3f& n : mesh.normals) {
         out.text("vn");
-        for (float x : n) {
+        for (float x : frame.direction(n)) {
             out.text(" ");
             out.number(x);
         }

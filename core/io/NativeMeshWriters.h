@@ -11,11 +11,12 @@
 
 namespace lf::detail {
 
-void writeBinaryStl(const std::filesystem::path& file, const Mesh& mesh, float scale);
-void writeAsciiStl(const std::filesystem::path& file, const Mesh& mesh, float scale);
-// Positions (times scale), vertex colours ("v x y z r g b"), texture coordinates, normals.
+// Each writes the mesh's coordinates in `frame` (its up axis and unit scale).
+void writeBinaryStl(const std::filesystem::path& file, const Mesh& mesh, const FileFrame& frame);
+void writeAsciiStl(const std::filesystem::path& file, const Mesh& mesh, const FileFrame& frame);
+// Positions, vertex colours ("v x y z r g b"), texture coordinates, normals.
 // With a non-empty `materialLibrary` the OBJ references it ("mtllib" + "usemtl default").
-void writeObj(const std::filesystem::path& file, const Mesh& mesh, float scale,
+void writeObj(const std::filesystem::path& file, const Mesh& mesh, const FileFrame& frame,
               const std::string& materialLibrary);
 // The .mtl for writeObj: one material "default" whose diffuse colour is the mean vertex colour.
 void writeMtl(const std::filesystem::path& file, const Mesh& mesh);

@@ -24,6 +24,18 @@ inline Vec3f convertUpAxis(const Vec3f& p, UpAxis from, UpAxis to) {
     return from == UpAxis::Y ? Vec3f{p[0], -p[2], p[1]} : Vec3f{p[0], p[2], -p[1]};
 }
 
+// How the app's coordinates (+z up, millimetres) become a file's: turned to the file's up axis,
+// then times the file's unit scale. Normals only turn.
+struct FileFrame {
+    float scale = 1;
+    UpAxis up = UpAxis::Z;
+    Vec3f point(const Vec3f& p) const {
+        const Vec3f q = convertUpAxis(p, UpAxis::Z, up);
+        return {q[0] * scale, q[1] * scale, q[2] * scale};
+    }
+    Vec3f direction(const Vec3f& n) const { return convertUpAxis(n, UpAxis::Z, up); }
+};
+
 struct BoundingBox {
     Vec3f min{0, 0, 0};
     Vec3f max{0, 0, 0};

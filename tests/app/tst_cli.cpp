@@ -163,6 +163,21 @@ private Q_SLOTS:
         const auto report = nlohmann::json::parse(runCli({"inspect", "--up", "y", obj.fileName()}).out.toStdString());
         QCOMPARE(report["bounds"]["max"].get<std::vector<double>>(), (std::vector<double>{1, 0, 5}));
         QVERIFY(runCli({"encode", "--help"}).out.contains("--up"));
+
+        // --out-up y writes a standing part +y up (for tools that assume it): read back as it
+        // was written, 5 high along y; --up y turns it back, so the two options round-trip.
+        const QString yUp = dir.filePath("yup.obj");
+        Result r = runCli({"convert", obj.fileName(), yUp, "--up", "y", "--out-up", "y"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("+y up"), qPrintable(r.out + r.err));
+        QCOMPARE(nlohmann::json::parse(runCli({"inspect", yUp}).out.toStdString())["bounds"]["max"].get<std::vector<double>>(),
+                 (std::vector<double>{1, 5, 2}));
+        QCOMPARE(nlohmann::json::parse(runCli({"inspect", "--up", "y", yUp}).out.toStdString())["bounds"]["max"].get<std::vector<double>>(),
+                 (std::vector<double>{1, 0, 5}));
+        QVERIFY(runCli({"convert", obj.fileName(), dir.filePath("z.stl")}).out.contains("+z up"));
+        // glTF is +y up by its specification: +z is refused, nothing written.
+        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("z.glb"), "--out-up", "z"}), "+y up");
+        QVERIFY(!QFile::exists(dir.filePath("z.glb")));
+        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("x.obj"), "--out-up", "x"}), "--out-up");
     }
     void convertBadRequests() {
         QTemporaryDir dir;

@@ -139,15 +139,15 @@ int main(int argc, char** argv) {
         std::function<void(const fs::path&)> ours;
     };
     const std::vector<Writer> writers = {
-        {"STL binary", "stlb", [&](const fs::path& f) { lf::detail::writeBinaryStl(f, mesh, 1.0f); }},
-        {"STL ASCII", "stl", [&](const fs::path& f) { lf::detail::writeAsciiStl(f, mesh, 1.0f); }},
-        {"OBJ", "objnomtl", [&](const fs::path& f) { lf::detail::writeObj(f, mesh, 1.0f, {}); }},
+        {"STL binary", "stlb", [&](const fs::path& f) { lf::detail::writeBinaryStl(f, mesh, lf::FileFrame{}); }},
+        {"STL ASCII", "stl", [&](const fs::path& f) { lf::detail::writeAsciiStl(f, mesh, lf::FileFrame{}); }},
+        {"OBJ", "objnomtl", [&](const fs::path& f) { lf::detail::writeObj(f, mesh, lf::FileFrame{}, {}); }},
     };
     for (const Writer& w : writers) {
         if (!selected(w.name)) continue;
         const fs::path file = dir / (std::string("writer.") + (w.name[0] == 'O' ? "obj" : "stl"));
         const double assimp = medianSeconds(repetitions, [&] {
-            const auto files = lf::detail::exportWithAssimpToMemory(mesh, file, w.assimpId, 1.0f);
+            const auto files = lf::detail::exportWithAssimpToMemory(mesh, file, w.assimpId);
             lf::detail::writeBytes(file, files.begin()->second);
         });
         const auto assimpBytes = fs::file_size(file);

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sys/resource.h>
 
@@ -110,6 +111,61 @@ private Q_SLOTS:
             QVERIFY2(std::abs(b.max[2] - 0.2f) < 1e-6f, name);
             QCOMPARE(b.min[0], 0.0f);
         }
+    }
+    void upAxisOption() {
+        // A part 1 wide, 2 deep and 5 tall (+z up, as the app's world is), with normals.
+        QTemporaryDir dir;
+        lf::Mesh tall = lf::test::box();
+        for (lf::Vec3f& v : tall.vertices) v = {v[0], 2 * v[1], 5 * v[2]};
+        tall.computeVertexNormals();
+        lf::ExportOptions yUp;
+        yUp.fileUpAxis = lf::UpAxis::Y;
+        yUp.scale = 10;
+        for (const char* name : {"y.stl", "y.obj", "y.ply", "ya.stl"}) {
+            const fs::path file = fs::path(dir.path().toStdString()) / name;
+            lf::ExportOptions options = yUp;
+            options.ascii = std::string(name) == "ya.stl";
+            lf::exportMesh(tall, file, options);
+            // Read as the file is: 50 high along y, 20 deep along -z; turned back, as it was.
+            lf::ImportOptions asWritten;
+            asWritten.fileUpAxis = lf::UpAxis::Z;
+            const lf::Mesh read = lf::importMesh(file, asWritten);
+            QCOMPARE(read.bounds().min, (lf::Vec3f{0, 0, -20}));
+            QCOMPARE(read.bounds().max, (lf::Vec3f{10, 50, 0}));
+            QVERIFY(lf::computeMeshReport(read).volume > 0);  // still outward: a rotation, no mirror
+            lf::ImportOptions standing;
+            standing.fileUpAxis = lf::UpAxis::Y;
+            QCOMPARE(lf::importMesh(file, standing).bounds().max, (lf::Vec3f{10, 20, 50}));
+        }
+        // The OBJ's normals turn with the points, (x, y, z) -> (x, z, -y), and are not scaled.
+        std::ifstream obj(fs::path(dir.path().toStdString()) / "y.obj");
+        std::vector<lf::Vec3f> normals;
+        for (std::string line; std::getline(obj, line);) {
+            lf::Vec3f n{};
+            if (std::sscanf(line.c_str(), "vn %f %f %f", &n[0], &n[1], &n[2]) == 3) normals.push_back(n);
+        }
+        QCOMPARE(normals.size(), tall.normals.size());
+        for (std::size_t i = 0; i < normals.size(); ++i) {
+            const lf::Vec3f& n = tall.normals[i];
+            const lf::Vec3f turned{n[0], n[2], -n[1]};
+            for (int k = 0; k < 3; ++k) QVERIFY(std::abs(normals[i][k] - turned[k]) < 1e-5f);
+        }
+        // The defaults: +z for STL/OBJ/PLY, +y for glTF, which cannot be written +z up.
+        QCOMPARE(lf::conventionalUpAxis(lf::ExportFormat::Obj), lf::UpAxis::Z);
+        QCOMPARE(lf::conventionalUpAxis(lf::ExportFormat::Glb), lf::UpAxis::Y);
+        lf::ExportOptions zUp;
+        zUp.fileUpAxis = lf::UpAxis::Z;
+        const fs::path glb = fs::path(dir.path().toStdString()) / "z.glb";
+        try {
+            lf::exportMesh(tall, glb, zUp);
+            QFAIL("a +z-up glTF was written");
+        } catch (const lf::Error& e) {
+            QVERIFY2(std::string(e.what()).find("+y up") != std::string::npos, e.what());
+        }
+        QVERIFY(!fs::exists(glb));
+        yUp.scale = 1;
+        lf::exportMesh(tall, glb, yUp);  // +y up is glTF's own: allowed, and the same as no choice
+        QCOMPARE(lf::importMesh(glb).bounds().max, (lf::Vec3f{1, 2, 5}));
     }
     void formatFromExtension() {
         QCOMPARE(lf::exportFormatForPath("a.STL"), std::optional(lf::ExportFormat::StlBinary));

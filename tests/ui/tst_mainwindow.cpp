@@ -20,6 +20,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDropEvent>
@@ -199,6 +200,26 @@ void TstMainWindow::exportWritesTheFileInTheChosenUnit()
     QCOMPARE(written.triangleCount(), sphere.triangleCount());
     // 15 mm radius written in centimetres.
     QVERIFY(std::abs(written.bounds().size()[0] - 3.0f) < 0.01f);
+
+    // Written +y up when asked: the 15 mm sphere moved up 40 mm lies along +y in the file.
+    Mesh raised = sphere;
+    for (Vec3f& v : raised.vertices) v[2] += 40;
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(raised, "raised"); }));
+    ui::ExportSettings yUp;
+    yUp.path = dir_->filePath("raised_yup.obj");
+    yUp.format = ExportFormat::Obj;
+    yUp.up = UpAxis::Y;
+    finished.clear();
+    QVERIFY(reaction->exportTo(yUp));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 1, 60000);
+    QCOMPARE(failed.count(), 0);
+    ImportOptions asWritten;
+    asWritten.fileUpAxis = UpAxis::Z;
+    QVERIFY(std::abs(importMesh(yUp.path.toStdString(), asWritten).bounds().center()[1] - 40) < 0.5f);
+    QCOMPARE(window_->preferences()->exportUpAxis(), UpAxis::Y);
+    QVERIFY(reaction->exportTo(settings));  // and back to the default axis
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 2, 60000);
+    QCOMPARE(window_->preferences()->exportUpAxis(), UpAxis::Z);
 
     // Remembered for next time.
     QCOMPARE(window_->preferences()->exportFormat(), ExportFormat::StlAscii);
@@ -482,6 +503,26 @@ void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()
     QCOMPARE(s.format, ExportFormat::Glb);
     QVERIFY(std::abs(s.options().scale - 1 / 25.4f) < 1e-6f);
     QVERIFY(!s.options().ascii);
+
+    // Up axis: the user's choice for STL/OBJ/PLY; glTF shows +Y, fixed, and keeps the choice
+    // for when another format is picked.
+    auto* up = dialog.findChild<QComboBox*>(QStringLiteral("upAxisCombo"));
+    QVERIFY(up);
+    QVERIFY(!up->isEnabled());
+    QCOMPARE(static_cast<UpAxis>(up->currentData().toInt()), UpAxis::Y);
+    QVERIFY(!s.options().fileUpAxis.has_value());  // the format's own
+    dialog.setInitialChoice(dir_->filePath("part"), ExportFormat::Obj, ui::LengthUnit::Millimetre, UpAxis::Y);
+    QVERIFY(up->isEnabled());
+    QCOMPARE(dialog.settings().options().fileUpAxis, std::optional(UpAxis::Y));
+    up->setCurrentIndex(up->findData(static_cast<int>(UpAxis::Z)));
+    Q_EMIT up->activated(up->currentIndex());
+    QCOMPARE(dialog.settings().up, UpAxis::Z);
+    auto* format = dialog.findChildren<QComboBox*>().first();
+    format->setCurrentIndex(format->findData(static_cast<int>(ExportFormat::Gltf)));
+    QCOMPARE(static_cast<UpAxis>(up->currentData().toInt()), UpAxis::Y);
+    format->setCurrentIndex(format->findData(static_cast<int>(ExportFormat::PlyBinary)));
+    QCOMPARE(static_cast<UpAxis>(up->currentData().toInt()), UpAxis::Z);
+    QCOMPARE(dialog.settings().options().fileUpAxis, std::optional(UpAxis::Z));
 }
 
 void TstMainWindow::bigMeshLoadsWithoutBlockingTheGui()

@@ -43,6 +43,10 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     unitCombo_->addItem(tr("Centimetres (cm)"), static_cast<int>(LengthUnit::Centimetre));
     unitCombo_->addItem(tr("Metres (m)"), static_cast<int>(LengthUnit::Metre));
     unitCombo_->addItem(tr("Inches (in)"), static_cast<int>(LengthUnit::Inch));
+    upCombo_ = new QComboBox(this);
+    upCombo_->setObjectName(QStringLiteral("upAxisCombo"));
+    upCombo_->addItem(tr("+Z (CAD, 3D printing)"), static_cast<int>(UpAxis::Z));
+    upCombo_->addItem(tr("+Y (Blender, game engines)"), static_cast<int>(UpAxis::Y));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     auto* form = new QFormLayout(this);
@@ -50,10 +54,14 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     form->addRow(tr("Format:"), formatCombo_);
     form->addRow(QString(), asciiCheck_);
     form->addRow(tr("File units:"), unitCombo_);
+    form->addRow(tr("Up axis:"), upCombo_);
     form->addRow(buttons);
 
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
     connect(formatCombo_, &QComboBox::currentIndexChanged, this, &ExportDialog::onFormatChanged);
+    connect(upCombo_, &QComboBox::activated, this, [this] {
+        chosenUp_ = static_cast<UpAxis>(upCombo_->currentData().toInt());
+    });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(pathEdit_, &QLineEdit::textChanged, this, [this, buttons](const QString& text) {
@@ -61,8 +69,10 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     });
 }
 
-void ExportDialog::setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit)
+void ExportDialog::setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit,
+                                    UpAxis up)
 {
+    chosenUp_ = up;
     const ExportFormat listed = format == ExportFormat::StlAscii ? ExportFormat::StlBinary : format;
     formatCombo_->setCurrentIndex(std::max(0, formatCombo_->findData(static_cast<int>(listed))));
     asciiCheck_->setChecked(format == ExportFormat::StlAscii);
@@ -84,6 +94,13 @@ void ExportDialog::onFormatChanged()
 {
     const auto listed = static_cast<ExportFormat>(formatCombo_->currentData().toInt());
     asciiCheck_->setEnabled(isStl(listed));
+    // glTF fixes its axis; the others take the user's choice.
+    const bool fixed = conventionalUpAxis(listed) == UpAxis::Y;
+    const UpAxis up = fixed ? UpAxis::Y : chosenUp_;
+    upCombo_->setCurrentIndex(std::max(0, upCombo_->findData(static_cast<int>(up))));
+    upCombo_->setEnabled(!fixed);
+    upCombo_->setToolTip(fixed ? tr("glTF is +Y up by its specification")
+                               : tr("The app's parts stand +Z up; choose +Y for tools that assume it"));
     // Keep the file's extension in step with the chosen format.
     for (const ExportFormatInfo& info : exportFormats()) {
         if (info.format != listed) continue;
@@ -112,6 +129,7 @@ ExportSettings ExportDialog::settings() const
     s.path = pathEdit_->text().trimmed();
     s.format = selectedFormat();
     s.unit = static_cast<LengthUnit>(unitCombo_->currentData().toInt());
+    s.up = chosenUp_;
     return s;
 }
 

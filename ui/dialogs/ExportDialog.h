@@ -1,5 +1,5 @@
 #pragma once
-// Export choices: file, format (from lf::exportFormats()), STL ASCII/binary, length unit.
+// Export choices: file, format (from lf::exportFormats()), STL ASCII/binary, length unit, up axis.
 #include "ui/ExportSettings.h"
 
 #include <QDialog>
@@ -16,7 +16,8 @@ public:
     explicit ExportDialog(QWidget* parent = nullptr);
 
     // `basePath` without extension; the format's extension is added (and kept in step).
-    void setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit);
+    void setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit,
+                          UpAxis up = UpAxis::Z);
     ExportSettings settings() const;
 
 private:
@@ -28,6 +29,8 @@ private:
     QComboBox* formatCombo_;
     QCheckBox* asciiCheck_;
     QComboBox* unitCombo_;
+    QComboBox* upCombo_;
+    UpAxis chosenUp_ = UpAxis::Z;  // kept while glTF (always +y up) is selected
 };
 
 }  // namespace lf::ui

@@ -43,7 +43,8 @@ void ExportMeshReaction::onTriggered()
     QString baseName = QFileInfo(document_->displayName()).completeBaseName();
     if (baseName.isEmpty()) baseName = QStringLiteral("mesh");
     dialog.setInitialChoice(preferences_->lastExportDir() + QLatin1Char('/') + baseName,
-                            preferences_->exportFormat(), preferences_->exportUnit());
+                            preferences_->exportFormat(), preferences_->exportUnit(),
+                            preferences_->exportUpAxis());
     if (dialog.exec() != QDialog::Accepted) return;
     exportTo(dialog.settings());
 }
@@ -55,6 +56,7 @@ bool ExportMeshReaction::exportTo(const ExportSettings& settings)
     preferences_->setLastExportDir(QFileInfo(settings.path).absolutePath());
     preferences_->setExportFormat(settings.format);
     preferences_->setExportUnit(settings.unit);
+    preferences_->setExportUpAxis(settings.up);
     job_->start(std::move(mesh), settings);
     return true;
 }

@@ -22,7 +22,7 @@ const std::map<std::string, float> kUnitScale = {
 
 void registerConvertCommand(CLI::App& app) {
     struct Args {
-        std::string input, output, units;
+        std::string input, output, units, outUp;
         float scale = 1.0f;
         bool ascii = false;
         ImportArguments import;
@@ -39,6 +39,10 @@ void registerConvertCommand(CLI::App& app) {
                                   "Write in these units (the mesh is in millimetres)")
                       ->check(CLI::IsMember({"mm", "cm", "m", "in"}));
     scale->excludes(units);
+    cmd->add_option("--out-up", args->outUp,
+                    "The written file's up axis, y or z (default: +y for glTF/GLB as the format "
+                    "requires, +z for the others; y for tools that assume it, e.g. Blender's OBJ import)")
+        ->check(CLI::IsMember({"y", "z"}));
     addImportOptions(*cmd, args->import);
     cmd->callback([args] {
         const auto format = exportFormatForPath(args->output, args->ascii);
@@ -51,6 +55,8 @@ void registerConvertCommand(CLI::App& app) {
         ExportOptions options;
         options.scale = args->units.empty() ? args->scale : kUnitScale.at(args->units);
         options.ascii = args->ascii;
+        if (!args->outUp.empty()) options.fileUpAxis = args->outUp == "y" ? UpAxis::Y : UpAxis::Z;
+        const UpAxis up = options.fileUpAxis.value_or(conventionalUpAxis(*format));
 
         const Mesh mesh = importMesh(args->input, args->import.options());
         exportMesh(mesh, args->output, *format, options);
@@ -61,7 +67,7 @@ void registerConvertCommand(CLI::App& app) {
         std::ostringstream line;
         line << "converted " << args->input << " -> " << args->output << " (" << formatName << ", "
              << mesh.triangleCount() << " triangles, " << mesh.vertexCount() << " vertices, scale "
-             << options.scale << ")";
+             << options.scale << ", +" << (up == UpAxis::Y ? "y" : "z") << " up)";
         std::cout << line.str() << std::endl;
     });
 }
