@@ -28,6 +28,7 @@
 #include <vtkActor.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <QAction>
 #include <QApplication>
@@ -546,14 +547,39 @@ void TstShapeSpace::latentJsonRoundTrip()
     ui::ShapeSpacePanel* panel = window_->shapePanel();
     ui::ShapeDesign* design = window_->shapeExplorer()->design();
     QVERIFY(waitForShape(*window_, [&] { panel->seedSpinBox()->setValue(11); }));
+    QVERIFY(waitForShape(*window_, [&] { panel->heightSpinBox()->setValue(200.0); }));
     const ml::Latent seeded = design->effectiveLatent();
+    const double scale = design->state().scale;
     panel->copyLatent();
     const auto json = nlohmann::json::parse(QApplication::clipboard()->text().toStdString());
     QCOMPARE(ml::latentFromJson(json), seeded);
+    // The size goes with it, as encode writes a placement: decode and Paste keep it.
+    QVERIFY(std::abs(json["placement"]["scale"].get<double>() - 1 / scale) < 1e-6 / scale);
     QVERIFY(waitForShape(*window_, [&] { design->reset(); }));
+    QVERIFY(waitForShape(*window_, [&] { panel->heightSpinBox()->setValue(50.0); }));
     QVERIFY(design->effectiveLatent() != seeded);
     QVERIFY(waitForShape(*window_, [&] { QVERIFY(panel->pasteLatent()); }));
     QCOMPARE(design->effectiveLatent(), seeded);
+    QVERIFY(std::abs(design->state().scale - scale) < 1e-5 * scale);
+    QVERIFY(std::abs(panel->heightSpinBox()->value() - 200.0) < 0.06);
+    // A latent file from encode (a part of 0.01 model units per mm: 100 mm per unit) loads at
+    // that size; one without a placement keeps the current size.
+    {
+        nlohmann::json encoded = json;
+        encoded["placement"] = {{"centre", {5, 6, 7}}, {"scale", 0.01}};
+        std::ofstream(dir_->filePath(QStringLiteral("encoded.json")).toStdString()) << encoded.dump();
+        encoded.erase("placement");
+        std::ofstream(dir_->filePath(QStringLiteral("bare.json")).toStdString()) << encoded.dump();
+        encoded["placement"] = {{"centre", {0, 0, 0}}, {"scale", -1}};
+        std::ofstream(dir_->filePath(QStringLiteral("badplace.json")).toStdString()) << encoded.dump();
+    }
+    QVERIFY(waitForShape(*window_, [&] { QVERIFY(panel->loadLatentFile(dir_->filePath(QStringLiteral("encoded.json")))); }));
+    QVERIFY(std::abs(design->state().scale - 100) < 1e-3);
+    QVERIFY(panel->loadLatentFile(dir_->filePath(QStringLiteral("bare.json"))));
+    QVERIFY(std::abs(design->state().scale - 100) < 1e-3);
+    QVERIFY(!panel->loadLatentFile(dir_->filePath(QStringLiteral("badplace.json"))));
+    QVERIFY2(panel->statusText().contains(QStringLiteral("placement")), qPrintable(panel->statusText()));
+    QVERIFY(waitForShape(*window_, [&] { QVERIFY(panel->pasteLatent()); }));
 
     // A latent of the wrong size, or no JSON at all: a message, the design stays.
     QApplication::clipboard()->setText(QString::fromStdString(ml::latentToJson({1, 2, 3}).dump()));

@@ -1,5 +1,6 @@
 #include "ui/panels/ShapeSpacePanel.h"
 
+#include "core/geometry/LatentFile.h"
 #include "core/model/ModelLocator.h"
 #include "core/util/Error.h"
 #include "ui/ShapeDesign.h"
@@ -375,7 +376,11 @@ void ShapeSpacePanel::syncFromDesign()
 void ShapeSpacePanel::copyLatent()
 {
     if (!explorer_->design()->hasSpace()) return;
-    const auto json = ml::latentToJson(explorer_->design()->effectiveLatent());
+    // With the design's size as a placement (centred, 1 / scale), as encode writes it: `decode`
+    // and Paste put it back as large as it is here.
+    MeshNormalisation size;
+    size.scale = float(1.0 / explorer_->design()->state().scale);
+    const auto json = latentFileToJson(explorer_->design()->effectiveLatent(), &size);
     QApplication::clipboard()->setText(QString::fromStdString(json.dump()));
     showStatus(tr("Latent copied to the clipboard"), false);
 }
@@ -404,8 +409,14 @@ bool ShapeSpacePanel::applyLatentJson(const QByteArray& text, const QString& sou
     }
     try {
         const auto json = nlohmann::json::parse(text.toStdString());
-        const ml::Latent latent = ml::latentFromJson(json, design->latentSize());
-        design->setLatent(latent, tr("Latent from %1").arg(source));
+        const LatentFile file = latentFileFromJson(json, design->latentSize());
+        // A placement (encode's, or a copied design's) brings its size; without one the
+        // design keeps the current size.
+        const QString what = tr("Latent from %1").arg(source);
+        if (file.placement)
+            design->setEncodedLatent(file.latent, 1.0 / double(file.placement->scale), what);
+        else
+            design->setLatent(file.latent, what);
         showStatus(tr("Latent loaded from %1").arg(source), false);
         return true;
     } catch (const nlohmann::json::exception& e) {

@@ -32,58 +32,6 @@ ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId) {
 }
 
 namespace {
-// The optional "placement" entry encode writes; lf::Error naming `file` when it is malformed.
-std::optional<MeshNormalisation> placementFromJson(const nlohmann::json& json, const std::filesystem::path& file) {
-    if (!json.contains("placement")) return std::nullopt;
-    const auto& p = json["placement"];
-    MeshNormalisation n;
-    const bool ok = p.is_object() && p.contains("centre") && p["centre"].is_array() && p["centre"].size() == 3 &&
-                    p.contains("scale") && p["scale"].is_number();
-    if (ok) {
-        for (int i = 0; i < 3; ++i) {
-            if (!p["centre"][i].is_number()) throw Error(file.string() + ": \"placement\" centre must hold 3 numbers");
-            n.centre[i] = p["centre"][i].get<float>();
-        }
-        n.scale = p["scale"].get<float>();
-    }
-    if (!ok || !(n.scale > 0) || !std::isfinite(n.scale) ||
-        !std::all_of(n.centre.begin(), n.centre.end(), [](float v) { return std::isfinite(v); }))
-        throw Error(file.string() + ": \"placement\" must be {\"centre\": [x, y, z], \"scale\": s > 0}");
-    return n;
-}
-}  // namespace
-
-LatentFile readLatentFile(const std::filesystem::path& file, int latentSize) {
-    std::ifstream in(file);
-    if (!in) throw Error(file.string() + ": cannot open the latent file");
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
-    LatentFile out;
-    try {
-        out.latent = ml::latentFromJson(json, latentSize);
-    } catch (const Error& e) {
-        throw Error(file.string() + ": " + e.what());
-    }
-    out.placement = placementFromJson(json, file);
-    return out;
-}
-
-void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z, const MeshNormalisation* placement) {
-    nlohmann::json json = ml::latentToJson(z);
-    if (placement) {
-        const Vec3f& c = placement->centre;
-        json["placement"] = {{"centre", {c[0], c[1], c[2]}},
-                             {"scale", placement->scale},
-                             {"meaning", "normalised = (original - centre) * scale"}};
-    }
-    writeFileAtomically(file, json.dump(2) + "\n");
-}
-
-namespace {
 std::optional<std::uint64_t> parseSeed(const std::string& text) {
     std::uint64_t seed = 0;
     const char* end = text.data() + text.size();

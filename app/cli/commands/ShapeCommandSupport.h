@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the shape-model commands (sample, interpolate, encode, decode).
+#include "core/geometry/LatentFile.h"
 #include "core/geometry/MeshReport.h"
 #include "core/geometry/SdfContour.h"
 #include "core/mesh/Mesh.h"
@@ -21,23 +22,6 @@ ml::ShapeModel loadShapeModelArgument(const std::string& folderOrId);
 
 // --refine-steps and --refine-rate of an encode (encode, eval shape-vae).
 void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement);
-
-// A latent and, for an encoded mesh, where the mesh sat before it was normalised into the
-// model's cube (so decode can put the shape back there).
-struct LatentFile {
-    ml::Latent latent;
-    std::optional<MeshNormalisation> placement;
-};
-
-// A latent JSON file (ml::latentToJson's format, plus encode's optional "placement") of the
-// model's latent size; lf::Error naming the file when missing, not JSON, of the wrong size, or
-// with a malformed placement.
-LatentFile readLatentFile(const std::filesystem::path& file, int latentSize);
-
-// Writes ml::latentToJson(z) atomically; with `placement` (encode's), also where the encoded mesh
-// sat before it was normalised into the model's cube, so decode can put the shape back there.
-void writeLatentFile(const std::filesystem::path& file, const ml::Latent& z,
-                     const MeshNormalisation* placement = nullptr);
 
 // The latent a seed names (ml::seededLatent at psi, as the GUI draws it; no placement), or the
 // latent JSON file at `seedOrFile` taken as it is.
