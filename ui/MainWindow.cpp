@@ -167,8 +167,7 @@ void MainWindow::createMenus()
     recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
     auto* recent = new RecentFilesReaction(recentMenu_, document_, preferences_.get());
     connect(recent, &RecentFilesReaction::openRequested, this, &MainWindow::openFile);
-    new ReadYUpReaction(fileMenu->addAction(tr("Read Meshes as +&Y Up")), document_, explorer_,
-                        preferences_.get());
+    new ReadYUpReaction(fileMenu->addAction(tr("Read Meshes as +&Y Up")), document_, preferences_.get());
 
     QAction* exportAction = fileMenu->addAction(tr("&Export…"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));

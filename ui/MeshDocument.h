@@ -25,6 +25,8 @@ public:
     void load(const QString& path);
     // How load reads files (e.g. a file's up axis, from the preferences).
     void setImportOptions(const ImportOptions& options) { importOptions_ = options; }
+    // How files are read: opened here, and encoded by the window's ShapeExplorer.
+    const ImportOptions& importOptions() const { return importOptions_; }
     // Shows a mesh made in memory (generated shapes, tests); it is validated and reported in
     // the background like a loaded file. `name` is shown as the document title. keepCamera:
     // a variant of the shown shape (design edits), so the view keeps its camera.

@@ -174,7 +174,7 @@ void ShapeExplorer::encodeMesh(const QString& path)
     encoding_ = true;
     QMetaObject::invokeMethod(encodeWorker_, [worker = encodeWorker_, id, generation = loadedGeneration_,
                                               model = modelLoaded_ ? model_.model : nullptr, path,
-                                              refinement = encodeRefinement_, options = importOptions_] {
+                                              refinement = encodeRefinement_, options = document_->importOptions()] {
         worker->encodeMesh(id, generation, model, path, refinement, options);
     });
     Q_EMIT encodeStarted(path);

@@ -62,7 +62,8 @@ public:
     // The last shape shown in the document.
     const DecodedShape& lastShape() const { return lastShape_; }
 
-    // Encodes a mesh file; on success its latent becomes the design and the input is shown
+    // Encodes a mesh file, read as the document reads files (MeshDocument::importOptions); on
+    // success its latent becomes the design and the input is shown
     // beside the reconstruction (encodedInput()). A running encode is superseded (it ends
     // cancelled). encodeProgress follows each refinement step, encodeFinished the end.
     void encodeMesh(const QString& path);
@@ -71,8 +72,6 @@ public:
     bool isEncoding() const { return encoding_; }
     // The refinement an encode runs (ml::kDefaultRefinement; tests lengthen it).
     void setEncodeRefinement(const ml::LatentRefinement& refinement) { encodeRefinement_ = refinement; }
-    // How encodeMesh reads files (e.g. a file's up axis, from the preferences).
-    void setImportOptions(const ImportOptions& options) { importOptions_ = options; }
     std::shared_ptr<const Mesh> encodedInput() const { return encodedInput_; }
 
     // Thumbnails of `latents` and their body counts, from full-resolution decodes (the meshes an
@@ -109,7 +108,6 @@ private:
     QThread* encodeThread_;
     ShapeEncodeWorker* encodeWorker_;
     ml::LatentRefinement encodeRefinement_ = ml::kDefaultRefinement;
-    ImportOptions importOptions_;
     bool encoding_ = false;
     std::vector<std::filesystem::path> searchPaths_;
     ShapeModelInfo model_;

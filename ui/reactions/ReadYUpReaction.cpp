@@ -2,15 +2,13 @@
 
 #include "ui/MeshDocument.h"
 #include "ui/Preferences.h"
-#include "ui/ShapeExplorer.h"
 
 #include <QAction>
 
 namespace lf::ui {
 
-ReadYUpReaction::ReadYUpReaction(QAction* action, MeshDocument* document, ShapeExplorer* explorer,
-                                 Preferences* preferences)
-    : Reaction(action), document_(document), explorer_(explorer), preferences_(preferences)
+ReadYUpReaction::ReadYUpReaction(QAction* action, MeshDocument* document, Preferences* preferences)
+    : Reaction(action), document_(document), preferences_(preferences)
 {
     action->setCheckable(true);
     action->setChecked(preferences_->readMeshesYUp());
@@ -29,8 +27,7 @@ void ReadYUpReaction::apply(bool yUp)
 {
     ImportOptions options;
     if (yUp) options.fileUpAxis = UpAxis::Y;  // glTF's own axis too, so glTF reads the same
-    document_->setImportOptions(options);
-    explorer_->setImportOptions(options);
+    document_->setImportOptions(options);  // the explorer encodes as the document opens
 }
 
 }  // namespace lf::ui

@@ -9,13 +9,11 @@ namespace lf::ui {
 
 class MeshDocument;
 class Preferences;
-class ShapeExplorer;
 
 class ReadYUpReaction : public Reaction {
     Q_OBJECT
 public:
-    ReadYUpReaction(QAction* action, MeshDocument* document, ShapeExplorer* explorer,
-                    Preferences* preferences);
+    ReadYUpReaction(QAction* action, MeshDocument* document, Preferences* preferences);
 
 protected:
     void onTriggered() override;
@@ -23,7 +21,6 @@ protected:
 private:
     void apply(bool yUp);
     MeshDocument* document_;
-    ShapeExplorer* explorer_;
     Preferences* preferences_;
 };
 
