@@ -80,6 +80,7 @@ MainWindow::MainWindow(std::unique_ptr<Preferences> preferences, QWidget* parent
     reportPanel_ = new MeshReportPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, reportPanel_);
     explorer_ = new ShapeExplorer(document_, this);
+    explorer_->design()->setStartScale(preferences_->designScale());
     shapePanel_ = new ShapeSpacePanel(explorer_, this);
     addDockWidget(Qt::LeftDockWidgetArea, shapePanel_);
 
@@ -325,6 +326,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     preferences_->setWindowGeometry(saveGeometry());
     preferences_->setWindowState(saveState());
+    if (explorer_->design()->hasSpace()) preferences_->setDesignScale(explorer_->design()->state().scale);
     preferences_->sync();
     QMainWindow::closeEvent(event);
 }

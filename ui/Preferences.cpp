@@ -1,7 +1,11 @@
 #include "ui/Preferences.h"
 
+#include "core/geometry/ShapeMeshing.h"
+
 #include <QDir>
 #include <QFileInfo>
+
+#include <cmath>
 
 namespace lf::ui {
 
@@ -14,6 +18,7 @@ const QString kLastExportDir = QStringLiteral("files/lastExportDir");
 const QString kExportFormat = QStringLiteral("export/format");
 const QString kExportUnit = QStringLiteral("export/unit");
 const QString kExportUpAxis = QStringLiteral("export/upAxis");
+const QString kDesignScale = QStringLiteral("design/mmPerModelUnit");
 const QString kShowEdges = QStringLiteral("view/showEdges");
 const QString kShowGrid = QStringLiteral("view/showGrid");
 const QString kReadMeshesYUp = QStringLiteral("import/readMeshesYUp");
@@ -113,6 +118,17 @@ UpAxis Preferences::exportUpAxis() const
 void Preferences::setExportUpAxis(UpAxis up)
 {
     settings_->setValue(kExportUpAxis, up == UpAxis::Y ? QStringLiteral("y") : QStringLiteral("z"));
+}
+
+double Preferences::designScale() const
+{
+    bool ok = false;
+    const double scale = settings_->value(kDesignScale, kDefaultDesignScale).toDouble(&ok);
+    return ok && scale > 0 && std::isfinite(scale) ? scale : kDefaultDesignScale;  // a bad value: the default
+}
+void Preferences::setDesignScale(double scale)
+{
+    if (scale > 0 && std::isfinite(scale)) settings_->setValue(kDesignScale, scale);
 }
 
 bool Preferences::showEdges() const { return settings_->value(kShowEdges, false).toBool(); }

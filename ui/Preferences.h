@@ -45,6 +45,11 @@ public:
     UpAxis exportUpAxis() const;
     void setExportUpAxis(UpAxis up);
 
+    // The shape design's millimetres per model unit, as the last window closed with it
+    // (kDefaultDesignScale at first).
+    double designScale() const;
+    void setDesignScale(double scale);
+
     bool showEdges() const;
     void setShowEdges(bool show);
     bool showGrid() const;

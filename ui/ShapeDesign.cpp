@@ -34,6 +34,7 @@ void ShapeDesign::setSpace(const ml::LatentDirections& directions, int latentSiz
     directions_ = directions;
     latentSize_ = latentSize;
     prior_ = prior.latentSize == latentSize ? prior : ml::LatentPrior{};
+    if (!state_.latent.empty()) startScale_ = state_.scale;  // another model: the size stays
     undoStack_->clear();
     state_ = startState();
     Q_EMIT spaceChanged();
@@ -48,8 +49,13 @@ ml::Latent ShapeDesign::meanLatent() const
 
 DesignState ShapeDesign::startState() const
 {
-    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, -1};
-    return DesignState{prior_.components.front().mean, ml::kDefaultPsi, 0, 0};
+    if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, -1, startScale_};
+    return DesignState{prior_.components.front().mean, ml::kDefaultPsi, 0, 0, startScale_};
+}
+
+void ShapeDesign::setStartScale(double scale)
+{
+    if (scale > 0 && std::isfinite(scale)) startScale_ = scale;
 }
 
 ml::Latent ShapeDesign::truncationCentre(const DesignState& state) const

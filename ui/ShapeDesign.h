@@ -44,6 +44,8 @@ public:
     // Where a model starts and Reset returns: with a latent prior, its first family's mean (the
     // mean of all codes lies between the families and can decode to nothing); else the mean latent.
     DesignState startState() const;
+    // The size startState() has (the last session's, from the preferences); not an edit.
+    void setStartScale(double scale);
     // The latent a seed names at the current psi (ml::seededLatent's rule, so the CLI's
     // `sample --seed S --psi P` gives the same shape).
     ml::Latent latentOfSeed(std::uint64_t seed) const;
@@ -98,6 +100,7 @@ private:
     ml::LatentPrior prior_;
     int latentSize_ = 0;
     DesignState state_;
+    double startScale_ = kDefaultDesignScale;
 };
 
 }  // namespace lf::ui

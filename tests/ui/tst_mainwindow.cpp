@@ -11,6 +11,7 @@
 #include "ui/MeshDocument.h"
 #include "ui/MeshSceneManager.h"
 #include "ui/Preferences.h"
+#include "core/geometry/ShapeMeshing.h"
 #include "ui/SurfaceFormat.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/panels/MeshReportPanel.h"
@@ -452,6 +453,18 @@ void TstMainWindow::preferencesRoundTrip()
     QVERIFY(!fresh.showEdges());
     fresh.settings().setValue("export/format", "nonsense");
     QCOMPARE(fresh.exportFormat(), ExportFormat::StlBinary);
+    QCOMPARE(fresh.exportUpAxis(), UpAxis::Z);
+    fresh.settings().setValue("export/upAxis", "sideways");
+    QCOMPARE(fresh.exportUpAxis(), UpAxis::Z);
+    QCOMPARE(fresh.designScale(), kDefaultDesignScale);
+    fresh.setDesignScale(125.5);
+    QCOMPARE(fresh.designScale(), 125.5);
+    fresh.setDesignScale(-3);  // ignored
+    QCOMPARE(fresh.designScale(), 125.5);
+    for (const char* bad : {"nonsense", "-2", "0", "inf"}) {
+        fresh.settings().setValue("design/mmPerModelUnit", bad);
+        QCOMPARE(fresh.designScale(), kDefaultDesignScale);
+    }
 }
 
 void TstMainWindow::windowGeometryIsRestored()

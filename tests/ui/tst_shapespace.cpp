@@ -539,6 +539,14 @@ void TstShapeSpace::heightSizesTheDesign()
     QCOMPARE(design->state().scale, kDefaultDesignScale);
     QVERIFY(std::abs(shownHeight() - before) < 1e-3);
     QVERIFY(std::abs(height->value() - before) < 0.051);
+
+    // The next session starts at the size this one ended with.
+    QVERIFY(waitForShape(*window_, [&] { window_->redoAction()->trigger(); }));
+    QCOMPARE(design->state().scale, scale);
+    window_->close();
+    window_ = makeWindow();
+    QVERIFY(window_ && loadModel(*window_));
+    QCOMPARE(window_->shapeExplorer()->design()->state().scale, scale);
 }
 
 void TstShapeSpace::latentJsonRoundTrip()
