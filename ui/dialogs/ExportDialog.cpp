@@ -20,6 +20,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
 {
     setWindowTitle(tr("Export Mesh"));
     pathEdit_ = new QLineEdit(this);
+    pathEdit_->setMinimumWidth(pathEdit_->fontMetrics().averageCharWidth() * 48);  // a whole name shows
     auto* browseButton = new QPushButton(tr("Browse…"), this);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(pathEdit_, 1);
