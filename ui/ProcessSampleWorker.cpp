@@ -69,6 +69,7 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
     qRegisterMetaType<lf::ui::ProcessSampleOutput>();
     qRegisterMetaType<lf::ui::ProcessModelInfo>();
     connect(this, &ProcessSampleWorker::deliverResult_, this, &ProcessSampleWorker::onResult, Qt::QueuedConnection);
+    connect(this, &ProcessSampleWorker::deliverImages_, this, &ProcessSampleWorker::onImages, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverProgress_, this, &ProcessSampleWorker::onProgress, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverEnd_, this, &ProcessSampleWorker::onEnd, Qt::QueuedConnection);
     connect(this, &ProcessSampleWorker::deliverLoaded_, this, &ProcessSampleWorker::modelLoaded, Qt::QueuedConnection);
@@ -141,6 +142,13 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
                             QImage image;
                             if (p.previews && !p.previews->empty()) image = toQImage(p.previews->front());
                             Q_EMIT deliverProgress_(job.id, job.sweepId, p.step, p.steps, image);
+                            if (p.finished && job.sweepId == 0) {
+                                ProcessSampleOutput done;
+                                done.id = job.id;
+                                for (const auto& finished : *p.finished) done.images.push_back(toQImage(finished));
+                                done.metadata = *p.finishedMetadata;
+                                Q_EMIT deliverImages_(done, p.firstFinished);
+                            }
                             return !state->cancel.load();
                         },
                         &state->cancel);
@@ -294,6 +302,10 @@ void ProcessSampleWorker::onResult(const ProcessSampleOutput& output, quint64 sw
     } else {
         Q_EMIT resultReady(output);
     }
+}
+
+void ProcessSampleWorker::onImages(const ProcessSampleOutput& output, int firstIndex) {
+    if (isCurrent(output.id, 0)) Q_EMIT imagesReady(output, firstIndex);  // superseded: nothing
 }
 
 void ProcessSampleWorker::onProgress(quint64 id, quint64 sweepId, int step, int steps, const QImage& image) {

@@ -6,6 +6,7 @@
 //   interactive  the latest request wins: a new one cancels the running interactive request
 //                (within one DDIM step) and replaces any waiting one; a superseded request never
 //                delivers a result (its id is checked again on the GUI thread, after the queue).
+//                On the CPU its images come one by one (imagesReady) before the whole result.
 //   sweep        a list of cells queued as a whole; each cell is one sample batch, delivered in
 //                order; cancelSweep() drops the rest. Waiting interactive requests run between
 //                cells, so the sliders stay responsive during a sweep.
@@ -81,6 +82,10 @@ Q_SIGNALS:
     void modelLoadFailed(const QString& message);
     void progress(quint64 id, int step, int steps);  // interactive requests and sweep cells
     void preview(quint64 id, const QImage& image);   // x0 estimate of the first seed
+    // Images of an interactive request that are done before the rest (on the CPU each image
+    // is sampled alone): output.images are the request's images from `firstIndex` on.
+    // resultReady still follows with all of them.
+    void imagesReady(const lf::ui::ProcessSampleOutput& output, int firstIndex);
     void resultReady(const lf::ui::ProcessSampleOutput& output);
     void requestCancelled(quint64 id);
     void requestFailed(quint64 id, const QString& message);
@@ -90,12 +95,14 @@ Q_SIGNALS:
 
     // Internal: worker thread -> GUI thread, filtered there against supersession.
     void deliverResult_(const lf::ui::ProcessSampleOutput& output, quint64 sweepId, int cell);
+    void deliverImages_(const lf::ui::ProcessSampleOutput& output, int firstIndex);
     void deliverProgress_(quint64 id, quint64 sweepId, int step, int steps, const QImage& preview);
     void deliverEnd_(quint64 id, quint64 sweepId, int kind, const QString& message);
     void deliverLoaded_(const lf::ui::ProcessModelInfo& info);
 
 private:
     void onResult(const ProcessSampleOutput& output, quint64 sweepId, int cell);
+    void onImages(const ProcessSampleOutput& output, int firstIndex);
     void onProgress(quint64 id, quint64 sweepId, int step, int steps, const QImage& preview);
     void onEnd(quint64 id, quint64 sweepId, int kind, const QString& message);
     bool isCurrent(quint64 id, quint64 sweepId) const;

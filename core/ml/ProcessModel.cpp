@@ -107,34 +107,10 @@ ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, co
     }
     ProcessSampleResult result;
     result.outOfRange = process::findOutOfRange(request.parameters);
-
-    std::vector<float> row(normalised.begin(), normalised.end());
-    const auto b = std::int64_t(request.seeds.size());
-    const auto condition = torch::tensor(row).view({1, 5}).expand({b, 5}).contiguous().to(impl_->device);
-    const ProcessSampling& sampling = request.sampling;
-    std::vector<process::ImageU8> previews;
-    const auto ddim = ddimSample(
-        impl_->net, condition, request.seeds, sampling,
-        [&](int done, int steps, const torch::Tensor* x0) {
-            if (!progress) return true;
-            ProcessSampleProgress p;
-            p.step = done;
-            p.steps = steps;
-            if (x0) {
-                previews = toImages(*x0);
-                p.previews = &previews;
-            }
-            return progress(p);
-        },
-        request.previews, cancel);
-    result.cancelled = ddim.cancelled;
-    result.stepsDone = ddim.stepsDone;
-    result.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (ddim.cancelled) return result;
-    result.images = toImages(ddim.images);
     std::vector<std::string> warnings;
     for (const auto& v : result.outOfRange) warnings.push_back(v.describe());
-    for (const auto seed : request.seeds) {
+    const ProcessSampling& sampling = request.sampling;
+    auto metadataOf = [&](std::uint64_t seed, double seconds) {
         ProcessSampleMetadata m;
         m.modelId = impl_->manifest.id;
         m.weightsSha256 = impl_->manifest.weights.sha256;
@@ -146,10 +122,71 @@ ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, co
         m.sampler = sampling.eta == 1.0 && sampling.steps == impl_->config.schedule.steps() ? "ddpm" : "ddim";
         m.device = deviceName();
         m.precision = precision();
-        m.elapsedSeconds = result.elapsedSeconds;
+        m.elapsedSeconds = seconds;
         m.warnings = warnings;
-        result.metadata.push_back(std::move(m));
+        return m;
+    };
+
+    // One image at a time on the CPU, where that is faster per image than a batch (0.60 against
+    // 0.73 s, tests/bench/bench_diffusion.cpp) and shows the first image after one image's time;
+    // one batch on a GPU. An image depends only on its seed either way (DiffusionSampler.h).
+    const bool oneAtATime = impl_->device.is_cpu();
+    const std::size_t n = request.seeds.size();
+    const std::size_t perBatch = oneAtATime ? 1 : n;
+    const int steps = sampling.steps;
+    std::vector<float> row(normalised.begin(), normalised.end());
+    std::vector<process::ImageU8> previews;
+    for (std::size_t first = 0; first < n; first += perBatch) {
+        const auto batchStart = std::chrono::steady_clock::now();
+        const std::vector<std::uint64_t> seeds(request.seeds.begin() + std::ptrdiff_t(first),
+                                               request.seeds.begin() + std::ptrdiff_t(first + perBatch));
+        const auto b = std::int64_t(seeds.size());
+        const auto condition = torch::tensor(row).view({1, 5}).expand({b, 5}).contiguous().to(impl_->device);
+        const int stepsBefore = int(first / perBatch) * steps;
+        std::vector<process::ImageU8> batchImages;
+        std::vector<ProcessSampleMetadata> batchMetadata;
+        ProcessSampleProgress last;  // the batch's last step, reported with its finished images
+        const auto ddim = ddimSample(
+            impl_->net, condition, seeds, sampling,
+            [&](int done, int, const torch::Tensor* x0) {
+                if (!progress) return true;
+                ProcessSampleProgress p;
+                p.step = stepsBefore + done;
+                p.steps = int(n / perBatch) * steps;
+                if (x0) {
+                    previews = toImages(*x0);
+                    p.previews = &previews;
+                }
+                if (done < steps) return progress(p);
+                last = p;  // reported once the batch's images exist
+                return true;
+            },
+            request.previews, cancel);
+        result.stepsDone = stepsBefore + ddim.stepsDone;
+        if (ddim.cancelled) {
+            result.cancelled = true;
+            result.images.clear();
+            result.metadata.clear();
+            break;
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - batchStart).count();
+        batchImages = toImages(ddim.images);
+        for (std::size_t i = 0; i < seeds.size(); ++i) batchMetadata.push_back(metadataOf(seeds[i], seconds));
+        if (progress) {
+            last.firstFinished = int(first);
+            last.finished = &batchImages;
+            last.finishedMetadata = &batchMetadata;
+            if (!progress(last) || (cancel && cancel->load())) {
+                result.cancelled = true;
+                result.images.clear();
+                result.metadata.clear();
+                break;
+            }
+        }
+        result.images.insert(result.images.end(), batchImages.begin(), batchImages.end());
+        result.metadata.insert(result.metadata.end(), batchMetadata.begin(), batchMetadata.end());
     }
+    result.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }
 

@@ -24,19 +24,10 @@ namespace lf::ml {
 
 struct ProcessSampleRequest {
     process::ProcessParameters parameters;
-    std::vector<std::uint64_t> seeds = {1};  // one image per seed, sampled as one batch
+    std::vector<std::uint64_t> seeds = {1};  // one image per seed (ProcessSampleProgress: batches)
     ProcessSampling sampling;  // request: the model's samplingDefaults(), then the user's changes
     bool previews = false; // pass x0 estimates to the progress callback
 };
-
-struct ProcessSampleProgress {
-    int step = 0;   // steps done, 1..steps
-    int steps = 0;
-    // x0 estimates after this step, one per seed (only when the request asked for previews).
-    const std::vector<process::ImageU8>* previews = nullptr;
-};
-// Return false to cancel.
-using ProcessSampleCallback = std::function<bool(const ProcessSampleProgress&)>;
 
 struct ProcessSampleMetadata {
     std::string modelId, weightsSha256;
@@ -46,11 +37,30 @@ struct ProcessSampleMetadata {
     double guidance = 0, eta = 0;
     std::string sampler = "ddim";
     std::string device, precision;
-    double elapsedSeconds = 0;  // of the whole batch
+    double elapsedSeconds = 0;  // of the batch it was sampled in (the image alone on the CPU)
     // Out-of-range warnings ("melt temperature 320 C is above ... by 0.40 normalised units").
     std::vector<std::string> warnings;
     nlohmann::json toJson() const;  // parameters by name with units
 };
+
+// On the CPU a request's images are sampled one after the other (faster per image there, and
+// the first is ready after one image's time), on a GPU as one batch; `step` counts the steps of
+// all of them.
+struct ProcessSampleProgress {
+    int step = 0;   // steps done, 1..steps
+    int steps = 0;  // sampling steps x the number of batches (1 on a GPU, one per seed on the CPU)
+    // x0 estimates after this step of the images in progress (only when the request asked for
+    // previews): the current image on the CPU, every seed on a GPU.
+    const std::vector<process::ImageU8>* previews = nullptr;
+    // On the last step of a batch: its finished images, the request's images from index
+    // firstFinished on, with their metadata (the result repeats them).
+    int firstFinished = -1;
+    const std::vector<process::ImageU8>* finished = nullptr;
+    const std::vector<ProcessSampleMetadata>* finishedMetadata = nullptr;
+};
+
+// Return false to cancel.
+using ProcessSampleCallback = std::function<bool(const ProcessSampleProgress&)>;
 
 struct ProcessSampleResult {
     bool cancelled = false;

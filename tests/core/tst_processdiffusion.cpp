@@ -189,16 +189,29 @@ private Q_SLOTS:
         request.seeds = {1, 2};
         request.sampling.steps = 12;
         request.previews = true;
+        // On the CPU the two images are sampled one after the other: 24 steps, a preview of the
+        // image in progress, and each image handed over on its last step, before the result.
         std::vector<int> steps;
+        std::vector<std::vector<std::uint8_t>> early;
         const auto result = model.sample(request, [&](const ProcessSampleProgress& p) {
             steps.push_back(p.step);
-            if (!p.previews || p.previews->size() != 2 || (*p.previews)[0].width != 32) return false;
-            return p.steps == 12;
+            if (!p.previews || p.previews->size() != 1 || (*p.previews)[0].width != 32) return false;
+            if (p.finished) {
+                if (p.step % 12 != 0 || p.firstFinished != int(early.size()) || p.finished->size() != 1 ||
+                    p.finishedMetadata->size() != 1 || p.finishedMetadata->front().seed != request.seeds[early.size()])
+                    return false;
+                early.push_back(p.finished->front().pixels);
+            } else if (p.step % 12 == 0) {
+                return false;  // a last step without its image
+            }
+            return p.steps == 24;
         });
         QVERIFY(!result.cancelled);
-        QCOMPARE(int(steps.size()), 12);
+        QCOMPARE(int(steps.size()), 24);
         for (std::size_t i = 0; i < steps.size(); ++i) QCOMPARE(steps[i], int(i) + 1);
         QCOMPARE(int(result.images.size()), 2);
+        QCOMPARE(early.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i) QVERIFY(early[i] == result.images[i].pixels);
         QCOMPARE(result.images[0].pixels.size(), std::size_t(32 * 32 * 3));
         const auto meta = result.metadata[1].toJson();
         QCOMPARE(meta["seed"].get<int>(), 2);
@@ -228,6 +241,23 @@ private Q_SLOTS:
         QCOMPARE(result.stepsDone, 4);
         QCOMPARE(last, 4);
         QVERIFY(result.images.empty());
+
+        // In the second of two images (after the first was handed over): stops there too.
+        cancel = false;
+        request.seeds = {1, 2};
+        request.sampling.steps = 10;
+        int handed = 0;
+        const auto second = model.sample(request, [&](const ProcessSampleProgress& p) {
+            last = p.step;
+            if (p.finished) ++handed;
+            if (p.step == 14) cancel = true;
+            return true;
+        }, &cancel);
+        QVERIFY(second.cancelled);
+        QCOMPARE(second.stepsDone, 14);
+        QCOMPARE(last, 14);
+        QCOMPARE(handed, 1);
+        QVERIFY(second.images.empty() && second.metadata.empty());
     }
 
     void outOfRangeParametersAreReported() {

@@ -55,8 +55,16 @@ private Q_SLOTS:
         QList<int> steps;
         int previews = 0;
         connect(&worker, &ProcessSampleWorker::progress, this, [&](quint64, int step, int total) {
-            QCOMPARE(total, 12);
+            QCOMPARE(total, 24);  // two images, one after the other on the CPU
             steps << step;
+        });
+        QList<int> early;  // images handed over before the result, by index
+        std::vector<QImage> earlyImages;
+        connect(&worker, &ProcessSampleWorker::imagesReady, this, [&](const ProcessSampleOutput& o, int first) {
+            QCOMPARE(int(o.images.size()), 1);
+            QCOMPARE(o.metadata.front().seed, std::uint64_t(10 + first));
+            early << first;
+            earlyImages.push_back(o.images.front());
         });
         connect(&worker, &ProcessSampleWorker::preview, this, [&](quint64, const QImage& image) {
             QCOMPARE(image.size(), QSize(64, 64));
@@ -66,10 +74,12 @@ private Q_SLOTS:
         QSignalSpy idle(&worker, &ProcessSampleWorker::busyChanged);
         const auto id = worker.requestInteractive(makeRequest(12, 2));
         QVERIFY(results.wait(60000));
-        QCOMPARE(steps.size(), 12);
+        QCOMPARE(steps.size(), 24);
         for (int i = 0; i < steps.size(); ++i) QCOMPARE(steps[i], i + 1);
-        QCOMPARE(previews, 12);
+        QCOMPARE(previews, 24);
         const auto output = results.at(0).at(0).value<ProcessSampleOutput>();
+        QCOMPARE(early, (QList<int>{0, 1}));
+        for (std::size_t i = 0; i < 2; ++i) QVERIFY(earlyImages[i] == output.images[i]);
         QCOMPARE(output.id, id);
         QCOMPARE(output.images.size(), std::size_t(2));
         QCOMPARE(output.images[0].size(), QSize(64, 64));
@@ -142,6 +152,9 @@ private Q_SLOTS:
         connect(&worker, &ProcessSampleWorker::progress, this, [&](quint64 id, int, int) {
             if (!progressed.contains(id)) progressed << id;
         });
+        QList<quint64> handedEarly;  // images ahead of a result: the superseded hand over none
+        connect(&worker, &ProcessSampleWorker::imagesReady, this,
+                [&](const ProcessSampleOutput& o, int) { handedEarly << o.id; });
         // A long request, superseded while running.
         const auto first = worker.requestInteractive(makeRequest(600, 4));
         QTRY_VERIFY_WITH_TIMEOUT(progressed.contains(first), 60000);
@@ -153,6 +166,7 @@ private Q_SLOTS:
         QTest::qWait(100);  // anything still in the event queue arrives now
         QCOMPARE(delivered, QList<quint64>{last});
         for (const auto id : progressed) QVERIFY(id == first || id == last);
+        QCOMPARE(handedEarly, QList<quint64>{last});
 
         // A result that finished on the worker but is superseded before the GUI thread sees it
         // is dropped too: request, wait until the worker is done, supersede, then process events.

@@ -145,6 +145,9 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
         if (id == currentRequest_) preview_->setPixmap(QPixmap::fromImage(image.scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     });
     connect(worker_, &ProcessSampleWorker::resultReady, this, &WhatIfPanel::onResult);
+    connect(worker_, &ProcessSampleWorker::imagesReady, this, [this](const ProcessSampleOutput& output, int first) {
+        if (output.id == currentRequest_) addToGallery(output, first);
+    });
     connect(worker_, &ProcessSampleWorker::requestCancelled, this, [this](quint64 id) {
         if (id == currentRequest_) setRunning(false);
     });
@@ -335,6 +338,7 @@ QWidget* WhatIfPanel::buildGallery() {
     saveButton_ = new QPushButton(tr("Save image(s)…"));
     saveButton_->setToolTip(tr("PNG files with the sampling metadata embedded (the selected images, or all)"));
     auto* clear = new QPushButton(tr("Clear"));
+    clear->setObjectName(QStringLiteral("clearGallery"));
     buttons->addWidget(saveButton_);
     buttons->addWidget(clear);
     buttons->addStretch(1);
@@ -488,6 +492,7 @@ ml::ProcessSampleRequest WhatIfPanel::request() const {
 
 void WhatIfPanel::generate() {
     currentRequest_ = worker_->requestInteractive(request());
+    shownOfCurrent_ = 0;
     progress_->setRange(0, steps_->value());
     progress_->setValue(0);
     setRunning(true);
@@ -507,20 +512,32 @@ void WhatIfPanel::onResult(const ProcessSampleOutput& output) {
     if (output.id != currentRequest_) return;
     setRunning(false);
     progress_->setValue(progress_->maximum());
-    // Newest request first, its images in seed order.
+    addToGallery(output, 0);
+    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::FastTransformation)));
+}
+
+void WhatIfPanel::addToGallery(const ProcessSampleOutput& output, int firstIndex) {
+    // Newest request first, its images in seed order; images handed over early are not added
+    // again with the result.
+    bool added = false;
     for (std::size_t i = 0; i < output.images.size(); ++i) {
+        const int index = firstIndex + int(i);
+        if (index < shownOfCurrent_) continue;
         const auto& m = output.metadata.at(i);
-        gallery_.insert(gallery_.begin() + std::ptrdiff_t(i), GalleryEntry{output.images[i], m});
+        // After the index of the request's earlier images (fewer when Clear removed them).
+        const auto row = std::min(std::size_t(index), gallery_.size());
+        gallery_.insert(gallery_.begin() + std::ptrdiff_t(row), GalleryEntry{output.images[i], m});
         auto* item = new QListWidgetItem(QIcon(thumbnail(output.images[i])), QStringLiteral("seed %1").arg(m.seed));
         item->setToolTip(tooltipFor(m));
-        galleryList_->insertItem(int(i), item);
+        galleryList_->insertItem(int(row), item);
+        shownOfCurrent_ = index + 1;
+        added = true;
     }
     while (gallery_.size() > kGalleryLimit) {
         gallery_.pop_back();
         delete galleryList_->takeItem(galleryList_->count() - 1);
     }
-    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::FastTransformation)));
-    Q_EMIT galleryChanged();
+    if (added) Q_EMIT galleryChanged();
 }
 
 QStringList WhatIfPanel::saveImages(const QString& directory) const {

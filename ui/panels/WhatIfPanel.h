@@ -109,6 +109,7 @@ private:
     void showFidelity(const ml::StoredFidelity& fidelity);
     void setRunning(bool running);
     void onResult(const ProcessSampleOutput& output);
+    void addToGallery(const ProcessSampleOutput& output, int firstIndex);
     void onSweepCell(quint64 sweepId, int index, const ProcessSampleOutput& output);
     void onSweepFinished(quint64 sweepId, bool cancelled);
     void updateSweepAxisRange(SweepAxis& axis);
@@ -137,6 +138,7 @@ private:
     QListWidget* galleryList_ = nullptr;
     std::vector<GalleryEntry> gallery_;  // same order as galleryList_ rows
     quint64 currentRequest_ = 0;
+    int shownOfCurrent_ = 0;  // the current request's images already in the gallery
 
     SweepAxis sweepX_, sweepY_;
     QPushButton* sweepButton_ = nullptr;

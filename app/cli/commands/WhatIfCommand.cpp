@@ -67,6 +67,7 @@ void registerWhatIfCommand(CLI::App& app) {
         summary.erase("seed");
         summary["images"] = images;
         summary["out_of_range"] = outOfRange;
+        summary["elapsed_seconds"] = result.elapsedSeconds;  // the request's (each PNG has its image's)
         summary["seconds_per_image"] = result.elapsedSeconds / double(result.images.size());
         std::cout << summary.dump(2) << std::endl;
     });
