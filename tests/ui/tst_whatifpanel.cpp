@@ -283,8 +283,11 @@ private Q_SLOTS:
         panel->sampleCountSpinBox()->setValue(2);
         panel->stepsSpinBox()->setValue(5);
         panel->parameterSpinBox(ProcessParameter::InjectionPressure)->setValue(75.0);
+        panel->parameterSpinBox(ProcessParameter::MeltTemperature)->setValue(270.0);
         panel->generate();
         QVERIFY(waitForResult(*panel));
+        // Captions tell settings apart: the seed, then each parameter off nominal.
+        QCOMPARE(panel->galleryWidget()->item(0)->text(), QStringLiteral("seed 1\nmelt 270 °C\n75 MPa"));
         QTemporaryDir out;
         const auto files = panel->saveImages(out.path());
         QCOMPARE(files.size(), 2);

@@ -90,6 +90,24 @@ std::vector<double> linspace(double lo, double hi, int n) {
     return v;
 }
 
+// A gallery item's caption: the seed, then each parameter that is not nominal, shortly
+// ("melt 270 °C", "150 mm/s"), so results of different settings tell apart at a glance.
+QString captionFor(const ml::ProcessSampleMetadata& m) {
+    QStringList parts{QStringLiteral("seed %1").arg(m.seed)};
+    const auto nominal = process::ProcessParameters::nominal();
+    for (std::size_t i = 0; i < process::kParameterCount; ++i) {
+        const auto& spec = specAt(i);
+        const double value = m.parameters.get(spec.parameter);
+        if (std::abs(value - nominal.get(spec.parameter)) < 1e-9) continue;
+        const QString unit = unitOf(spec);
+        // Two temperatures: say which.
+        const QString which = unit == QStringLiteral("°C") ? labelOf(spec).section(QChar(' '), 0, 0).toLower() + QChar(' ')
+                                                          : QString();
+        parts << QStringLiteral("%1%2 %3").arg(which).arg(value, 0, 'g', 4).arg(unit);
+    }
+    return parts.join(QChar('\n'));
+}
+
 QPixmap thumbnail(const QImage& image) {
     return QPixmap::fromImage(image.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
@@ -332,6 +350,7 @@ QWidget* WhatIfPanel::buildGallery() {
     galleryList_->setResizeMode(QListView::Adjust);
     galleryList_->setMovement(QListView::Static);
     galleryList_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    galleryList_->setWordWrap(true);  // captions: the seed, then a line per changed parameter
     galleryList_->setMinimumHeight(kPreview);
     layout->addWidget(galleryList_, 1);
     auto* buttons = new QHBoxLayout;
@@ -527,7 +546,7 @@ void WhatIfPanel::addToGallery(const ProcessSampleOutput& output, int firstIndex
         // After the index of the request's earlier images (fewer when Clear removed them).
         const auto row = std::min(std::size_t(index), gallery_.size());
         gallery_.insert(gallery_.begin() + std::ptrdiff_t(row), GalleryEntry{output.images[i], m});
-        auto* item = new QListWidgetItem(QIcon(thumbnail(output.images[i])), QStringLiteral("seed %1").arg(m.seed));
+        auto* item = new QListWidgetItem(QIcon(thumbnail(output.images[i])), captionFor(m));
         item->setToolTip(tooltipFor(m));
         galleryList_->insertItem(int(row), item);
         shownOfCurrent_ = index + 1;
