@@ -310,6 +310,21 @@ private Q_SLOTS:
         QCOMPARE(QColor(shown.pixel(10, 20)).red(), int(png.image.pixels[(20 * 64 + 10) * 3]));
         // A folder that does not exist is an lf::Error, not a crash.
         QVERIFY_THROWS_EXCEPTION(std::exception, panel->saveImages(out.filePath(QStringLiteral("missing/folder"))));
+        // Click shows a result large; double-click takes back the settings that made it.
+        panel->setParameters(process::ProcessParameters::nominal());
+        panel->firstSeedSpinBox()->setValue(9);
+        panel->stepsSpinBox()->setValue(7);
+        QListWidget* list = panel->galleryWidget();
+        const QRect secondItem = list->visualItemRect(list->item(1));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, secondItem.center());
+        QCOMPARE(panel->previewLabel()->pixmap().toImage().convertToFormat(QImage::Format_RGB888),
+                 panel->gallery()[1].image.scaled(192, 192, Qt::KeepAspectRatio, Qt::FastTransformation)
+                     .convertToFormat(QImage::Format_RGB888));
+        QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, secondItem.center());
+        QCOMPARE(panel->parameters(), panel->gallery()[1].metadata.parameters);
+        QCOMPARE(panel->parameterSpinBox(ProcessParameter::MeltTemperature)->value(), 270.0);
+        QCOMPARE(panel->firstSeedSpinBox()->value(), 2);
+        QCOMPARE(panel->stepsSpinBox()->value(), 5);
     }
 
     void sweepFillsALabelledGridAndSavesAContactSheet() {

@@ -352,7 +352,16 @@ QWidget* WhatIfPanel::buildGallery() {
     galleryList_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     galleryList_->setWordWrap(true);  // captions: the seed, then a line per changed parameter
     galleryList_->setMinimumHeight(kPreview);
+    galleryList_->setToolTip(tr("Click: show it large; double-click: take its settings"));
     layout->addWidget(galleryList_, 1);
+    // Click: the image large in the preview; double-click: back to the settings that made it.
+    connect(galleryList_, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < int(gallery_.size())) showLarge(gallery_[std::size_t(row)].image);
+    });
+    connect(galleryList_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+        const int row = galleryList_->row(item);
+        if (row >= 0 && row < int(gallery_.size())) useSettingsOf(gallery_[std::size_t(row)].metadata);
+    });
     auto* buttons = new QHBoxLayout;
     saveButton_ = new QPushButton(tr("Save image(s)…"));
     saveButton_->setToolTip(tr("PNG files with the sampling metadata embedded (the selected images, or all)"));
@@ -474,6 +483,18 @@ process::ProcessParameters WhatIfPanel::parameters() const {
     return p;
 }
 
+void WhatIfPanel::showLarge(const QImage& image) {
+    preview_->setPixmap(QPixmap::fromImage(image.scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::FastTransformation)));
+}
+
+void WhatIfPanel::useSettingsOf(const ml::ProcessSampleMetadata& m) {
+    setParameters(m.parameters);
+    firstSeed_->setValue(int(std::min<std::uint64_t>(m.seed, std::uint64_t(firstSeed_->maximum()))));
+    steps_->setValue(m.steps);
+    guidance_->setValue(m.guidance);
+    eta_->setValue(m.eta);
+}
+
 void WhatIfPanel::setParameters(const process::ProcessParameters& parameters) {
     for (std::size_t i = 0; i < process::kParameterCount; ++i) rows_[i].spin->setValue(parameters.get(specAt(i).parameter));
     updateRangeWarning();
@@ -532,7 +553,7 @@ void WhatIfPanel::onResult(const ProcessSampleOutput& output) {
     setRunning(false);
     progress_->setValue(progress_->maximum());
     addToGallery(output, 0);
-    if (!output.images.empty()) preview_->setPixmap(QPixmap::fromImage(output.images.front().scaled(kPreview, kPreview, Qt::KeepAspectRatio, Qt::FastTransformation)));
+    if (!output.images.empty()) showLarge(output.images.front());
 }
 
 void WhatIfPanel::addToGallery(const ProcessSampleOutput& output, int firstIndex) {

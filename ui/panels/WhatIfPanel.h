@@ -44,6 +44,8 @@ public:
 
     process::ProcessParameters parameters() const;
     void setParameters(const process::ProcessParameters& parameters);
+    // The parameters, first seed and sampler settings that made a result (gallery double-click).
+    void useSettingsOf(const ml::ProcessSampleMetadata& metadata);
     ml::ProcessSampleRequest request() const;  // the parameters and sampling settings shown
 
     // Starts an interactive request (superseding any running one).
@@ -110,6 +112,7 @@ private:
     void setRunning(bool running);
     void onResult(const ProcessSampleOutput& output);
     void addToGallery(const ProcessSampleOutput& output, int firstIndex);
+    void showLarge(const QImage& image);
     void onSweepCell(quint64 sweepId, int index, const ProcessSampleOutput& output);
     void onSweepFinished(quint64 sweepId, bool cancelled);
     void updateSweepAxisRange(SweepAxis& axis);
