@@ -220,7 +220,7 @@ void ShapeExplorer::addFavourite(const QString& name)
     if (!design_->hasSpace()) return;
     const QString shown =
         name.isEmpty() ? tr("Favourite %1").arg(favourites_.size() + 1) : name;
-    favourites_.append(Favourite{shown, design_->effectiveLatent()});
+    favourites_.append(Favourite{shown, design_->effectiveLatent(), design_->state().scale});
     Q_EMIT favouritesChanged();
 }
 

@@ -9,6 +9,7 @@
 // back as queued signals and are filtered here on the GUI thread: a result older than the last
 // shown one, or older than the last full-resolution request, is dropped (while dragging, newer
 // coarse results may still show; after release only the final).
+#include "core/geometry/ShapeMeshing.h"
 #include "core/ml/LatentMath.h"
 #include "ui/ShapeDecodeWorker.h"
 #include "ui/ShapeEncodeWorker.h"
@@ -29,6 +30,7 @@ class ShapeDesign;
 struct Favourite {
     QString name;
     ml::Latent latent;
+    double scale = kDefaultDesignScale;  // its size: millimetres per model unit
 };
 
 class ShapeExplorer : public QObject {

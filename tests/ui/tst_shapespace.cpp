@@ -97,6 +97,7 @@ private Q_SLOTS:
     void heightSizesTheDesign();
     void latentJsonRoundTrip();
     void interpolationStrip();
+    void interpolationBlendsSizes();
     void crossFamilyBlendIsFlagged();
     void stripMarksStepsThatAreNotOnePart();
     void encodeMeshMakesItTheDesign();
@@ -603,6 +604,34 @@ void TstShapeSpace::latentJsonRoundTrip()
     QVERIFY(waitForShape(*window_, [&] { panel->psiSpinBox()->setValue(0.5); }));
     const ml::Latent truncated = design->effectiveLatent();
     QCOMPARE(truncated, ml::truncate(seeded, window_->shapeExplorer()->model().directions.mean, 0.5));
+}
+
+void TstShapeSpace::interpolationBlendsSizes()
+{
+    // A 200 mm favourite and the current design at 50 mm: the steps grow geometrically between.
+    QVERIFY(loadModel(*window_));
+    ui::ShapeExplorer* explorer = window_->shapeExplorer();
+    ui::ShapeDesign* design = explorer->design();
+    ui::InterpolationPanel* panel = window_->interpolationPanel();
+    QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->seedSpinBox()->setValue(9); }));
+    QVERIFY(waitForShape(*window_, [&] { design->setScale(200); }));
+    explorer->addFavourite(QStringLiteral("big"));
+    QCOMPARE(explorer->favourites().back().scale, 200.0);
+    QVERIFY(waitForShape(*window_, [&] { design->setScale(50); }));
+    panel->setEndpoint(0, ui::InterpolationPanel::Source::Current);
+    panel->setEndpoint(1, ui::InterpolationPanel::Source::Favourite, 0);
+    panel->setSteps(3);
+    QSignalSpy ready(panel, &ui::InterpolationPanel::stripReady);
+    QVERIFY(panel->buildStrip());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 60000);
+    QCOMPARE(panel->stepScale(0), 50.0);
+    QCOMPARE(panel->stepScale(2), 200.0);
+    QVERIFY(std::abs(panel->stepScale(1) - 100.0) < 1e-9);
+    QVERIFY(waitForShape(*window_, [&] { panel->showBlend(0.5); }));
+    QVERIFY(std::abs(explorer->lastShape().scale - 100.0) < 1e-9);
+    QVERIFY(waitForShape(*window_, [&] { panel->selectStep(2); }));
+    QCOMPARE(design->state().scale, 200.0);
+    QCOMPARE(design->effectiveLatent(), explorer->favourites().front().latent);
 }
 
 void TstShapeSpace::interpolationStrip()

@@ -20,6 +20,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <limits>
 
 namespace lf::ui {
@@ -173,6 +174,25 @@ ml::Latent InterpolationPanel::endpointLatent(int which) const
     return design->latentOfSeed(std::uint64_t(e.seed->value()));
 }
 
+double InterpolationPanel::endpointScale(int which) const
+{
+    const int data = endpoints_[which == 0 ? 0 : 1].source->currentData().toInt();
+    if (data >= 0 && data < explorer_->favourites().size()) return explorer_->favourites()[data].scale;
+    return explorer_->design()->state().scale;
+}
+
+double InterpolationPanel::blendScale(double t) const
+{
+    if (t <= 0 || t >= 1) return t <= 0 ? scaleA_ : scaleB_;  // exact endpoints
+    return scaleA_ * std::pow(scaleB_ / scaleA_, t);         // a steady size ratio per step
+}
+
+double InterpolationPanel::stepScale(int index) const
+{
+    const int n = int(latents_.size());
+    return n < 2 ? scaleA_ : blendScale(double(index) / (n - 1));
+}
+
 void InterpolationPanel::showStatus(const QString& text)
 {
     statusLabel_->setText(blendNote_.isEmpty() ? text : text + QLatin1Char(' ') + blendNote_);
@@ -191,6 +211,8 @@ bool InterpolationPanel::buildStrip()
     }
     a_ = endpointLatent(0);
     b_ = endpointLatent(1);
+    scaleA_ = endpointScale(0);
+    scaleB_ = endpointScale(1);
     const ShapeDesign* design = explorer_->design();
     const int familyA = design->familyOfLatent(a_), familyB = design->familyOfLatent(b_);
     blendNote_.clear();
@@ -268,6 +290,7 @@ void InterpolationPanel::showBlend(double t, bool interactive)
     DesignState next = design->state();
     next.latent = blend(t);
     next.psi = 1.0;
+    next.scale = blendScale(t);
     if (!interactive) ++tDragSerial_;
     design->apply(next, tr("Interpolate t = %1").arg(t, 0, 'f', 2), kTMergeKey, tDragSerial_,
                   interactive);
@@ -276,8 +299,8 @@ void InterpolationPanel::showBlend(double t, bool interactive)
 void InterpolationPanel::selectStep(int index)
 {
     if (index < 0 || index >= int(latents_.size())) return;
-    explorer_->design()->setLatent(latents_[std::size_t(index)],
-                                   tr("Interpolation step %1").arg(index + 1));
+    explorer_->design()->setEncodedLatent(latents_[std::size_t(index)], stepScale(index),
+                                          tr("Interpolation step %1").arg(index + 1));
 }
 
 void InterpolationPanel::exportStep(int index)
@@ -286,7 +309,7 @@ void InterpolationPanel::exportStep(int index)
     exportLatent_ = latents_[std::size_t(index)];
     exportWhenShown_ = true;
     if (explorer_->design()->effectiveLatent() == exportLatent_ &&
-        explorer_->lastShape().latent == exportLatent_ &&
+        explorer_->lastShape().latent == exportLatent_ && explorer_->lastShape().scale == stepScale(index) &&
         explorer_->lastShape().resolution >= explorer_->fullResolution()) {
         exportWhenShown_ = false;
         if (exportAction_) exportAction_->trigger();

@@ -53,6 +53,10 @@ public:
     const std::vector<int>& stepBodies() const { return bodies_; }
     QToolButton* stepButton(int index) const { return stripButtons_.value(index); }
     ml::Latent endpointLatent(int which) const;
+    // Its size (millimetres per model unit): a favourite's own, else the current design's. The
+    // steps grow geometrically from A's size to B's, as the CLI blends two encoded meshes.
+    double endpointScale(int which) const;
+    double stepScale(int index) const;
     QString statusText() const;
     // Set by buildStrip when A and B resemble different families: their blends are hybrids, and
     // measured on shapes-default a third of cross-family midpoints split into separate parts
@@ -71,6 +75,7 @@ private:
     void onThumbnails(const ThumbnailStrip& strip);
     void onShapeDecoded(const DecodedShape& shape);
     ml::Latent blend(double t) const;
+    double blendScale(double t) const;
     // Sets the status line, followed by the blend note while there is one.
     void showStatus(const QString& text);
 
@@ -86,6 +91,7 @@ private:
     QSpinBox* exportStepSpin_;
     QLabel* statusLabel_;
     ml::Latent a_, b_;
+    double scaleA_ = 1, scaleB_ = 1;
     QString blendNote_;
     std::vector<ml::Latent> latents_;
     QList<QImage> thumbnails_;
