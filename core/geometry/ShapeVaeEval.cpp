@@ -238,14 +238,15 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         HeldOutResult& out = heldOutResults[std::size_t(i)];
         const SdfGrid truth = shapeDatasetGrid(heldOut, i);
         // As `encode` and the GUI do it (refined), and the encoder's one-shot guess beside it.
-        const ml::Latent z = model.encode(truth, options.refinement);
+        ml::Latent guess;
+        const ml::Latent z = model.encode(truth, options.refinement, {}, &guess);
         const SdfGrid reconstruction = model.decode(z, resolution);
         Occupancy truthOccupancy = occupancyOf(truth);
         const Mesh truthMesh = closedShapeMesh(truth);
         out.iou = iou(truthOccupancy, occupancyOf(reconstruction));
         out.chamfer = chamferDistance(truthMesh, closedShapeMesh(reconstruction), options.chamferPoints);
         if (options.refinement.steps > 0) {
-            const SdfGrid oneShot = model.decode(model.encode(truth), resolution);
+            const SdfGrid oneShot = model.decode(guess, resolution);
             out.encoderIou = iou(truthOccupancy, occupancyOf(oneShot));
             out.encoderChamfer = chamferDistance(truthMesh, closedShapeMesh(oneShot), options.chamferPoints);
         }

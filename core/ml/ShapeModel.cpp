@@ -156,7 +156,7 @@ const LatentDirections& ShapeModel::directions() const { return impl_->direction
 const LatentPrior& ShapeModel::prior() const { return impl_->prior; }
 
 Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinement,
-                          const RefinementProgress& progress) const {
+                          const RefinementProgress& progress, Latent* encoderGuess) const {
     const std::int64_t r = grid.resolution;
     if (r < 2 || grid.values.size() != std::size_t(r * r * r)) {
         throw Error("encode: SDF grid has " + std::to_string(grid.values.size()) +
@@ -171,8 +171,9 @@ Latent ShapeModel::encode(const SdfGrid& grid, const LatentRefinement& refinemen
         torch::NoGradGuard noGrad;
         auto x = torch::from_blob(const_cast<float*>(grid.values.data()), {1, 1, r, r, r}, torch::kFloat32);
         target = resample(x, impl_->config.gridResolution).clamp(-impl_->truncation, impl_->truncation);
-        z = impl_->vae->encoder->forward(target).first;
+        z = impl_->vae->encoder->forward(target).first.contiguous();
     }
+    if (encoderGuess) encoderGuess->assign(z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
     if (refinement.steps > 0) {
         z = refineLatent(impl_->vae->decoder, impl_->nearSurfaceWeight, z, target, refinement, progress);
     } else if (progress && !progress(0, 0)) {

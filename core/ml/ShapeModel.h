@@ -69,8 +69,9 @@ public:
     // error of `grid` (the training loss, fine grid): the encoder's one-shot guess is only the
     // start. Returns the latent of the lowest error seen. Throws lf::Error for an empty or
     // inconsistent grid or a negative step count, lf::Cancelled when `progress` returns false.
+    // With `encoderGuess`, also the one-shot posterior mean the refinement started from.
     Latent encode(const SdfGrid& grid, const LatentRefinement& refinement = {},
-                  const RefinementProgress& progress = {}) const;
+                  const RefinementProgress& progress = {}, Latent* encoderGuess = nullptr) const;
     // Throws lf::Error when z has the wrong size or non-finite values, or resolution is outside
     // 8..512. Deterministic: the same z gives the same grid.
     SdfGrid decode(const Latent& z, int resolution) const;

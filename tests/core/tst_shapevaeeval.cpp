@@ -140,7 +140,9 @@ private Q_SLOTS:
             };
             const auto oneShot = model_->encode(truth, {0, 0.1});
             QCOMPARE(model_->encode(truth), oneShot);
-            const auto refined = model_->encode(truth, lf::ml::kDefaultRefinement);
+            lf::ml::Latent guess;
+            const auto refined = model_->encode(truth, lf::ml::kDefaultRefinement, {}, &guess);
+            QCOMPARE(guess, oneShot);  // where the refinement started, as the eval reports it
             QCOMPARE(model_->encode(truth, lf::ml::kDefaultRefinement), refined);
             const double before = nearSurfaceError(oneShot), after = nearSurfaceError(refined);
             qInfo("shape %d: near-surface |SDF error| encoder %.5f, refined %.5f", i, before, after);
