@@ -4,6 +4,7 @@
 #include "core/ml/ShapeModel.h"
 #include "core/util/Error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -38,12 +39,19 @@ Mesh closedShapeMesh(SdfGrid grid, ShellCleanup cleanup) {
     return mesh;
 }
 
-double designScaleForHeight(const Mesh& mesh, double heightMm) {
-    if (!(heightMm > 0) || !std::isfinite(heightMm))
-        throw Error("the height must be a positive number of millimetres, not " + std::to_string(heightMm));
-    const double height = mesh.vertices.empty() ? 0.0 : double(mesh.bounds().size()[2]);
-    if (!(height > 0)) throw Error("the shape has no height to scale (it decoded empty or flat)");
-    return heightMm / height;
+double designMeasure(const Mesh& mesh, DesignMeasure measure) {
+    if (mesh.vertices.empty()) return 0;
+    const Vec3f size = mesh.bounds().size();
+    return measure == DesignMeasure::Height ? double(size[2]) : double(std::max({size[0], size[1], size[2]}));
+}
+
+double designScaleFor(const Mesh& mesh, DesignMeasure measure, double mm) {
+    const char* what = measure == DesignMeasure::Height ? "height" : "largest dimension";
+    if (!(mm > 0) || !std::isfinite(mm))
+        throw Error(std::string("the ") + what + " must be a positive number of millimetres, not " + std::to_string(mm));
+    const double extent = designMeasure(mesh, measure);
+    if (!(extent > 0)) throw Error(std::string("the shape has no ") + what + " to scale (it decoded empty or flat)");
+    return mm / extent;
 }
 
 EncodedShape encodeMesh(const ml::ShapeModel& model, const Mesh& mesh, const ml::LatentRefinement& refinement,

@@ -30,9 +30,14 @@ Mesh decodeToMesh(const ml::ShapeModel& model, const ml::Latent& latent, int res
 // stands about 108 mm (a mug, a small bottle). An encoded mesh keeps its own (1 / its
 // normalisation's scale).
 inline constexpr double kDefaultDesignScale = 60.0;
-// The scale at which `mesh`, in model units, is `heightMm` tall (its z extent). lf::Error when
-// heightMm is not a positive finite number or the mesh has no height.
-double designScaleForHeight(const Mesh& mesh, double heightMm);
+// What a designer sizes a design by: its height (z extent; bottles, vases, lamps) or its
+// largest dimension (flat parts: a flange's or a bowl's diameter).
+enum class DesignMeasure { Height, LargestDimension };
+// That measure of `mesh`, in its own units (0 for an empty mesh).
+double designMeasure(const Mesh& mesh, DesignMeasure measure);
+// The scale at which `mesh`, in model units, measures `mm`. lf::Error when mm is not a positive
+// finite number or the mesh has no such extent.
+double designScaleFor(const Mesh& mesh, DesignMeasure measure, double mm);
 
 // Shells below 1 % of the largest shell's volume are decoding specks, not design features (the
 // smallest feature the families have, a knob's knurl ridge, is part of the knob's one shell).

@@ -200,6 +200,16 @@ private Q_SLOTS:
             for (int k = 0; k < 3; ++k)
                 QVERIFY(std::abs(tall.vertices[i][k] - byDefault.vertices[i][k] * 250 / height) < 1e-3);
 
+        // --largest: sized by the largest dimension instead (flat parts); not with --height.
+        r = runCli({"sample", "--model", model_, "--seed", "7", "--resolution", "32", "--largest", "300", "--out", path("s300.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        {
+            const lf::Vec3f size = lf::importMesh(path("s300.stl").toStdString()).bounds().size();
+            QVERIFY(std::abs(std::max({size[0], size[1], size[2]}) - 300) < 1e-3);
+        }
+        r = runCli({"sample", "--model", model_, "--seed", "7", "--height", "10", "--largest", "300", "--out", path("both.stl")});
+        QVERIFY2(r.exitCode != 0 && r.err.contains("--largest") && !QFile::exists(path("both.stl")), qPrintable(r.err));
+
         // decode: a latent without a placement comes out as sample writes it; --normalised keeps
         // the model's cube; --height sizes even an encoded mesh's latent.
         {

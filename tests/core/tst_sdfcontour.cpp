@@ -229,20 +229,29 @@ private Q_SLOTS:
                                           [](const Vec3f& a, const Vec3f& c) { return a[2] < c[2]; });
         QVERIFY(shown.normals[std::size_t(top - shown.vertices.begin())][2] > 0.5f);
     }
-    void designScaleBringsAShapeToAHeight() {
+    void designScaleBringsAShapeToASize() {
         const auto& mug = shapeFamily("mug");
         const Mesh mesh = closedShapeMesh(makeSdfGrid(*mug.build(mug.sample(3)), 40, 0.1f));
         const double height = mesh.bounds().size()[2];
         QVERIFY(height > 0.5 && height < 2);  // model units: inside the [-1,1] cube
-        QCOMPARE(designScaleForHeight(mesh, 95.0), 95.0 / height);
+        QCOMPARE(designMeasure(mesh, DesignMeasure::Height), height);
+        QCOMPARE(designScaleFor(mesh, DesignMeasure::Height, 95.0), 95.0 / height);
         Mesh sized = mesh;
-        sized.scale(float(designScaleForHeight(mesh, 95.0)));
+        sized.scale(float(designScaleFor(mesh, DesignMeasure::Height, 95.0)));
         QVERIFY(std::abs(sized.bounds().size()[2] - 95.0f) < 1e-3f);
+        // By the largest dimension.
+        const Vec3f size = mesh.bounds().size();
+        const double largest = std::max({size[0], size[1], size[2]});
+        QCOMPARE(designMeasure(mesh, DesignMeasure::LargestDimension), largest);
+        QCOMPARE(designScaleFor(mesh, DesignMeasure::LargestDimension, 120.0), 120.0 / largest);
         // The default puts a full-height shape at about a mug's or a small bottle's size.
         QVERIFY(kDefaultDesignScale * 1.8 > 80 && kDefaultDesignScale * 1.8 < 150);
-        for (double bad : {0.0, -5.0, std::nan(""), std::numeric_limits<double>::infinity()})
-            QVERIFY_THROWS_EXCEPTION(Error, designScaleForHeight(mesh, bad));
-        QVERIFY_THROWS_EXCEPTION(Error, designScaleForHeight(Mesh{}, 95.0));
+        for (const auto measure : {DesignMeasure::Height, DesignMeasure::LargestDimension}) {
+            for (double bad : {0.0, -5.0, std::nan(""), std::numeric_limits<double>::infinity()})
+                QVERIFY_THROWS_EXCEPTION(Error, designScaleFor(mesh, measure, bad));
+            QVERIFY_THROWS_EXCEPTION(Error, designScaleFor(Mesh{}, measure, 95.0));
+            QCOMPARE(designMeasure(Mesh{}, measure), 0.0);
+        }
     }
 
     void meshToSdfReproducesTheGrid() {

@@ -527,6 +527,21 @@ void TstShapeSpace::heightSizesTheDesign()
     QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
     QVERIFY(std::abs(importMesh(settings.path.toStdString()).bounds().size()[2] - 250) < 0.05);
 
+    // By the largest dimension instead: the field shows it, typing sizes by it.
+    QComboBox* measure = window_->shapePanel()->measureComboBox();
+    measure->setCurrentIndex(1);
+    auto largestShown = [&] {
+        const Vec3f size = window_->document()->mesh()->bounds().size();
+        return double(std::max({size[0], size[1], size[2]}));
+    };
+    QVERIFY(std::abs(height->value() - largestShown()) < 0.051);
+    QVERIFY(waitForShape(*window_, [&] { height->setValue(300.0); }));
+    QVERIFY(std::abs(largestShown() - 300) < 0.05);
+    QVERIFY(waitForShape(*window_, [&] { window_->undoAction()->trigger(); }));
+    measure->setCurrentIndex(0);
+    QVERIFY(std::abs(height->value() - 250) < 0.051);
+    QCOMPARE(design->state().scale, scale);
+
     // Sliders and seeds keep the scale: the proportions change, the field follows the shape.
     QVERIFY(waitForShape(*window_, [&] { window_->shapePanel()->directionSliders().at(0)->setValue(250); }));
     QCOMPARE(design->state().scale, scale);

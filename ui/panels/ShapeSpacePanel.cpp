@@ -99,7 +99,13 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     layout->addLayout(psiRow);
 
     auto* heightRow = new QHBoxLayout;
-    heightRow->addWidget(new QLabel(tr("Height")));
+    measureCombo_ = new QComboBox;
+    measureCombo_->setObjectName(QStringLiteral("measureCombo"));
+    measureCombo_->addItem(tr("Height"), int(DesignMeasure::Height));
+    measureCombo_->addItem(tr("Largest"), int(DesignMeasure::LargestDimension));
+    measureCombo_->setToolTip(tr("Size the design by its height, or by its largest dimension (flat parts: "
+                                 "a flange's or a bowl's diameter)"));
+    heightRow->addWidget(measureCombo_);
     heightSpin_ = new QDoubleSpinBox;
     heightSpin_->setObjectName(QStringLiteral("heightSpin"));
     heightSpin_->setRange(0.1, 100000.0);
@@ -107,7 +113,7 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     heightSpin_->setSuffix(tr(" mm"));
     heightSpin_->setKeyboardTracking(false);
     heightSpin_->setEnabled(false);  // until a shape is shown
-    heightSpin_->setToolTip(tr("The design's height: sizes it for the view, the mesh report and "
+    heightSpin_->setToolTip(tr("The design's size: sizes it for the view, the mesh report and "
                                "exports (files are written in millimetres). Sliders and seeds keep "
                                "the scale, so proportions show; an encoded mesh keeps its own size."));
     heightRow->addWidget(heightSpin_, 1);
@@ -150,19 +156,15 @@ ShapeSpacePanel::ShapeSpacePanel(ShapeExplorer* explorer, QWidget* parent)
     });
     connect(psiSpin_, &QDoubleSpinBox::valueChanged, this,
             [design](double psi) { design->setPsi(psi); });
-    connect(heightSpin_, &QDoubleSpinBox::valueChanged, this, [this, design](double height) {
+    connect(heightSpin_, &QDoubleSpinBox::valueChanged, this, [this, design](double mm) {
         const DecodedShape& shape = explorer_->lastShape();
         if (!shape.mesh || shape.mesh->vertices.empty()) return;
-        // The shown shape's height in model units, brought to the typed height.
-        const double modelHeight = double(shape.mesh->bounds().size()[2]) / shape.scale;
-        if (modelHeight > 0) design->setScale(height / modelHeight);
+        // The shown shape's measure in model units, brought to the typed size.
+        const double modelUnits = designMeasure(*shape.mesh, measure()) / shape.scale;
+        if (modelUnits > 0) design->setScale(mm / modelUnits);
     });
-    connect(explorer_, &ShapeExplorer::shapeDecoded, this, [this](const DecodedShape& shape) {
-        const QSignalBlocker blocker(heightSpin_);
-        const bool shown = shape.mesh && !shape.mesh->vertices.empty();
-        heightSpin_->setEnabled(shown);
-        if (shown) heightSpin_->setValue(double(shape.mesh->bounds().size()[2]));
-    });
+    connect(explorer_, &ShapeExplorer::shapeDecoded, this, &ShapeSpacePanel::showSize);
+    connect(measureCombo_, &QComboBox::currentIndexChanged, this, [this] { showSize(explorer_->lastShape()); });
     connect(resetButton, &QPushButton::clicked, design, &ShapeDesign::reset);
     connect(favouriteButton, &QPushButton::clicked, this, [this] { explorer_->addFavourite(); });
     connect(copyButton, &QPushButton::clicked, this, &ShapeSpacePanel::copyLatent);
@@ -345,6 +347,19 @@ void ShapeSpacePanel::onSliderMoved(int index, int value)
     if (!dragging) ++dragSerial_;  // keyboard/wheel steps: one undo step each
     explorer_->design()->setCoefficient(index, double(value) / kSliderStepsPerSigma, dragSerial_,
                                         dragging);
+}
+
+DesignMeasure ShapeSpacePanel::measure() const
+{
+    return DesignMeasure(measureCombo_->currentData().toInt());
+}
+
+void ShapeSpacePanel::showSize(const DecodedShape& shape)
+{
+    const QSignalBlocker blocker(heightSpin_);
+    const bool shown = shape.mesh && !shape.mesh->vertices.empty();
+    heightSpin_->setEnabled(shown);
+    if (shown) heightSpin_->setValue(designMeasure(*shape.mesh, measure()));
 }
 
 void ShapeSpacePanel::syncFromDesign()

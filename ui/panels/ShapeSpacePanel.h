@@ -1,6 +1,7 @@
 #pragma once
 // Dock panel for exploring a shape model: model choice, PCA direction sliders (+-3 sigma),
-// truncation psi, seed (+ Random), Reset, favourites, copy/paste/load of latent JSON. It edits
+// truncation psi, seed (+ Random), the design's size, Reset, favourites, copy/paste/load of
+// latent JSON. It edits
 // the ShapeDesign (undoable) and shows the model's state or error, and its measured quality.
 #include <QDockWidget>
 #include <QList>
@@ -15,11 +16,13 @@ class QVBoxLayout;
 
 namespace lf {
 struct StoredShapeQuality;
+enum class DesignMeasure;
 }
 
 namespace lf::ui {
 
 class ShapeExplorer;
+struct DecodedShape;
 
 class ShapeSpacePanel : public QDockWidget {
     Q_OBJECT
@@ -33,8 +36,10 @@ public:
     QList<QSlider*> directionSliders() const { return sliders_; }
     QSpinBox* seedSpinBox() const { return seedSpin_; }
     QDoubleSpinBox* psiSpinBox() const { return psiSpin_; }
-    // The shown design's height in millimetres; editing it sizes the design (ShapeDesign::setScale).
+    // The shown design's height (or largest dimension, measureComboBox()) in millimetres; editing
+    // it sizes the design (ShapeDesign::setScale).
     QDoubleSpinBox* heightSpinBox() const { return heightSpin_; }
+    QComboBox* measureComboBox() const { return measureCombo_; }
     QPushButton* randomButton() const { return randomButton_; }
     // "Any family" (data -1) or a family of the model's prior (data = its index): choosing one
     // jumps to its typical shape, and Random then draws seeds of that family only.
@@ -55,6 +60,9 @@ private:
     void rebuildFamilies();
     void drawRandomSeed();
     void syncFromDesign();
+    DesignMeasure measure() const;
+    // The shown shape's size by the chosen measure, in the size field.
+    void showSize(const DecodedShape& shape);
     void onSliderMoved(int index, int value);
     void showStatus(const QString& text, bool error);
     void showQuality(const StoredShapeQuality& quality);
@@ -69,6 +77,7 @@ private:
     QList<QLabel*> sliderLabels_;
     QDoubleSpinBox* psiSpin_;
     QDoubleSpinBox* heightSpin_;
+    QComboBox* measureCombo_;
     QSpinBox* seedSpin_;
     QPushButton* randomButton_;
     QComboBox* familyCombo_;

@@ -25,7 +25,7 @@ void registerInterpolateCommand(CLI::App& app) {
         int steps = 5, resolution = 64;
         double psi = ml::kDefaultPsi;
         bool linear = false;
-        std::optional<double> height;
+        SizeArguments size;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("interpolate", "Write the meshes between two latents (seeds or latent JSON files)");
@@ -38,7 +38,7 @@ void registerInterpolateCommand(CLI::App& app) {
     cmd->add_option("--resolution", a->resolution, "contouring grid resolution")->check(CLI::Range(8, 512));
     cmd->add_option("--out-dir", a->outDir, "folder for step_NN.<format> and interpolation.json (created)")->required();
     cmd->add_option("--format", a->format, "mesh file extension: stl, obj, ply, gltf or glb");
-    addHeightOption(*cmd, a->height,
+    addSizeOptions(*cmd, a->size,
                     "the first step; every step at its scale (two encoded meshes without it: each step "
                     "between their sizes and places)");
     cmd->callback([a] {
@@ -46,7 +46,7 @@ void registerInterpolateCommand(CLI::App& app) {
         const LatentFile from = latentFromSeedOrFile(model, a->from, a->psi);
         const LatentFile to = latentFromSeedOrFile(model, a->to, a->psi);
         // Two encoded meshes: the steps move and grow between where the two meshes sat.
-        const bool placed = from.placement && to.placement && !a->height;
+        const bool placed = from.placement && to.placement && !a->size.given();
         double scale = 0;  // mm per model unit of unplaced steps, from the first step
         // Before the decodes, so a bad --out-dir fails fast instead of after the work.
         std::error_code ec;
@@ -62,7 +62,7 @@ void registerInterpolateCommand(CLI::App& app) {
                 const MeshNormalisation place = interpolatePlacement(*from.placement, *to.placement, t);
                 for (Vec3f& v : mesh.vertices) v = place.toOriginal(v);
             } else {
-                if (i == 0) scale = designScale(mesh, a->height);
+                if (i == 0) scale = designScale(mesh, a->size);
                 mesh.scale(float(scale));
             }
             MeshReport report;

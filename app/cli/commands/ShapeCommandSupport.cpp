@@ -46,15 +46,19 @@ LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& 
     return readLatentFile(seedOrFile, model.latentSize());
 }
 
-void addHeightOption(CLI::App& cmd, std::optional<double>& heightMm, const std::string& whichDesign) {
-    cmd.add_option("--height", heightMm,
-                   "height in mm of " + whichDesign + " (default: " +
-                       formatted("%g", kDefaultDesignScale) + " mm per model unit, as the GUI shows it)")
-        ->check(CLI::Range(0.01, 1e5));
+void addSizeOptions(CLI::App& cmd, SizeArguments& size, const std::string& whichDesign) {
+    const std::string fallback = " (default: " + formatted("%g", kDefaultDesignScale) + " mm per model unit, as the GUI shows it)";
+    auto* height = cmd.add_option("--height", size.height, "height in mm of " + whichDesign + fallback)
+                       ->check(CLI::Range(0.01, 1e5));
+    cmd.add_option("--largest", size.largest, "largest dimension in mm of " + whichDesign + " (flat parts)")
+        ->check(CLI::Range(0.01, 1e5))
+        ->excludes(height);
 }
 
-double designScale(const Mesh& mesh, const std::optional<double>& heightMm) {
-    return heightMm ? designScaleForHeight(mesh, *heightMm) : kDefaultDesignScale;
+double designScale(const Mesh& mesh, const SizeArguments& size) {
+    if (size.height) return designScaleFor(mesh, DesignMeasure::Height, *size.height);
+    if (size.largest) return designScaleFor(mesh, DesignMeasure::LargestDimension, *size.largest);
+    return kDefaultDesignScale;
 }
 
 std::string writeMeshWithSummary(const Mesh& mesh, const std::filesystem::path& file, MeshReport* reportOut) {

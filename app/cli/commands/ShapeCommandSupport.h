@@ -27,12 +27,17 @@ void addRefinementOptions(CLI::App& cmd, ml::LatentRefinement& refinement);
 // latent JSON file at `seedOrFile` taken as it is.
 LatentFile latentFromSeedOrFile(const ml::ShapeModel& model, const std::string& seedOrFile, double psi);
 
-// --height: the design's height in millimetres (its z extent); without it a design with no size
-// of its own gets kDefaultDesignScale (core/geometry/ShapeMeshing.h), as in the GUI.
-void addHeightOption(CLI::App& cmd, std::optional<double>& heightMm, const std::string& whichDesign);
-// The millimetres per model unit for `mesh` (in model units): the scale that makes it heightMm
-// tall, or kDefaultDesignScale.
-double designScale(const Mesh& mesh, const std::optional<double>& heightMm);
+// --height / --largest: the design's height (z extent) or largest dimension in millimetres, as
+// the GUI's size field; without either a design with no size of its own gets
+// kDefaultDesignScale (core/geometry/ShapeMeshing.h).
+struct SizeArguments {
+    std::optional<double> height, largest;
+    bool given() const { return height || largest; }
+};
+void addSizeOptions(CLI::App& cmd, SizeArguments& size, const std::string& whichDesign);
+// The millimetres per model unit for `mesh` (in model units): the scale that gives it the
+// asked size, or kDefaultDesignScale.
+double designScale(const Mesh& mesh, const SizeArguments& size);
 
 // Exports in the format the extension names (lf::Error for an unknown one); returns a one-line
 // summary "<file>: N triangles, watertight|not watertight[, K bodies]" (bodies when closed) and,
