@@ -277,12 +277,18 @@ MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation, fl
     return result;
 }
 
-MeshNormalisation interpolatePlacement(const MeshNormalisation& a, const MeshNormalisation& b, double t) {
+double interpolateScale(double a, double b, double t) {
     if (t == 0) return a;  // exact endpoints: the ends of an interpolation are the decodes of its ends
+    if (t == 1) return b;
+    return a * std::pow(b / a, t);
+}
+
+MeshNormalisation interpolatePlacement(const MeshNormalisation& a, const MeshNormalisation& b, double t) {
+    if (t == 0) return a;
     if (t == 1) return b;
     MeshNormalisation m;
     for (int i = 0; i < 3; ++i) m.centre[i] = float(a.centre[i] + t * (b.centre[i] - a.centre[i]));
-    m.scale = float(a.scale * std::pow(double(b.scale) / double(a.scale), t));
+    m.scale = float(interpolateScale(a.scale, b.scale, t));
     return m;
 }
 

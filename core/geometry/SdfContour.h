@@ -43,7 +43,10 @@ struct MeshNormalisation {
     }
 };
 
-// Between two placements: centres linearly, scales geometrically (a steady size ratio per step).
+// Between two sizes a and b > 0 geometrically (a steady size ratio per step), exactly a at t = 0
+// and b at t = 1.
+double interpolateScale(double a, double b, double t);
+// Between two placements: centres linearly, scales by interpolateScale.
 MeshNormalisation interpolatePlacement(const MeshNormalisation& a, const MeshNormalisation& b, double t);
 
 struct MeshSdfGrid {

@@ -336,6 +336,11 @@ private Q_SLOTS:
         QVERIFY(std::abs(mid.scale - 0.02f) < 1e-7f);  // geometric: sizes 100 -> 50 -> 25
         QVERIFY(std::abs(mid.centre[0] - (-0.75f)) < 1e-6f);
         QVERIFY(std::abs(mid.centre[2] - 3.65f) < 1e-6f);
+        // The sizes alone (the GUI's interpolation of two designs' mm per unit): exact ends.
+        QCOMPARE(interpolateScale(50.0 / 3, 200.0 / 7, 0.0), 50.0 / 3);
+        QCOMPARE(interpolateScale(50.0 / 3, 200.0 / 7, 1.0), 200.0 / 7);
+        QVERIFY(std::abs(interpolateScale(50, 200, 0.5) - 100) < 1e-12);
+        QVERIFY(std::abs(interpolateScale(50, 200, 0.25) - 50 * std::sqrt(2.0)) < 1e-12);
     }
 };
 

@@ -832,6 +832,10 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
         window_->scene()->referenceActor()->GetBounds(shown);
         const Vec3f size = source.bounds().size();
         for (int k = 0; k < 3; ++k) QVERIFY(std::abs(shown[2 * k + 1] - shown[2 * k] - size[k]) < 1e-3 * size[k] + 1e-4);
+        // Beside the reconstruction, to its left, at any size.
+        QVERIFY2(shown[1] < window_->document()->mesh()->bounds().min[0],
+                 qPrintable(QStringLiteral("input to x = %1, reconstruction from x = %2")
+                                .arg(shown[1]).arg(window_->document()->mesh()->bounds().min[0])));
     }
 
     // The same part in a file written +y up: read lying, it encodes to another latent; with

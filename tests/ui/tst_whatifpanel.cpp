@@ -233,6 +233,13 @@ private Q_SLOTS:
         QVERIFY(waitForResult(*panel));
         QCOMPARE(seeds(), QStringLiteral("seed 7,seed 8,seed 1,seed 2,seed 3"));
         QCOMPARE(panel->gallery().at(2).metadata.seed, std::uint64_t(1));
+        // Run sweep shows where the grid appears.
+        panel->scrollArea()->verticalScrollBar()->setValue(0);
+        QVERIFY(!inView(panel->sweepTable()));
+        QTest::mouseClick(panel->sweepButton(), Qt::LeftButton);
+        const int tableTop = panel->sweepTable()->mapTo(panel->scrollArea()->viewport(), QPoint(0, 0)).y();
+        QVERIFY2(tableTop >= 0 && tableTop < panel->scrollArea()->viewport()->height(), qPrintable(QString::number(tableTop)));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->worker()->isBusy(), 60000);
         // Live regeneration leaves the scroll position where the engineer is dragging.
         panel->scrollArea()->verticalScrollBar()->setValue(0);
         panel->liveCheckBox()->setChecked(true);

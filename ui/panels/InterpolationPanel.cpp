@@ -1,5 +1,7 @@
 #include "ui/panels/InterpolationPanel.h"
 
+#include "core/geometry/SdfContour.h"
+
 #include "ui/MeshDocument.h"
 #include "ui/ShapeDesign.h"
 #include "ui/ShapeExplorer.h"
@@ -20,7 +22,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <cmath>
 #include <limits>
 
 namespace lf::ui {
@@ -183,8 +184,7 @@ double InterpolationPanel::endpointScale(int which) const
 
 double InterpolationPanel::blendScale(double t) const
 {
-    if (t <= 0 || t >= 1) return t <= 0 ? scaleA_ : scaleB_;  // exact endpoints
-    return scaleA_ * std::pow(scaleB_ / scaleA_, t);         // a steady size ratio per step
+    return interpolateScale(scaleA_, scaleB_, t);  // as the CLI blends two placements
 }
 
 double InterpolationPanel::stepScale(int index) const

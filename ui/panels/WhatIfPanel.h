@@ -80,6 +80,7 @@ public:
     QSpinBox* stepsSpinBox() const { return steps_; }
     QListWidget* galleryWidget() const { return galleryList_; }
     QTableWidget* sweepTable() const { return sweepTable_; }
+    QPushButton* sweepButton() const { return sweepButton_; }
     QLabel* previewLabel() const { return preview_; }
     QCheckBox* liveCheckBox() const { return live_; }
     QScrollArea* scrollArea() const { return scroll_; }
