@@ -856,9 +856,12 @@ void TstShapeSpace::encodeMeshMakesItTheDesign()
         if (a->text().contains(QStringLiteral("+&Y Up"))) readYUp = a;
     QVERIFY(readYUp);
     readYUp->trigger();
-    QCOMPARE(encodeLatent(yUpPath), result.latent);
+    // Stood up, it lands on the same latent; the design goes back to it and is shown (waiting
+    // for that decode here: a later wait could otherwise catch it or miss it).
+    ml::Latent standing;
+    QVERIFY(waitForShape(*window_, [&] { standing = encodeLatent(yUpPath); }));
+    QCOMPARE(standing, result.latent);
     readYUp->trigger();
-    QVERIFY(waitForShape(*window_, [&] { window_->encodeReaction()->encode(settings.path); }));
 
     // A file that is no mesh: an error box naming it, the design stays.
     const QString bad = dir_->filePath(QStringLiteral("bad.stl"));
