@@ -119,7 +119,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
     validateOptions(options);
     const auto sessionStart = std::chrono::steady_clock::now();
     const torch::Device device = chooseTrainingDevice(options.device);
-    setTrainingThreads(options.threads);
+    setUpTrainingProcess(options.threads);
 
     ProcessDiffusionConfig config;
     config.imageSize = options.imageSize;

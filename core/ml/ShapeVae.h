@@ -48,7 +48,8 @@ struct ShapeDecoderImpl : torch::nn::Module {
     std::pair<torch::Tensor, torch::Tensor> forwardBoth(torch::Tensor z);
 
     torch::Tensor features(torch::Tensor z);
-    torch::Tensor fineFrom(const torch::Tensor& features, const torch::Tensor& coarse);
+    // The fine SDF from the fine head's output [B,8,R/2,R/2,R/2] and the coarse SDF.
+    torch::Tensor fineFrom(const torch::Tensor& fineResidual, const torch::Tensor& coarse);
 
     int bottleneckChannels;
     torch::nn::Linear project{nullptr};
@@ -74,7 +75,7 @@ torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch
 // band is two voxels of the grid ([-1,1] cube over target.size(2) cells).
 torch::Tensor fineReconstructionLoss(const torch::Tensor& fine, const torch::Tensor& target, double nearWeight);
 
-// Rearranges [B,8,D,H,W] into [B,1,2D,2H,2W]: channel 4i+2j+k becomes offset (i,j,k).
+// Rearranges [B,8C,D,H,W] into [B,C,2D,2H,2W]: channel 8c+4i+2j+k becomes offset (i,j,k) of c.
 torch::Tensor shuffle3d(const torch::Tensor& x);
 
 }  // namespace lf::ml

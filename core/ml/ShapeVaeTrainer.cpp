@@ -257,7 +257,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     validateOptions(options);
     const auto sessionStart = std::chrono::steady_clock::now();
     const torch::Device device = chooseTrainingDevice(options.device);
-    setTrainingThreads(options.threads);
+    setUpTrainingProcess(options.threads);
 
     const SdfDatasetTensor data = loadSdfDataset(options.dataset);
     const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;

@@ -7,8 +7,13 @@
 #include <charconv>
 #include <cmath>
 #include <cctype>
+#include <limits>
 #include <numbers>
 #include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace lf::ml {
 namespace {
@@ -66,9 +71,16 @@ void TrainingClock::stamp(TrainingProgress& p, std::int64_t step) const {
     p.etaSeconds = secondsPerStep * double(totalSteps_ - step);
 }
 
-void setTrainingThreads(int requested) {
-    torch::set_num_threads(requested > 0 ? requested
-                                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+void setUpTrainingProcess(int requestedThreads) {
+    torch::set_num_threads(requestedThreads > 0
+                               ? requestedThreads
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+#if defined(__GLIBC__)
+    // Large blocks from the heap, never mmap (a block a thread arena cannot hold still falls back
+    // to mmap), and the heap's top is never trimmed.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+#endif
 }
 
 void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs) {

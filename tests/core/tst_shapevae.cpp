@@ -61,8 +61,9 @@ private Q_SLOTS:
     }
 
     void singleGridFastPathMatchesBatchedPath() {
-        // One grid at inference runs the heads as transposed convolutions (speed); it must give
-        // the same numbers as the ordinary convolution used for batches and training.
+        // One grid at inference upsamples with LibTorch's transposed convolutions and runs the
+        // coarse head alone as a transposed convolution (speed); batches and training use the
+        // sub-pixel and fused-head forms. All must give the same numbers.
         torch::manual_seed(4);
         ShapeVae vae(tiny());
         vae->eval();
@@ -73,12 +74,42 @@ private Q_SLOTS:
             const auto [c1, f1] = vae->decoder->forwardBoth(z.slice(0, i, i + 1));
             QVERIFY(torch::allclose(c1, coarse.slice(0, i, i + 1), 1e-4, 1e-5));
             QVERIFY(torch::allclose(f1, fine.slice(0, i, i + 1), 1e-4, 1e-5));
+            const auto dragged = vae->decoder->forwardCoarse(z.slice(0, i, i + 1));
+            QVERIFY(torch::allclose(dragged, coarse.slice(0, i, i + 1), 1e-4, 1e-5));
         }
         // And with gradients on (training), a single grid takes the ordinary path.
         torch::GradMode::set_enabled(true);
         const auto trained = vae->decoder->forward(z.slice(0, 0, 1));
         QVERIFY(trained.requires_grad());
         QVERIFY(torch::allclose(trained, fine.slice(0, 0, 1), 1e-4, 1e-5));
+    }
+
+    void batchesUpsampleAsTheTransposedConvolutionsWould() {
+        // Batches run each ConvTranspose3d(k4, s2) as its sub-pixel Conv3d (speed); the features
+        // and the gradient reaching every transposed weight must be the modules' own.
+        torch::manual_seed(5);
+        ShapeVae vae(tiny());
+        auto& decoder = vae->decoder;
+        const auto z = torch::randn({3, 8});
+        const auto leaky = [](const torch::Tensor& t) { return torch::leaky_relu(t, 0.2); };
+        const auto feats = decoder->features(z);
+        auto reference = leaky(decoder->project->forward(z)).view({3, decoder->bottleneckChannels, 4, 4, 4});
+        for (auto& up : decoder->ups) reference = leaky(up->forward(reference));
+        QCOMPARE(feats.sizes().vec(), reference.sizes().vec());
+        QVERIFY(torch::allclose(feats, reference, 1e-4, 1e-6));
+        QVERIFY(!torch::allclose(feats, torch::zeros_like(feats)));
+
+        const auto weights = torch::randn_like(reference);
+        const auto gradients = [&](const torch::Tensor& out) {
+            std::vector<torch::Tensor> params;
+            for (auto& up : decoder->ups) params.push_back(up->weight), params.push_back(up->bias);
+            return torch::autograd::grad({(out * weights).sum()}, params, {}, /*retain_graph=*/true);
+        };
+        const auto ours = gradients(feats), theirs = gradients(reference);
+        for (std::size_t i = 0; i < ours.size(); ++i) {
+            QVERIFY(ours[i].abs().sum().item<double>() > 0);
+            QVERIFY2(torch::allclose(ours[i], theirs[i], 1e-4, 1e-5), qPrintable(QString::number(i)));
+        }
     }
 
     void logvarIsClamped() {
@@ -90,16 +121,16 @@ private Q_SLOTS:
     }
 
     void shuffleMapsChannelsToOffsets() {
-        // Channel 4i+2j+k of voxel (d,h,w) must land at (2d+i, 2h+j, 2w+k).
-        const auto x = torch::arange(8 * 2 * 3 * 4, torch::kFloat32).view({1, 8, 2, 3, 4});
+        // Channel 8o+4i+2j+k of voxel (d,h,w) must land at (2d+i, 2h+j, 2w+k) of channel o.
+        const auto x = torch::arange(16 * 2 * 3 * 4, torch::kFloat32).view({1, 16, 2, 3, 4});
         const auto y = shuffle3d(x);
-        QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{1, 1, 4, 6, 8}));
-        for (int c = 0; c < 8; ++c)
+        QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{1, 2, 4, 6, 8}));
+        for (int c = 0; c < 16; ++c)
             for (int d = 0; d < 2; ++d)
                 for (int h = 0; h < 3; ++h)
                     for (int w = 0; w < 4; ++w) {
-                        const int i = c / 4, j = (c / 2) % 2, k = c % 2;
-                        QCOMPARE(y[0][0][2 * d + i][2 * h + j][2 * w + k].item<float>(),
+                        const int o = c / 8, i = (c / 4) % 2, j = (c / 2) % 2, k = c % 2;
+                        QCOMPARE(y[0][o][2 * d + i][2 * h + j][2 * w + k].item<float>(),
                                  x[0][c][d][h][w].item<float>());
                     }
     }
