@@ -77,6 +77,22 @@ private Q_SLOTS:
         QVERIFY(lf::readPng((again + "/whatif_seed2.png").toStdString()).image.pixels == png.image.pixels);
     }
 
+    void whatifWritesEachImageAsItFinishes() {
+        // seed 2's file name is taken by a folder: seed 1, finished first, is on disk and stays,
+        // the error names the file that could not be written, and nothing is reported as done.
+        const QString out = dir_.filePath("whatif-blocked");
+        QVERIFY(QDir().mkpath(out + "/whatif_seed2.png"));
+        const Result r = runCli({"whatif", "--model", model_, "--seeds", "1-3", "--steps", "2", "--out-dir", out});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("whatif: wrote " + out + "/whatif_seed1.png (1/3)"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("whatif_seed2.png"), qPrintable(r.err));
+        QVERIFY(!r.err.contains("(2/3)"));
+        QVERIFY(r.out.trimmed().isEmpty());
+        const auto first = lf::readPng((out + "/whatif_seed1.png").toStdString());
+        QCOMPARE(nlohmann::json::parse(first.text.at(lf::kPngMetadataKey))["seed"].get<int>(), 1);
+        QVERIFY(!QFileInfo::exists(out + "/whatif_seed3.png"));
+    }
+
     void whatifRefusesBadInput() {
         const QString out = dir_.filePath("bad");
         Result r = runCli({"whatif", "--model", model_, "--param", "melt=250", "--out-dir", out});

@@ -1,5 +1,7 @@
 // whatif: images of the part as the process diffusion model imagines it at given process
 // parameters, one PNG (with the request as metadata) per seed, and a JSON summary on stdout.
+// Each PNG is written as soon as its image is finished (on the CPU one seed after another), so a
+// script can pick up the first while the rest sample, and an interrupted run keeps what it made.
 #include "app/cli/Commands.h"
 #include "app/cli/commands/ProcessCommandSupport.h"
 
@@ -48,12 +50,23 @@ void registerWhatIfCommand(CLI::App& app) {
         std::error_code ec;
         std::filesystem::create_directories(a->outDir, ec);
         if (ec) throw Error("--out-dir " + a->outDir + ": cannot create (" + ec.message() + ")");
-        const auto result = model.sample(request);
+        const auto fileFor = [&](std::size_t i) {
+            return std::filesystem::path(a->outDir) / ("whatif_seed" + std::to_string(request.seeds[i]) + ".png");
+        };
+        const auto writeFinished = [&](const ml::ProcessSampleProgress& p) {
+            if (!p.finished) return true;
+            for (std::size_t k = 0; k < p.finished->size(); ++k) {
+                const std::size_t i = std::size_t(p.firstFinished) + k;
+                writeImageWithMetadata(fileFor(i), (*p.finished)[k], (*p.finishedMetadata)[k].toJson());
+                std::cerr << "whatif: wrote " << fileFor(i).string() << " (" << i + 1 << "/"
+                          << request.seeds.size() << ")" << std::endl;
+            }
+            return true;
+        };
+        const auto result = model.sample(request, writeFinished);
         nlohmann::json images = nlohmann::json::array();
         for (std::size_t i = 0; i < result.images.size(); ++i) {
-            const auto file = std::filesystem::path(a->outDir) / ("whatif_seed" + std::to_string(request.seeds[i]) + ".png");
-            writeImageWithMetadata(file, result.images[i], result.metadata[i].toJson());
-            images.push_back({{"file", file.string()}, {"seed", request.seeds[i]}});
+            images.push_back({{"file", fileFor(i).string()}, {"seed", request.seeds[i]}});
         }
         nlohmann::json outOfRange = nlohmann::json::array();
         for (const auto& v : result.outOfRange) {
