@@ -9,19 +9,18 @@
 //              its 2x2x2 children as a residual over the trilinearly upsampled coarse grid.
 // The fine head costs about as much as the coarse one (no convolution runs at R^3), which is
 // what makes decoding at 64^3 interactive and training at 64^3 affordable on a 2-core CPU.
+// Batches run each ConvTranspose3d as its sub-pixel Conv3d and both heads as one Conv3d: the same
+// values, in forms LibTorch runs faster on the CPU (ShapeVae.cpp says by how much).
 //
-// Budget (measured 2026-11-21 on the 2-core build machine while 4 other builds ran, load 5-8,
-// so absolute numbers are pessimistic and noisy; re-measure with tests/bench/bench_shapetrain
-// and bench_shapedecode on an idle machine before a long run and pick --epochs from it):
+// Budget (tests/bench/bench_shapetrain and bench_shapedecode, 2026-11-28, idle 2-core machine):
 //   default R=64, L=128, encoder {8,16,32,64}, decoder {64,32,16,8}: 0.15 GFLOP encoder +
 //   0.25 GFLOP decoder forward per shape, ~1.2 GFLOP per training sample (fwd+bwd).
-//   Training step at load 6-8: 104-145 ms per shape (the 12..96 variant, 2.5 GFLOP: 140-190 ms).
-//   Idle estimate: 30 ms/shape (a same-code Python calibration ran 3.8x faster at load 2 than at
-//   load 7) to 80 ms/shape (if the convolutions only reach ~15% of an idle matmul's FLOP/s, as
-//   they did under load), so 3000 shapes x 20 epochs (the trainer's default) ~ 30-80 min.
-//   Decode (batch 1, OMP_WAIT_POLICY=PASSIVE, load ~7): coarse 32^3 p50 14 ms / p95 20-27 ms,
-//   fine 64^3 p50 ~50 ms / p95 ~57 ms; flying edges + normals of a real shape add 0.3 ms (32^3)
-//   and 1-9 ms (64^3): the interactive path stays well under p95 100 ms.
+//   Training step, batch 32, 2 threads: p50 1.07 s (33 ms/shape, 21% of a same-run matmul's
+//   FLOP/s); the same network run as its modules' own forwards: 1.54 s. `train shape-vae` reaches
+//   22 shapes/s (it also gathers batches and weights its loss): 34 epochs of 2850 shapes in 72 min.
+//   Decode (batch 1, one torch thread): coarse 32^3 p50 8 ms, fine 64^3 p50 18 ms / p95 18.4 ms;
+//   flying edges + normals of a real shape add 0.3 ms (32^3) and 1-2 ms (64^3): the interactive
+//   path stays well under p95 100 ms.
 #include "core/ml/ShapeVaeConfig.h"
 
 #include <torch/torch.h>
