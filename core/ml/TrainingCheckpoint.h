@@ -78,13 +78,13 @@ double parseExactNumber(const std::string& s, const std::string& what);
 torch::Device chooseTrainingDevice(const std::string& name, const std::string& flag = "--device");
 
 // Sets the process up for a training run:
-// - torch's CPU threads: `requested` when > 0, else every core (Debian's libgomp may otherwise
-//   leave torch on one thread);
+// - torch's CPU threads: `requestedThreads` when > 0, else every core (Debian's libgomp may
+//   otherwise leave torch on one thread);
 // - glibc keeps freed memory for reuse instead of handing every block over 32 MB back to the
 //   kernel. A shape VAE step frees and reallocates dozens of 33 MB activations; returning and
-//   re-zeroing their pages took a third of each step in the kernel (train shape-vae: 14.1 -> 18.7
+//   re-zeroing their pages took a third of each step in the kernel (train shape-vae: 14.1 -> 21.7
 //   shapes/s, system time 14.8 -> 3.0 s over 11 steps). The price is that the process keeps its
-//   peak footprint until it exits, which a training run reaches anyway.
+//   peak footprint until it exits, which a training run reaches anyway; only the CLI trains.
 void setUpTrainingProcess(int requestedThreads);
 
 // Appends Adam's first/second moments of every parameter of `module` that has state.
