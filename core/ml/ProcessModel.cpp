@@ -163,25 +163,23 @@ ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, co
             },
             request.previews, cancel);
         result.stepsDone = stepsBefore + ddim.stepsDone;
-        if (ddim.cancelled) {
+        bool cancelled = ddim.cancelled;
+        if (!cancelled) {
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - batchStart).count();
+            batchImages = toImages(ddim.images);
+            for (std::size_t i = 0; i < seeds.size(); ++i) batchMetadata.push_back(metadataOf(seeds[i], seconds));
+            if (progress) {
+                last.firstFinished = int(first);
+                last.finished = &batchImages;
+                last.finishedMetadata = &batchMetadata;
+                cancelled = !progress(last) || (cancel && cancel->load());
+            }
+        }
+        if (cancelled) {  // a cancelled request returns no images, even those handed over
             result.cancelled = true;
             result.images.clear();
             result.metadata.clear();
             break;
-        }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - batchStart).count();
-        batchImages = toImages(ddim.images);
-        for (std::size_t i = 0; i < seeds.size(); ++i) batchMetadata.push_back(metadataOf(seeds[i], seconds));
-        if (progress) {
-            last.firstFinished = int(first);
-            last.finished = &batchImages;
-            last.finishedMetadata = &batchMetadata;
-            if (!progress(last) || (cancel && cancel->load())) {
-                result.cancelled = true;
-                result.images.clear();
-                result.metadata.clear();
-                break;
-            }
         }
         result.images.insert(result.images.end(), batchImages.begin(), batchImages.end());
         result.metadata.insert(result.metadata.end(), batchMetadata.begin(), batchMetadata.end());

@@ -258,6 +258,18 @@ private Q_SLOTS:
         QCOMPARE(last, 14);
         QCOMPARE(handed, 1);
         QVERIFY(second.images.empty() && second.metadata.empty());
+
+        // Refused at the first image's hand-over: nothing more is sampled or returned.
+        cancel = false;
+        int reports = 0;
+        const auto refused = model.sample(request, [&](const ProcessSampleProgress& p) {
+            ++reports;
+            return !p.finished;
+        }, &cancel);
+        QVERIFY(refused.cancelled);
+        QCOMPARE(refused.stepsDone, 10);
+        QCOMPARE(reports, 10);
+        QVERIFY(refused.images.empty() && refused.metadata.empty());
     }
 
     void outOfRangeParametersAreReported() {
