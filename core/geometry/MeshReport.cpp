@@ -141,19 +141,12 @@ private:
 
 // Divergence theorem over the closed surface. Open3D's GetVolume re-runs its O(n^2)
 // watertightness test first, so it is computed here once the report knows the mesh is closed.
-double enclosedVolume(const open3d::geometry::TriangleMesh& mesh) {
-    double sixVolume = 0;
-    for (const auto& t : mesh.triangles_)
-        sixVolume += mesh.vertices_[t(0)].dot(mesh.vertices_[t(1)].cross(mesh.vertices_[t(2)]));
-    return std::abs(sixVolume) / 6.0;
-}
-
 nlohmann::json toJson(const Vec3f& v) { return nlohmann::json::array({v[0], v[1], v[2]}); }
 
 }  // namespace
 
 bool MeshReport::printable() const {
-    return watertight && edgeManifold && vertexManifold && orientable && !selfIntersecting;
+    return watertight && edgeManifold && vertexManifold && orientable && !insideOut && !selfIntersecting;
 }
 
 MeshReport computeMeshReport(const Mesh& mesh) {
@@ -178,7 +171,11 @@ MeshReport computeMeshReport(const Mesh& mesh) {
     r.selfIntersecting = SelfIntersectionFinder(o3d).run();
     // Open3D's definition of watertight, with the self-intersection test computed above.
     r.watertight = closedEdgeManifold && r.vertexManifold && !r.selfIntersecting;
-    if (r.watertight && r.orientable) r.volume = enclosedVolume(o3d);
+    if (r.watertight && r.orientable) {
+        const double volume = signedVolume(mesh);
+        r.volume = std::abs(volume);
+        r.insideOut = volume < 0;
+    }
     r.connectedComponents = std::get<1>(o3d.ClusterConnectedTriangles()).size();
     if (r.volume) {
         const BodyCount count = countBodies(meshShells(mesh));
@@ -202,6 +199,7 @@ nlohmann::json toJson(const MeshReport& r) {
     j["vertexManifold"] = r.vertexManifold;
     j["selfIntersecting"] = r.selfIntersecting;
     j["orientable"] = r.orientable;
+    j["insideOut"] = r.insideOut;
     j["connectedComponents"] = r.connectedComponents;
     j["bodies"] = r.bodies;
     j["innerVoids"] = r.innerVoids;

@@ -14,7 +14,10 @@ struct MeshReport {
     std::size_t triangles = 0;
     BoundingBox bounds;
     double surfaceArea = 0;
-    std::optional<double> volume;  // only when watertight and orientable
+    std::optional<double> volume;  // only when watertight and orientable; positive either way
+    // Watertight and orientable, but facing inward as a whole (negative signed volume): what a
+    // flipped export gives. Slicers and `encode` turn it round; still a defect.
+    bool insideOut = false;
     bool watertight = false;
     bool edgeManifold = false;
     bool vertexManifold = false;
@@ -28,7 +31,8 @@ struct MeshReport {
     std::size_t innerVoids = 0;
     // Triangles that use one vertex twice (zero area); the checks above ignore them.
     std::size_t degenerateTriangles = 0;
-    // A plain-words verdict: "printable" when watertight, manifold, orientable, not self-intersecting.
+    // A plain-words verdict: "printable" when watertight, manifold, orientable, facing outward and
+    // not self-intersecting.
     bool printable() const;
 };
 

@@ -23,6 +23,12 @@ double sixTimesSignedVolume(const Mesh& mesh, const Triangle& t) {
 
 }  // namespace
 
+double signedVolume(const Mesh& mesh) {
+    double six = 0;
+    for (const Triangle& t : mesh.triangles) six += sixTimesSignedVolume(mesh, t);
+    return six / 6.0;
+}
+
 std::vector<MeshShell> meshShells(const Mesh& mesh) {
     std::vector<std::uint32_t> parent(mesh.vertices.size());
     std::iota(parent.begin(), parent.end(), 0u);

@@ -15,6 +15,10 @@ struct MeshShell {
     double signedVolume = 0;             // > 0 encloses material (outward faces), < 0 a void
 };
 
+// The volume the whole mesh encloses, signed: > 0 when it faces outward, < 0 when it is inside
+// out. Meaningful for a closed mesh.
+double signedVolume(const Mesh& mesh);
+
 // Shells = sets of triangles connected through shared vertex indices.
 std::vector<MeshShell> meshShells(const Mesh& mesh);
 

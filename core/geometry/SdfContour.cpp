@@ -1,5 +1,7 @@
 #include "core/geometry/SdfContour.h"
 
+#include "core/geometry/MeshShells.h"
+
 #include "core/util/Error.h"
 
 #include <open3d/core/Tensor.h>
@@ -265,13 +267,16 @@ MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation, fl
     const std::uint32_t* prim = primitives.GetDataPtr<std::uint32_t>();
     const float* uv = uvs.GetDataPtr<float>();
     const PseudoNormals normals(mesh);
+    // Pseudonormals need faces pointing outward; an inside-out file (a flipped export) would
+    // give every sign the wrong way round, so the whole mesh's orientation decides.
+    const float outward = signedVolume(mesh) < 0 ? -1.0f : 1.0f;
     grid.values.resize(std::size_t(cells));
     for (std::int64_t i = 0; i < cells; ++i) {
         const float dx = q[3 * i] - cp[3 * i], dy = q[3 * i + 1] - cp[3 * i + 1],
                     dz = q[3 * i + 2] - cp[3 * i + 2];
         const float distance = std::sqrt(dx * dx + dy * dy + dz * dz);
         const Vec3f n = normals.at(prim[i], uv[2 * i], uv[2 * i + 1]);
-        const float side = dx * n[0] + dy * n[1] + dz * n[2];
+        const float side = outward * (dx * n[0] + dy * n[1] + dz * n[2]);
         grid.values[std::size_t(i)] = std::clamp(side < 0 ? -distance : distance, -truncation, truncation);
     }
     return result;

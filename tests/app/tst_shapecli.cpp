@@ -144,6 +144,24 @@ private Q_SLOTS:
             for (float c : v) QVERIFY(std::abs(c) <= float(lf::kDefaultDesignScale));
     }
 
+    void encodeReadsAnInsideOutMeshTheRightWayRound() {
+        // a.stl saved with every face flipped (a badly written export): the same latent, not
+        // the encoding of the mesh's complement (a solid block). inspect says it is inside out.
+        lf::Mesh flipped = lf::importMesh(path("a.stl").toStdString());
+        for (lf::Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        lf::exportMesh(flipped, path("a-flipped.stl").toStdString());
+        Result r = runCli({"inspect", path("a-flipped.stl")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(nlohmann::json::parse(r.out.toStdString())["insideOut"].get<bool>(), true);
+        QVERIFY(runCli({"encode", "--model", model_, path("a.stl"), "--out", path("zs.json")}).exitCode == 0);
+        r = runCli({"encode", "--model", model_, path("a-flipped.stl"), "--out", path("zf.json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        std::ifstream straight(path("zs.json").toStdString()), inverted(path("zf.json").toStdString());
+        const auto zs = lf::ml::latentFromJson(nlohmann::json::parse(straight), 12);
+        const auto zf = lf::ml::latentFromJson(nlohmann::json::parse(inverted), 12);
+        for (std::size_t i = 0; i < zs.size(); ++i) QVERIFY2(std::abs(zs[i] - zf[i]) < 1e-3f, qPrintable(QString::number(i)));
+    }
+
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {
         // The same shape as a 60x larger part, moved off the origin (a mesh from CAD, in mm).
         lf::Mesh part = lf::importMesh(path("a.stl").toStdString());

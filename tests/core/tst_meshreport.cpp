@@ -95,6 +95,14 @@ private Q_SLOTS:
         const lf::MeshReport f = lf::computeMeshReport(flipped);
         QCOMPARE(f.bodies, std::size_t(1));
         QCOMPARE(f.innerVoids, std::size_t(1));
+        // ... but it is reported inside out (same volume), which is not printable.
+        QVERIFY(!r.insideOut);
+        QVERIFY(r.printable());
+        QVERIFY(f.insideOut);
+        QVERIFY(f.watertight && f.orientable);
+        QVERIFY(std::abs(*f.volume - 7.0) < 1e-9);
+        QVERIFY(!f.printable());
+        QCOMPARE(lf::toJson(f)["insideOut"].get<bool>(), true);
     }
     void specksAreRemovedAndCavitiesKept() {
         // A hollow part (cavity 1/8 of its volume), a speck beside it (1/1000) and a pinhole
@@ -184,7 +192,8 @@ private Q_SLOTS:
         const nlohmann::json j = lf::toJson(lf::computeMeshReport(lf::test::box()));
         for (const char* key : {"vertices", "triangles", "bounds", "surfaceArea", "volume", "watertight",
                                 "edgeManifold", "vertexManifold", "selfIntersecting", "orientable",
-                                "connectedComponents", "bodies", "innerVoids", "degenerateTriangles", "printable"})
+                                "insideOut", "connectedComponents", "bodies", "innerVoids", "degenerateTriangles",
+                                "printable"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["triangles"].get<int>(), 12);
         QCOMPARE(j["bounds"]["max"][0].get<double>(), 1.0);

@@ -310,6 +310,25 @@ private Q_SLOTS:
             signFlips += (a.grid.values[i] < 0) != (b.grid.values[i] < 0);
         QCOMPARE(signFlips, std::size_t(0));
     }
+    void meshToSdfReadsAnInsideOutMeshTheRightWayRound() {
+        // A capped bottle (outer shell and a sealed cavity) saved with every face flipped, as a
+        // mirrored or badly written export gives it: the same grid, not its negative (which
+        // encodes as a solid cube).
+        const Mesh bottle = contourSdfGrid(makeSdfGrid(*shapeFamily("bottle").build(shapeFamily("bottle").sample(1)), 48, 0.1f));
+        Mesh flipped = bottle;
+        for (Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        const MeshSdfGrid a = meshToSdfGrid(bottle, 32, 0.1f);
+        const MeshSdfGrid b = meshToSdfGrid(flipped, 32, 0.1f);
+        std::size_t inside = 0;
+        float worst = 0;  // the closest point's rounding depends on the vertex order
+        for (std::size_t i = 0; i < a.grid.values.size(); ++i) {
+            worst = std::max(worst, std::fabs(b.grid.values[i] - a.grid.values[i]));
+            inside += a.grid.values[i] < 0;
+        }
+        QVERIFY2(worst < 1e-5f, qPrintable(QString::number(worst)));
+        // Walls, not a block: a fifth of the cube or less is material.
+        QVERIFY2(inside > 0 && inside < a.grid.values.size() / 5, qPrintable(QString::number(inside)));
+    }
     void meshToSdfRejectsBadInput() {
         QVERIFY_THROWS_EXCEPTION(Error, meshToSdfGrid(Mesh{}, 32, 0.1f));
         Mesh flat;

@@ -24,6 +24,7 @@ constexpr Field kFields[] = {
     {"edgeManifold", "Edge manifold"},
     {"vertexManifold", "Vertex manifold"},
     {"orientable", "Orientable"},
+    {"insideOut", "Inside out"},
     {"selfIntersecting", "Self-intersecting"},
 };
 
@@ -82,6 +83,7 @@ QStringList MeshReportPanel::problems(const MeshReport& report)
     if (!report.watertight) reasons << tr("it has holes (not watertight)");
     if (!report.edgeManifold || !report.vertexManifold) reasons << tr("it is not manifold");
     if (!report.orientable) reasons << tr("its faces cannot be oriented consistently");
+    if (report.insideOut) reasons << tr("its faces point inward (inside out)");
     if (report.selfIntersecting) reasons << tr("it intersects itself");
     return reasons;
 }
@@ -108,12 +110,13 @@ void MeshReportPanel::showReport(const QString& name, const MeshReport& report)
     setField(QStringLiteral("edgeManifold"), yesNo(report.edgeManifold));
     setField(QStringLiteral("vertexManifold"), yesNo(report.vertexManifold));
     setField(QStringLiteral("orientable"), yesNo(report.orientable));
+    setField(QStringLiteral("insideOut"), report.volume ? yesNo(report.insideOut) : tr("n/a (not a closed surface)"));
     setField(QStringLiteral("selfIntersecting"), yesNo(report.selfIntersecting));
 
     const bool printable = report.printable();
     if (printable) {
         verdictLabel_->setText(tr("✔ Printable"));
-        verdictLabel_->setToolTip(tr("Watertight, manifold, orientable and not self-intersecting."));
+        verdictLabel_->setToolTip(tr("Watertight, manifold, orientable, facing outward and not self-intersecting."));
         verdictLabel_->setStyleSheet(
             QStringLiteral("QLabel { background: #d8f0d8; color: #1b5e20; border-radius: 4px; }"));
     } else {
