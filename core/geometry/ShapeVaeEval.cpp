@@ -168,6 +168,33 @@ struct Validity {
     }
 };
 
+// Validity of midpoints, split by whether the two ends share a family: hybrids across families
+// are the hard case.
+struct MidpointTally {
+    Validity validity;
+    std::array<std::pair<int, int>, 2> byPair{};  // {same, cross}: {count, one watertight body}
+    void add(const SdfGrid& grid, bool sameFamily) {
+        const bool good = validity.add(grid);
+        auto& kind = byPair[sameFamily ? 0 : 1];
+        ++kind.first;
+        kind.second += good;
+    }
+    nlohmann::json json() const {
+        nlohmann::json j = validity.json();
+        for (const auto& [key, kind] : {std::pair{"same_family", byPair[0]}, std::pair{"cross_family", byPair[1]}})
+            j[key] = {{"count", kind.first},
+                      {"one_watertight_body", kind.first ? double(kind.second) / kind.first : 0.0}};
+        return j;
+    }
+};
+
+// Two training grids averaged voxel by voxel (the same resolution and truncation).
+SdfGrid averageGrid(const SdfGrid& a, const SdfGrid& b) {
+    SdfGrid out = a;
+    for (std::size_t i = 0; i < out.values.size(); ++i) out.values[i] = 0.5f * (a.values[i] + b.values[i]);
+    return out;
+}
+
 // The families the training set was drawn from, in the order it cycles through them, so the
 // held-out shapes come from the same distribution.
 std::vector<std::string> datasetFamilies(const SafetensorsContents& dataset) {
@@ -310,21 +337,19 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     }
 
     // 3. Interpolation midpoints between random training shapes (encoded, slerp at t = 0.5, the
-    // interpolation panel's default path).
-    Validity midpointValidity;
-    // Split by whether the two ends share a family: hybrids across families are the hard case.
-    std::array<std::pair<int, int>, 2> byPair{};  // {same, cross}: {count, one watertight body}
+    // interpolation panel's default path). Beside them, the same pairs' training grids averaged
+    // voxel by voxel: what a decoder that blends like the data would give (thin walls that do not
+    // overlap fade out).
+    MidpointTally midpoints, averaged;
     std::mt19937_64 pairs(options.pairSeed);
     for (int k = 0; k < options.midpoints && trainingCount >= 2; ++k) {
         const int a = int(uniformUnit(pairs()) * trainingCount);
         int b = int(uniformUnit(pairs()) * (trainingCount - 1));
         if (b >= a) ++b;
-        const ml::Latent za = model.encode(shapeDatasetGrid(trainingSet, a));
-        const ml::Latent zb = model.encode(shapeDatasetGrid(trainingSet, b));
-        const bool good = midpointValidity.add(model.decode(ml::slerp(za, zb, 0.5), resolution));
-        auto& kind = byPair[shapeDatasetFamily(trainingSet, a) == shapeDatasetFamily(trainingSet, b) ? 0 : 1];
-        ++kind.first;
-        kind.second += good;
+        const SdfGrid ga = shapeDatasetGrid(trainingSet, a), gb = shapeDatasetGrid(trainingSet, b);
+        const bool sameFamily = shapeDatasetFamily(trainingSet, a) == shapeDatasetFamily(trainingSet, b);
+        midpoints.add(model.decode(ml::slerp(model.encode(ga), model.encode(gb), 0.5), resolution), sameFamily);
+        averaged.add(averageGrid(ga, gb), sameFamily);
         if ((k + 1) % 50 == 0) log("midpoints " + std::to_string(k + 1) + "/" + std::to_string(options.midpoints));
     }
 
@@ -354,12 +379,11 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     result["samples"] = sampleValidity.json();
     result["samples"]["psi"] = options.psi;
     result["samples"]["first_seed"] = options.sampleSeed;
-    result["midpoints"] = midpointValidity.json();
+    result["midpoints"] = midpoints.json();
     result["midpoints"]["interpolation"] = "slerp t=0.5 between encoded training shapes";
-    for (const auto& [key, kind] : {std::pair{"same_family", byPair[0]}, std::pair{"cross_family", byPair[1]}}) {
-        result["midpoints"][key] = {{"count", kind.first},
-                                    {"one_watertight_body", kind.first ? double(kind.second) / kind.first : 0.0}};
-    }
+    result["midpoints"]["training_grid_average"] = averaged.json();
+    result["midpoints"]["training_grid_average"]["blend"] =
+        "the same pairs' training SDF grids averaged voxel by voxel at their own resolution";
     result["novelty"] = {{"distance", "1 - IoU to the nearest of the " + std::to_string(trainingCount) + " training shapes"},
                          {"samples", summary(sampleNearest)},
                          {"held_out", summary(heldOutNearest)},

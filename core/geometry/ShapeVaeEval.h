@@ -9,6 +9,8 @@
 //     and of interpolation midpoints (slerp, t = 0.5) between random training shapes: the share
 //     that contour to one watertight body. Sealed inner voids (a capped bottle's cavity) belong to
 //     the body (MeshReport::innerVoids); the share with one surface shell is reported beside it.
+//     Beside the midpoints, the same pairs' training grids averaged voxel by voxel go through
+//     the same count: what a decoder that blends like the data would reach.
 //   * Novelty: each sample's distance (1 - IoU) to its nearest training shape, next to the same
 //     distance of the held-out shapes (novel by construction): samples much closer to the
 //     training set than held-out shapes are would be copies.

@@ -78,6 +78,12 @@ private Q_SLOTS:
         const double recombined = (same * m["same_family"]["one_watertight_body"].get<double>() +
                                    cross * m["cross_family"]["one_watertight_body"].get<double>()) / 6.0;
         QVERIFY(std::abs(recombined - m["one_watertight_body"].get<double>()) < 1e-9);
+        // The same pairs' training grids averaged, counted the same way.
+        const auto& average = m["training_grid_average"];
+        QCOMPARE(average["count"].get<int>(), 6);
+        QCOMPARE(average["same_family"]["count"].get<int>(), same);
+        QCOMPARE(average["cross_family"]["count"].get<int>(), cross);
+        for (const char* share : {"one_watertight_body", "watertight", "empty"}) QVERIFY2(inUnitRange(average[share]), share);
         const auto& n = metrics_["novelty"];
         QVERIFY(inUnitRange(n["samples"]["median"]));
         QVERIFY(inUnitRange(n["held_out"]["median"]));
