@@ -50,7 +50,7 @@ ml::Latent ShapeDesign::meanLatent() const
 DesignState ShapeDesign::startState() const
 {
     if (prior_.empty()) return DesignState{meanLatent(), ml::kDefaultPsi, 0, -1, startScale_};
-    return DesignState{prior_.components.front().mean, ml::kDefaultPsi, 0, 0, startScale_};
+    return DesignState{prior_.components.front().typicalShape(), ml::kDefaultPsi, 0, 0, startScale_};
 }
 
 void ShapeDesign::setStartScale(double scale)
@@ -91,7 +91,7 @@ void ShapeDesign::setFamily(int k)
 {
     if (k < 0 || k >= int(prior_.components.size())) return;
     DesignState next = state_;
-    next.latent = prior_.components[std::size_t(k)].mean;
+    next.latent = prior_.components[std::size_t(k)].typicalShape();
     next.family = k;
     apply(next, tr("Family %1").arg(QString::fromStdString(prior_.components[std::size_t(k)].name)));
 }

@@ -41,8 +41,9 @@ public:
     // A new latent space (model loaded): the state becomes startState() and the undo history is
     // cleared (its latents mean nothing in another model).
     void setSpace(const ml::LatentDirections& directions, int latentSize, const ml::LatentPrior& prior = {});
-    // Where a model starts and Reset returns: with a latent prior, its first family's mean (the
-    // mean of all codes lies between the families and can decode to nothing); else the mean latent.
+    // Where a model starts and Reset returns: with a latent prior, its first family's typical
+    // shape (the mean of all codes lies between the families and can decode to nothing); else the
+    // mean latent.
     DesignState startState() const;
     // The size startState() has (the last session's, from the preferences); not an edit.
     void setStartScale(double scale);
@@ -75,7 +76,7 @@ public:
     // Undoable edits built on apply().
     void setCoefficient(int k, double sigmas, int mergeSerial, bool interactive);
     void setSeed(std::uint64_t seed);
-    // Jumps to family k's typical shape (its mean in the prior); psi and seed stay.
+    // Jumps to family k's typical shape (LatentPrior::Component::typical); psi and seed stay.
     void setFamily(int k);
     void setPsi(double psi);
     void setLatent(const ml::Latent& latent, const QString& text);

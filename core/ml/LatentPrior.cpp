@@ -17,6 +17,24 @@ constexpr const char* kWeights = "latent_prior.weights";
 constexpr const char* kMeans = "latent_prior.means";
 constexpr const char* kCholesky = "latent_prior.cholesky";
 constexpr const char* kNames = "latent_prior.names";
+constexpr const char* kTypical = "latent_prior.typical";
+
+// |L^-1 (z - mean)|^2 by forward substitution (y: scratch of size L), and log det L.
+struct Whitened {
+    double squared = 0, logDeterminant = 0;
+};
+Whitened whiten(const LatentPrior::Component& c, const float* z, int l, std::vector<double>& y) {
+    Whitened out;
+    for (int a = 0; a < l; ++a) {
+        double s = double(z[a]) - double(c.mean[std::size_t(a)]);
+        for (int b = 0; b < a; ++b) s -= double(c.cholesky[std::size_t(a) * l + b]) * y[std::size_t(b)];
+        const double diagonal = double(c.cholesky[std::size_t(a) * l + a]);
+        y[std::size_t(a)] = s / diagonal;
+        out.squared += y[std::size_t(a)] * y[std::size_t(a)];
+        out.logDeterminant += std::log(std::abs(diagonal));
+    }
+    return out;
+}
 
 // In-place Cholesky of a symmetric positive-definite n x n matrix (row-major): lower factor.
 bool choleskyInPlace(std::vector<double>& a, int n) {
@@ -104,6 +122,32 @@ LatentPrior fitLatentPrior(const std::vector<float>& codes, int latentSize, cons
     return prior;
 }
 
+std::vector<std::ptrdiff_t> mostTypicalCodes(const LatentPrior& prior, const std::vector<float>& codes,
+                                             const std::vector<int>& labels, const std::vector<std::string>& names) {
+    const int l = prior.latentSize;
+    if (l < 1 || codes.size() != labels.size() * std::size_t(l))
+        throw Error("latent prior: " + std::to_string(codes.size()) + " code values for " +
+                    std::to_string(labels.size()) + " labels of latent size " + std::to_string(l));
+    std::vector<std::ptrdiff_t> rows;
+    std::vector<double> y(static_cast<std::size_t>(l));
+    for (const auto& component : prior.components) {
+        std::ptrdiff_t best = -1;
+        double nearest = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            if (labels[i] < 0 || labels[i] >= int(names.size()))
+                throw Error("latent prior: label " + std::to_string(labels[i]) + " has no name");
+            if (names[std::size_t(labels[i])] != component.name) continue;
+            const double d = whiten(component, codes.data() + i * l, l, y).squared;
+            if (d < nearest) {
+                nearest = d;
+                best = std::ptrdiff_t(i);
+            }
+        }
+        rows.push_back(best);
+    }
+    return rows;
+}
+
 PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi) {
     if (prior.empty()) throw Error("latent prior: the model has none");
     std::mt19937_64 rng(seed);
@@ -141,17 +185,9 @@ int likeliestComponent(const LatentPrior& prior, const Latent& latent) {
     std::vector<double> y(static_cast<std::size_t>(l));
     for (std::size_t k = 0; k < prior.components.size(); ++k) {
         const auto& c = prior.components[k];
-        // log(w) - 0.5 |L^-1 (z - mean)|^2 - log det L, by forward substitution.
-        double score = std::log(std::max(c.weight, 1e-300)), squared = 0;
-        for (int a = 0; a < l; ++a) {
-            double s = double(latent[std::size_t(a)]) - double(c.mean[std::size_t(a)]);
-            for (int b = 0; b < a; ++b) s -= double(c.cholesky[std::size_t(a) * l + b]) * y[std::size_t(b)];
-            const double diagonal = double(c.cholesky[std::size_t(a) * l + a]);
-            y[std::size_t(a)] = s / diagonal;
-            squared += y[std::size_t(a)] * y[std::size_t(a)];
-            score -= std::log(std::abs(diagonal));
-        }
-        score -= 0.5 * squared;
+        // log(w) - 0.5 |L^-1 (z - mean)|^2 - log det L.
+        const Whitened w = whiten(c, latent.data(), l, y);
+        const double score = std::log(std::max(c.weight, 1e-300)) - 0.5 * w.squared - w.logDeterminant;
         if (score > bestScore) {
             bestScore = score;
             best = int(k);
@@ -163,17 +199,20 @@ int likeliestComponent(const LatentPrior& prior, const Latent& latent) {
 void appendLatentPrior(SafetensorsContents& weights, const LatentPrior& prior) {
     if (prior.empty()) return;
     const auto k = std::int64_t(prior.components.size()), l = std::int64_t(prior.latentSize);
-    std::vector<float> w, means, chol;
+    std::vector<float> w, means, chol, typical;
     nlohmann::json names = nlohmann::json::array();
     for (const auto& c : prior.components) {
         w.push_back(float(c.weight));
         means.insert(means.end(), c.mean.begin(), c.mean.end());
         chol.insert(chol.end(), c.cholesky.begin(), c.cholesky.end());
+        typical.insert(typical.end(), c.typical.begin(), c.typical.end());
         names.push_back(c.name);
     }
     weights.tensors.push_back(floatRecord(kWeights, {k}, w));
     weights.tensors.push_back(floatRecord(kMeans, {k, l}, means));
     weights.tensors.push_back(floatRecord(kCholesky, {k, l, l}, chol));
+    if (typical.size() == std::size_t(k * l))  // every component has one
+        weights.tensors.push_back(floatRecord(kTypical, {k, l}, typical));
     weights.metadata[kNames] = names.dump();
 }
 
@@ -191,6 +230,9 @@ LatentPrior readLatentPrior(const SafetensorsContents& weights, int latentSize, 
     const std::int64_t k = w->shape.size() == 1 ? w->shape[0] : -1;
     if (k < 1 || means->shape != std::vector<std::int64_t>{k, l} || chol->shape != std::vector<std::int64_t>{k, l, l})
         throw Error(what + ": latent prior tensors have inconsistent shapes");
+    const auto* typical = weights.find(kTypical);
+    if (typical && typical->shape != std::vector<std::int64_t>{k, l})
+        throw Error(what + ": latent_prior.typical must be [" + std::to_string(k) + ", " + std::to_string(l) + "]");
     std::vector<std::string> nameList;
     try {
         nameList = nlohmann::json::parse(names->second).get<std::vector<std::string>>();
@@ -199,6 +241,7 @@ LatentPrior readLatentPrior(const SafetensorsContents& weights, int latentSize, 
     }
     if (std::int64_t(nameList.size()) != k) throw Error(what + ": latent_prior.names does not name every component");
     const auto wv = floatsOf(*w, what), mv = floatsOf(*means, what), cv = floatsOf(*chol, what);
+    const auto tv = typical ? floatsOf(*typical, what) : std::vector<float>{};
     for (std::int64_t c = 0; c < k; ++c) {
         LatentPrior::Component component;
         component.name = nameList[std::size_t(c)];
@@ -206,11 +249,12 @@ LatentPrior readLatentPrior(const SafetensorsContents& weights, int latentSize, 
         if (!(component.weight > 0)) throw Error(what + ": latent prior weights must be positive");
         component.mean.assign(mv.begin() + c * l, mv.begin() + (c + 1) * l);
         component.cholesky.assign(cv.begin() + c * l * l, cv.begin() + (c + 1) * l * l);
+        if (typical) component.typical.assign(tv.begin() + c * l, tv.begin() + (c + 1) * l);
         prior.components.push_back(std::move(component));
     }
     return prior;
 }
 
-std::vector<std::string> latentPriorTensorNames() { return {kWeights, kMeans, kCholesky}; }
+std::vector<std::string> latentPriorTensorNames() { return {kWeights, kMeans, kCholesky, kTypical}; }
 
 }  // namespace lf::ml

@@ -9,6 +9,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/ml/LatentMath.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,12 @@ struct LatentPrior {
         double weight = 0;         // share of the training codes
         Latent mean;
         std::vector<float> cholesky;  // L x L lower-triangular factor of the covariance, row-major
+        // Where the app starts and a family jump goes: the refined encoding of the family's most
+        // typical training shape (mostTypicalCodes), a real design where the mean averages all
+        // of them (shoulders at every height fade out, bolt holes at every angle smooth away).
+        // Empty for priors stored without one: the mean stands in.
+        Latent typical;
+        const Latent& typicalShape() const { return typical.empty() ? mean : typical; }
     };
     int latentSize = 0;
     std::vector<Component> components;
@@ -31,11 +38,19 @@ struct LatentPrior {
 };
 
 // codes: N x latentSize row-major; labels[i] in [0, names.size()). Families with fewer than
-// 2 codes are left out. `ridge` (relative to the mean variance) is added to the covariance's
-// diagonal so it is positive definite even with fewer codes than dimensions.
+// 2 codes are left out; typical shapes are left empty. `ridge` (relative to the mean variance)
+// is added to the covariance's diagonal so it is positive definite even with fewer codes than
+// dimensions.
 // Throws lf::Error for inconsistent sizes or labels.
 LatentPrior fitLatentPrior(const std::vector<float>& codes, int latentSize, const std::vector<int>& labels,
                            const std::vector<std::string>& names, double ridge = 1e-3);
+
+// For each component, the index (row in `codes`) of the code of its family (names[labels[i]] is
+// its name) nearest its mean under its covariance, the first of equals; -1 where it has none.
+// The rows whose refined encodings become the typical shapes (storeTypicalShapes,
+// core/ml/ShapeVaeTrainer.h). Throws lf::Error for inconsistent sizes or labels.
+std::vector<std::ptrdiff_t> mostTypicalCodes(const LatentPrior& prior, const std::vector<float>& codes,
+                                             const std::vector<int>& labels, const std::vector<std::string>& names);
 
 struct PriorSample {
     Latent latent;
@@ -52,7 +67,9 @@ PriorSample samplePrior(const LatentPrior& prior, std::uint64_t seed, double psi
 int likeliestComponent(const LatentPrior& prior, const Latent& latent);
 
 // Storage in the model's weights file: "latent_prior.weights" F32 [K], "latent_prior.means"
-// F32 [K, L], "latent_prior.cholesky" F32 [K, L, L], names in metadata "latent_prior.names".
+// F32 [K, L], "latent_prior.cholesky" F32 [K, L, L], "latent_prior.typical" F32 [K, L] (when every
+// component has one; packages without it read empty ones), names in metadata
+// "latent_prior.names".
 void appendLatentPrior(SafetensorsContents& weights, const LatentPrior& prior);
 // An empty prior when the file has none; lf::Error (prefixed with `what`) when it is incomplete
 // or inconsistent with latentSize.

@@ -3,10 +3,12 @@
 #include "core/formats/Safetensors.h"
 #include "core/ml/LatentPrior.h"
 #include "core/ml/SdfDatasetTensor.h"
+#include "core/ml/ShapeModel.h"
 #include "core/ml/ShapeVae.h"
 #include "core/ml/TrainingCheckpoint.h"
 #include "core/ml/TorchSafetensors.h"
 #include "core/model/ModelManifest.h"
+#include "core/procedural/SdfGrid.h"
 #include "core/procedural/ShapeFamily.h"
 #include "core/util/Error.h"
 
@@ -18,6 +20,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <set>
 
 namespace lf::ml {
 namespace {
@@ -198,17 +201,26 @@ torch::Tensor trainingCodes(ShapeVae& model, const SdfDatasetTensor& data, const
     return torch::cat(codes);
 }
 
+struct LabelledCodes {
+    std::vector<float> values;  // N x L row-major
+    std::vector<int> labels;    // index into names
+    std::vector<std::string> names;
+};
+LabelledCodes labelledCodes(const torch::Tensor& codes, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows) {
+    LabelledCodes out;
+    const auto flat = codes.to(torch::kFloat32).contiguous();
+    out.values.assign(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
+    for (const std::int64_t r : rows) out.labels.push_back(data.family[std::size_t(r)]);
+    for (const auto& f : shapeFamilies()) out.names.push_back(f->name());
+    return out;
+}
+
 // Seeds' density (core/ml/LatentPrior.h): a Gaussian per family over the training codes; none
 // when the dataset has no family labels.
 LatentPrior familyPrior(const torch::Tensor& codes, const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows) {
     if (data.family.empty()) return {};
-    const auto flat = codes.to(torch::kFloat32).contiguous();
-    std::vector<float> values(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
-    std::vector<int> labels;
-    for (const std::int64_t r : rows) labels.push_back(data.family[std::size_t(r)]);
-    std::vector<std::string> names;
-    for (const auto& f : shapeFamilies()) names.push_back(f->name());
-    return fitLatentPrior(values, int(codes.size(1)), labels, names);
+    const LabelledCodes c = labelledCodes(codes, data, rows);
+    return fitLatentPrior(c.values, int(codes.size(1)), c.labels, c.names);
 }
 
 // GANSpace-style principal directions of the training codes, via SVD of the centred codes.
@@ -248,6 +260,51 @@ void validateOptions(const ShapeVaeTrainingOptions& o) {
         throw Error("training: checkpoint interval and stop step must be non-negative");
     }
     if (o.outDir.empty()) throw Error("training: no output directory given");
+}
+
+// Stores the typical shapes in the package saved at `package` (see storeTypicalShapes): its
+// network, as stored, encodes `rows` of `data`; each family's most typical row is then encoded
+// as `encode` does it (refined) - the decoder's reconstruction of a real shape, where the
+// encoder's one-shot guess leaves thin sloped walls (a bottle's shoulder) open.
+void addTypicalShapes(const std::filesystem::path& package, const SdfDatasetTensor& data,
+                      const std::vector<std::int64_t>& rows, const std::string& dataName) {
+    ModelPackage p = loadModelPackage(package);
+    const std::string what = (package / kManifestFileName).string();
+    if (p.manifest.kind != ModelKind::ShapeVae) throw Error(what + ": not a shape VAE package");
+    if (data.family.empty()) throw Error(dataName + ": has no family labels (not a generate-shapes dataset)");
+    const ShapeModel model = ShapeModel::load(package);
+    LatentPrior prior = model.prior();
+    if (prior.empty()) throw Error(what + ": the package has no latent prior to add typical shapes to");
+
+    ShapeVae vae(model.config());
+    std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
+    for (const auto& name : latentPriorTensorNames()) notNetwork.insert(name);
+    loadStateDict(*vae, p.weights, what, "", notNetwork);
+    const LabelledCodes c = labelledCodes(trainingCodes(vae, data, rows, 32, torch::kCPU), data, rows);
+    const std::vector<std::ptrdiff_t> typicalRows = mostTypicalCodes(prior, c.values, c.labels, c.names);
+    nlohmann::json chosen = nlohmann::json::object();
+    for (std::size_t k = 0; k < prior.components.size(); ++k) {
+        if (typicalRows[k] < 0) continue;
+        const std::int64_t row = rows[std::size_t(typicalRows[k])];
+        SdfGrid grid;
+        grid.resolution = data.resolution;
+        grid.truncation = data.truncation;
+        const torch::Tensor values = data.sdf[row].to(torch::kFloat32).contiguous();
+        grid.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+        prior.components[k].typical = model.encode(grid, kDefaultRefinement);
+        chosen[prior.components[k].name] = row;
+    }
+
+    // The prior goes back bit for bit (its floats round-trip), now with the typical shapes.
+    for (const auto& name : latentPriorTensorNames())
+        std::erase_if(p.weights.tensors, [&](const TensorRecord& r) { return r.name == name; });
+    appendLatentPrior(p.weights, prior);
+    p.manifest.extras["typical_shapes"] = {
+        {"dataset_rows", chosen},
+        {"dataset", dataName},
+        {"refinement", {{"steps", kDefaultRefinement.steps}, {"learning_rate", kDefaultRefinement.learningRate}}},
+        {"rule", "per family, the training code nearest the family's prior mean (Mahalanobis), encoded as `encode` does it"}};
+    saveModelPackage(package, p.manifest, p.weights);
 }
 
 }  // namespace
@@ -442,6 +499,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                          {"held_out_fraction", options.heldOutFraction},
                          {"loss", "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL"}}}};
     saveModelPackage(options.outDir, manifest, weights);
+    if (!prior.empty()) addTypicalShapes(options.outDir, data, split.train, options.dataset.filename().string());
     result.finished = true;
     result.package = options.outDir;
 
@@ -455,6 +513,18 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     done.message = (options.outDir / kManifestFileName).string();
     report(done);
     return result;
+}
+
+void storeTypicalShapes(const std::filesystem::path& package, const std::filesystem::path& dataset) {
+    const ModelManifest manifest = loadModelPackage(package).manifest;
+    const std::string what = (package / kManifestFileName).string();
+    const auto hyper = manifest.extras.find("training_hyperparameters");
+    if (hyper == manifest.extras.end() || !hyper->contains("held_out_fraction") ||
+        !(*hyper)["held_out_fraction"].is_number())
+        throw Error(what + ": training_hyperparameters.held_out_fraction is missing (the training split is unknown)");
+    const SdfDatasetTensor data = loadSdfDataset(dataset);
+    const Split split = splitDataset(data.count(), (*hyper)["held_out_fraction"].get<double>(), manifest.training.seed);
+    addTypicalShapes(package, data, split.train, dataset.filename().string());
 }
 
 }  // namespace lf::ml

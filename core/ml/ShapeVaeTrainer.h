@@ -77,4 +77,15 @@ inline constexpr const char* kCheckpointFileName = "checkpoint.safetensors";
 ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                      const std::function<void(const ShapeVaeProgress&)>& progress = {});
 
+// Each family's typical shape (LatentPrior::Component::typical), as the trainer stores it in
+// every package it writes, for a package made before: its network, as stored, encodes its
+// training split of `dataset` (the split the manifest's seed and held-out fraction name); the
+// family's code nearest its prior mean picks the shape, which is then encoded as `encode` does
+// it (refined). The prior's means and covariances are kept, so seeds name the same designs;
+// weights and their SHA-256 are rewritten, the rest of model.json is kept (plus
+// "typical_shapes": the rows and the rule). Throws lf::Error for a package that is not a shape
+// VAE with a latent prior or does not record its held-out fraction, or a dataset without family
+// labels.
+void storeTypicalShapes(const std::filesystem::path& package, const std::filesystem::path& dataset);
+
 }  // namespace lf::ml

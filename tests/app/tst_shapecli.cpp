@@ -8,6 +8,7 @@
 #include "core/io/MeshImport.h"
 #include "core/ml/LatentMath.h"
 #include "core/ml/ShapeModel.h"
+#include "core/model/ModelManifest.h"
 #include "tests/common/CliRunner.h"
 #include "tests/ui/ShapeModelFixture.h"
 
@@ -160,6 +161,28 @@ private Q_SLOTS:
         const auto zs = lf::ml::latentFromJson(nlohmann::json::parse(straight), 12);
         const auto zf = lf::ml::latentFromJson(nlohmann::json::parse(inverted), 12);
         for (std::size_t i = 0; i < zs.size(); ++i) QVERIFY2(std::abs(zs[i] - zf[i]) < 1e-3f, qPrintable(QString::number(i)));
+    }
+
+    void typicalShapesAreStoredInAnOlderPackage() {
+        // The fixture's package as it would have been written before typical shapes: without
+        // them the app starts on the family's mean; the command puts the trainer's back.
+        const std::filesystem::path original = model_.toStdString(), older = path("older").toStdString();
+        lf::ModelPackage p = lf::loadModelPackage(original);
+        std::erase_if(p.weights.tensors, [](const lf::TensorRecord& t) { return t.name == "latent_prior.typical"; });
+        p.manifest.extras.erase("typical_shapes");
+        lf::saveModelPackage(older, p.manifest, p.weights);
+        const QString data = dir_.filePath("model/shapes.safetensors");
+        Result r = runCli({"train", "shape-vae", "--data", data, "--out", path("older"), "--typical-shapes-only"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("stored typical shapes"));
+        const auto stored = lf::ml::ShapeModel::load(older), trained = lf::ml::ShapeModel::load(original);
+        QCOMPARE(stored.prior().components.front().typical, trained.prior().components.front().typical);
+        QVERIFY(!stored.prior().components.front().typical.empty());
+        // A missing dataset: one line, the package untouched.
+        const QByteArray before = contents(path("older/weights.safetensors"));
+        r = runCli({"train", "shape-vae", "--data", path("nope.safetensors"), "--out", path("older"), "--typical-shapes-only"});
+        QVERIFY(isOneLineError(r));
+        QCOMPARE(contents(path("older/weights.safetensors")), before);
     }
 
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {

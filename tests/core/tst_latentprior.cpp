@@ -1,6 +1,7 @@
 // The per-family latent prior that seeds are drawn from (core/ml/LatentPrior.h): fitted means,
-// covariances and weights match the codes, sampling is reproducible and scaled by psi, and the
-// stored form round-trips and refuses malformed data.
+// covariances and weights match the codes, each family's typical shape is its most central code,
+// sampling is reproducible and scaled by psi, and the stored form round-trips and refuses
+// malformed data.
 #include "core/ml/LatentPrior.h"
 #include "core/util/Error.h"
 #include "tests/common/ErrorOf.h"
@@ -100,6 +101,29 @@ private Q_SLOTS:
         QCOMPARE(likeliestComponent(prior_, Latent{0.0f, 0.0f}), -1);  // wrong size
     }
 
+    void typicalShapeIsTheFamilysMostCentralCode() {
+        // Each family's most typical code is one of its own.
+        const Codes c = syntheticCodes();
+        const std::vector<std::ptrdiff_t> rows = mostTypicalCodes(prior_, c.values, c.labels, {"a", "b", "unused"});
+        QCOMPARE(rows.size(), std::size_t(2));
+        QCOMPARE(c.labels[std::size_t(rows[0])], 0);
+        QCOMPARE(c.labels[std::size_t(rows[1])], 1);
+        // Central under the family's covariance, not in plain distance: x spreads 6.6, y 0.7, the
+        // mean is (0.8, 0). (0, +-1) lie nearest in plain distance (1.3) but 1.4 standard
+        // deviations out; (4, 0) lies 3.2 away but 0.5 standard deviations out.
+        const std::vector<float> codes{-9, 0, 9, 0, 0, -1, 0, 1, 4, 0};
+        const LatentPrior p = fitLatentPrior(codes, 2, {0, 0, 0, 0, 0}, {"x"});
+        QCOMPARE(mostTypicalCodes(p, codes, {0, 0, 0, 0, 0}, {"x"}), (std::vector<std::ptrdiff_t>{4}));
+        // Codes of other families do not count; a family without codes gets -1.
+        QCOMPARE(mostTypicalCodes(p, {4, 0, 0, 1}, {1, 0}, {"x", "y"}), (std::vector<std::ptrdiff_t>{1}));
+        QCOMPARE(mostTypicalCodes(p, {4, 0}, {0}, {"y"}), (std::vector<std::ptrdiff_t>{-1}));
+        QVERIFY(!test::errorOf([&] { mostTypicalCodes(p, {4, 0}, {3}, {"x"}); }).empty());
+        // The fit leaves typical shapes to the package (refined encodings); until then, and in
+        // packages made before, the mean stands in.
+        QVERIFY(p.components[0].typical.empty());
+        QCOMPARE(p.components[0].typicalShape(), p.components[0].mean);
+    }
+
     void fewerCodesThanDimensionsStillFactorise() {
         // 3 codes in 3-D: a singular covariance; the ridge keeps it positive definite.
         const LatentPrior p = fitLatentPrior({1, 2, 3, 2, 3, 4, 3, 4, 5.5f}, 3, {0, 0, 0}, {"x"});
@@ -109,27 +133,50 @@ private Q_SLOTS:
 
     void storedFormRoundTrips() {
         SafetensorsContents weights;
-        appendLatentPrior(weights, prior_);
+        LatentPrior withTypical = prior_;
+        withTypical.components[0].typical = {5.5f, 0.25f, -0.05f};
+        withTypical.components[1].typical = {-5.0f, 2.0f, 0.1f};
+        appendLatentPrior(weights, withTypical);
         const LatentPrior back = readLatentPrior(weights, 3, "w");
         QCOMPARE(int(back.components.size()), 2);
         QCOMPARE(back.components[1].name, std::string("b"));
         QCOMPARE(back.components[0].mean, prior_.components[0].mean);
         QCOMPARE(back.components[0].cholesky, prior_.components[0].cholesky);
+        QCOMPARE(back.components[0].typical, withTypical.components[0].typical);
+        QCOMPARE(back.components[1].typicalShape(), withTypical.components[1].typical);
         QCOMPARE(samplePrior(back, 4, 0.7).latent, samplePrior(prior_, 4, 0.7).latent);
         QVERIFY(readLatentPrior(SafetensorsContents{}, 3, "w").empty());  // none stored: none
+        // Packages made before typical shapes were stored (a prior without them is written so
+        // too): their means stand in.
+        SafetensorsContents older;
+        appendLatentPrior(older, prior_);
+        QCOMPARE(older.tensors.size(), weights.tensors.size() - 1);
+        const LatentPrior old = readLatentPrior(older, 3, "w");
+        QVERIFY(old.components[1].typical.empty());
+        QCOMPARE(old.components[1].typicalShape(), prior_.components[1].mean);
     }
 
     void malformedInputIsRefused() {
         SafetensorsContents weights;
-        appendLatentPrior(weights, prior_);
+        LatentPrior withTypical = prior_;
+        for (auto& c : withTypical.components) c.typical = c.mean;
+        appendLatentPrior(weights, withTypical);
         // A different latent size: inconsistent shapes.
         QVERIFY(test::errorOf([&] { readLatentPrior(weights, 4, "pkg"); }).find("inconsistent") != std::string::npos);
         SafetensorsContents noNames = weights;
         noNames.metadata.clear();
         QVERIFY(test::errorOf([&] { readLatentPrior(noNames, 3, "pkg"); }).find("incomplete") != std::string::npos);
         SafetensorsContents partial = weights;
-        partial.tensors.pop_back();
-        QVERIFY(test::errorOf([&] { readLatentPrior(partial, 3, "pkg"); }).find("pkg") != std::string::npos);
+        std::erase_if(partial.tensors, [](const TensorRecord& r) { return r.name == "latent_prior.cholesky"; });
+        QVERIFY(test::errorOf([&] { readLatentPrior(partial, 3, "pkg"); }).find("incomplete") != std::string::npos);
+        // A typical-shape tensor of the wrong shape.
+        SafetensorsContents badTypical = weights;
+        for (TensorRecord& r : badTypical.tensors)
+            if (r.name == "latent_prior.typical") {
+                r.shape = {2, 2};
+                r.data.resize(4 * sizeof(float));
+            }
+        QVERIFY(test::errorOf([&] { readLatentPrior(badTypical, 3, "pkg"); }).find("latent_prior.typical") != std::string::npos);
         QVERIFY(!test::errorOf([&] { fitLatentPrior({1, 2, 3}, 3, {0, 0}, {"x"}); }).empty());
         QVERIFY(!test::errorOf([&] { fitLatentPrior({1, 2, 3, 4, 5, 6}, 3, {0, 7}, {"x"}); }).empty());
         QVERIFY(!test::errorOf([&] { samplePrior(LatentPrior{}, 1, 1.0); }).empty());

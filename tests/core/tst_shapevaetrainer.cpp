@@ -5,6 +5,8 @@
 #include "core/ml/ShapeVaeTrainer.h"
 #include "core/ml/TrainingCheckpoint.h"
 #include "core/model/ModelManifest.h"
+#include "core/procedural/ShapeDataset.h"
+#include "core/procedural/ShapeFamily.h"
 #include "core/util/Error.h"
 #include "tests/common/ErrorOf.h"
 #include "tests/common/FileSizeLimit.h"
@@ -333,6 +335,62 @@ private Q_SLOTS:
         o = tinyOptions(data_, path(dir_, "bad"));
         o.encoderWidths = {4};
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
+    }
+
+    void packagesStoreEachFamilysTypicalShape() {
+        // A procedural set with family labels (the synthetic one has none: no prior, no typical
+        // shapes, which lossFallsAndPackageIsWritten covers).
+        ShapeDatasetOptions d;
+        d.count = 15;
+        d.resolution = 16;
+        d.truncation = 0.25f;
+        d.seed = 5;
+        d.families = {"bottle", "knob", "mug"};
+        const auto dataPath = path(dir_, "families.safetensors");
+        const SafetensorsContents data = makeShapeDataset(d);
+        writeSafetensors(dataPath, data);
+        auto o = tinyOptions(dataPath, path(dir_, "typical"));
+        o.epochs = 2;
+        QVERIFY(trainShapeVae(o).finished);
+
+        // Each family's typical shape is the refined encoding (as `encode` does it) of one of its
+        // training shapes, named in the manifest.
+        const ShapeModel model = ShapeModel::load(o.outDir);
+        const nlohmann::json& typical = model.manifest().extras.at("typical_shapes");
+        QCOMPARE(int(model.prior().components.size()), 3);
+        for (const auto& family : model.prior().components) {
+            const int row = typical.at("dataset_rows").at(family.name).get<int>();
+            QCOMPARE(shapeFamilies()[std::size_t(shapeDatasetFamily(data, row))]->name(), family.name);
+            QCOMPARE(family.typical.size(), std::size_t(8));
+            QCOMPARE(family.typical, model.encode(shapeDatasetGrid(data, row), kDefaultRefinement));
+            QVERIFY(family.typical != family.mean);
+        }
+        QCOMPARE(typical.at("refinement").at("steps").get<int>(), kDefaultRefinement.steps);
+
+        // A package made before typical shapes were stored gets the same ones from
+        // storeTypicalShapes; everything else in its weights stays byte for byte.
+        const auto older = path(dir_, "typical-older");
+        ModelPackage p = loadModelPackage(o.outDir);
+        std::erase_if(p.weights.tensors, [](const TensorRecord& r) { return r.name == "latent_prior.typical"; });
+        p.manifest.extras.erase("typical_shapes");
+        saveModelPackage(older, p.manifest, p.weights);
+        QVERIFY(ShapeModel::load(older).prior().components[0].typical.empty());
+        storeTypicalShapes(older, dataPath);
+        const ModelPackage stored = loadModelPackage(older), original = loadModelPackage(o.outDir);
+        QVERIFY(sameModelTensors(stored.weights, original.weights));
+        QCOMPARE(stored.manifest.extras.at("typical_shapes"), typical);
+        QCOMPARE(stored.manifest.weights.sha256, original.manifest.weights.sha256);
+
+        // Refused: a dataset without family labels, a package that does not say how it split
+        // its data, no package.
+        std::string msg = errorOf([&] { storeTypicalShapes(older, data_); });
+        QVERIFY2(msg.find("family labels") != std::string::npos, msg.c_str());
+        ModelPackage unsplit = loadModelPackage(older);
+        unsplit.manifest.extras.erase("training_hyperparameters");
+        saveModelPackage(older, unsplit.manifest, unsplit.weights);
+        msg = errorOf([&] { storeTypicalShapes(older, dataPath); });
+        QVERIFY2(msg.find("held_out_fraction") != std::string::npos, msg.c_str());
+        QVERIFY(!errorOf([&] { storeTypicalShapes(path(dir_, "no-such-package"), dataPath); }).empty());
     }
 
     void modelLoadRefusesBrokenPackages() {

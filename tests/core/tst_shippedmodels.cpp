@@ -63,12 +63,15 @@ private Q_SLOTS:
         QEXPECT_FAIL("", "shapes-default: midpoints below 95 % one watertight body", Continue);
         QVERIFY(midpoints >= 0.95);
 
-        // What the GUI starts on (the first family's mean) and seeds as `sample` draws them
-        // decode, in the product pipeline, to one watertight body.
-        const auto first = lf::computeMeshReport(
-            lf::decodeToMesh(model, model.prior().components.front().mean, model.gridResolution()));
-        QVERIFY(first.watertight);
-        QCOMPARE(first.bodies, std::size_t(1));
+        // What the GUI starts on (the first family's typical shape at the default psi) and every
+        // family jump at it, and seeds as `sample` draws them, decode in the product pipeline to
+        // one watertight body.
+        for (const auto& family : model.prior().components) {
+            QVERIFY2(family.typical.size() == family.mean.size(), family.name.c_str());
+            const auto shown = lf::computeMeshReport(lf::decodeToMesh(
+                model, lf::ml::truncate(family.typical, family.mean, lf::ml::kDefaultPsi), model.gridResolution()));
+            QVERIFY2(shown.watertight && shown.bodies == 1, family.name.c_str());
+        }
         int good = 0;
         for (std::uint64_t seed = 1; seed <= 20; ++seed) {
             const auto r = lf::computeMeshReport(

@@ -87,7 +87,7 @@ private Q_SLOTS:
     void modelLocatorSearchOrder();
     void missingModelReportsAnError();
     void corruptModelReportsAnError();
-    void startsOnTheFirstFamilysMean();
+    void startsOnTheFirstFamilysTypicalShape();
     void familyJumpAndRandomWithinAFamily();
     void directionSliderChangesTheView();
     void seedReproducesTheShape();
@@ -268,16 +268,22 @@ void TstShapeSpace::corruptModelReportsAnError()
     QCOMPARE(explorer->lastShape().latent, seedLatent(*explorer, 3));
 }
 
-void TstShapeSpace::startsOnTheFirstFamilysMean()
+void TstShapeSpace::startsOnTheFirstFamilysTypicalShape()
 {
     QVERIFY(loadModel(*window_));
     ui::ShapeExplorer* explorer = window_->shapeExplorer();
     QCOMPARE(explorer->model().id, QStringLiteral("tiny-shapes"));
-    // The fixture's training set has family labels, so the package has a per-family prior; the
-    // window starts on its first family's mean (the mean of all codes can decode to nothing).
+    // The fixture's training set has family labels, so the package has a per-family prior with
+    // typical shapes (the trainer stores them); the window starts on the first family's (the
+    // mean of all codes can decode to nothing, a family's mean is a blur of its shapes), at the
+    // default psi like every design.
     QCOMPARE(int(explorer->model().prior.components.size()), 3);
-    QCOMPARE(explorer->model().prior.components.front().name, std::string("bottle"));
-    QCOMPARE(explorer->lastShape().latent, explorer->model().prior.components.front().mean);
+    const auto& bottle = explorer->model().prior.components.front();
+    QCOMPARE(bottle.name, std::string("bottle"));
+    QCOMPARE(bottle.typical.size(), bottle.mean.size());
+    QVERIFY(bottle.typical != bottle.mean);
+    QCOMPARE(explorer->design()->state().latent, bottle.typical);
+    QCOMPARE(explorer->lastShape().latent, ml::truncate(bottle.typical, bottle.mean, ml::kDefaultPsi));
     QVERIFY(explorer->fullResolution() >= 64);
     QVERIFY(window_->document()->mesh());
     qInfo("start shape: %zu triangles at %d^3 (decode %.1f ms, contour %.1f ms)",
@@ -360,7 +366,8 @@ void TstShapeSpace::familyJumpAndRandomWithinAFamily()
         Q_EMIT families->activated(3);
     }));
     const auto& prior = window_->shapeExplorer()->model().prior;
-    QCOMPARE(window_->shapeExplorer()->lastShape().latent, prior.components[2].mean);  // mean at any psi
+    QCOMPARE(design->state().latent, prior.components[2].typical);  // the knob's typical shape
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, design->effectiveLatent());
     QCOMPARE(panel->familyText(), QStringLiteral("knob"));
     QCOMPARE(design->undoStack()->count(), undoBefore + 1);
     // Random keeps to the chosen family; the shown seed reproduces the shape.
@@ -414,7 +421,7 @@ void TstShapeSpace::sliderDragIsOneUndoStep()
     QVERIFY(waitForShape(*window_, [&] { window_->undoAction()->trigger(); }));
     QCOMPARE(design->state().latent, start);
     QCOMPARE(slider->value(), sliderStart);
-    QCOMPARE(window_->shapeExplorer()->lastShape().latent, start);
+    QCOMPARE(window_->shapeExplorer()->lastShape().latent, design->effectiveLatent());
     QVERIFY(waitForShape(*window_, [&] { window_->redoAction()->trigger(); }));
     QCOMPARE(design->state().latent, dragged);
     QCOMPARE(slider->value(), 200);

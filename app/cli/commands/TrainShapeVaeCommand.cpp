@@ -48,7 +48,16 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     cmd->add_option("--beta-warmup", o->klWarmupEpochs, "epochs over which beta ramps up from 0")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--quiet", *quiet, "only the final summary");
-    cmd->callback([o, quiet, data, out] {
+    auto typicalOnly = std::make_shared<bool>(false);
+    cmd->add_flag("--typical-shapes-only", *typicalOnly,
+                  "do not train: store each family's typical shape in the package in --out, trained on --data "
+                  "before packages held them");
+    cmd->callback([o, quiet, data, out, typicalOnly] {
+        if (*typicalOnly) {
+            ml::storeTypicalShapes(*out, *data);
+            std::cout << "stored typical shapes in " << *out << "\n";
+            return;
+        }
         o->dataset = *data;
         o->outDir = *out;
         o->commandLine = commandLine(*o);
