@@ -211,8 +211,10 @@ void appendLatentPrior(SafetensorsContents& weights, const LatentPrior& prior) {
     weights.tensors.push_back(floatRecord(kWeights, {k}, w));
     weights.tensors.push_back(floatRecord(kMeans, {k, l}, means));
     weights.tensors.push_back(floatRecord(kCholesky, {k, l, l}, chol));
-    if (typical.size() == std::size_t(k * l))  // every component has one
-        weights.tensors.push_back(floatRecord(kTypical, {k, l}, typical));
+    const bool everyOne = std::all_of(prior.components.begin(), prior.components.end(), [&](const auto& c) {
+        return c.typical.size() == std::size_t(l);
+    });
+    if (everyOne) weights.tensors.push_back(floatRecord(kTypical, {k, l}, typical));
     weights.metadata[kNames] = names.dump();
 }
 

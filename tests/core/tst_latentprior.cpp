@@ -154,6 +154,12 @@ private Q_SLOTS:
         const LatentPrior old = readLatentPrior(older, 3, "w");
         QVERIFY(old.components[1].typical.empty());
         QCOMPARE(old.components[1].typicalShape(), prior_.components[1].mean);
+        // One component without one: none are stored (no half-filled tensor).
+        LatentPrior partly = withTypical;
+        partly.components[1].typical.clear();
+        SafetensorsContents partial;
+        appendLatentPrior(partial, partly);
+        QVERIFY(!partial.find("latent_prior.typical"));
     }
 
     void malformedInputIsRefused() {
