@@ -54,12 +54,13 @@ private Q_SLOTS:
         // Samples are new designs, not copies: as far from the training set as unseen shapes are.
         QVERIFY(e.at("novelty").at("samples").at("median").get<double>() >=
                 e.at("novelty").at("held_out").at("median").get<double>());
-        QVERIFY(samples >= 0.95);  // the bar for random samples
-        // The other bars (IoU >= 0.90, midpoints >= 95 % one body) are not reached by this
-        // CPU-trained model (see models/README.md); an improved package makes these checks XPASS,
-        // which fails the suite until the expectations are updated.
-        QEXPECT_FAIL("", "shapes-default: held-out IoU below the 0.90 target", Continue);
+        QVERIFY(samples >= 0.95);  // the bars for random samples and reconstruction
         QVERIFY(iou >= 0.90);
+        // The midpoint bar (95 % one body) is not reached (docs/SHAPES.md: across families the
+        // training shapes' own voxel average holds together no more often); an improved package
+        // makes this check XPASS, which fails the suite until the expectation is updated.
+        const double average = e.at("midpoints").at("training_grid_average").at("one_watertight_body").get<double>();
+        qInfo("shapes-default: midpoint pairs' training grids averaged: %.3f one watertight body", average);
         QEXPECT_FAIL("", "shapes-default: midpoints below 95 % one watertight body", Continue);
         QVERIFY(midpoints >= 0.95);
 
