@@ -523,6 +523,11 @@ void storeTypicalShapes(const std::filesystem::path& package, const std::filesys
         !(*hyper)["held_out_fraction"].is_number())
         throw Error(what + ": training_hyperparameters.held_out_fraction is missing (the training split is unknown)");
     const SdfDatasetTensor data = loadSdfDataset(dataset);
+    // The trainer records "<file> (<count> shapes, ...)": another set would split differently.
+    const std::string count = " (" + std::to_string(data.count()) + " shapes";
+    if (manifest.training.data.find(" shapes") != std::string::npos && manifest.training.data.find(count) == std::string::npos)
+        throw Error(dataset.string() + ": " + std::to_string(data.count()) + " shapes, but the package was trained on " +
+                    manifest.training.data);
     const Split split = splitDataset(data.count(), (*hyper)["held_out_fraction"].get<double>(), manifest.training.seed);
     addTypicalShapes(package, data, split.train, dataset.filename().string());
 }

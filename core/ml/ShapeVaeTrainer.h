@@ -85,7 +85,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
 // weights and their SHA-256 are rewritten, the rest of model.json is kept (plus
 // "typical_shapes": the rows and the rule). Throws lf::Error for a package that is not a shape
 // VAE with a latent prior or does not record its held-out fraction, or a dataset without family
-// labels.
+// labels or with another number of shapes than the package was trained on.
 void storeTypicalShapes(const std::filesystem::path& package, const std::filesystem::path& dataset);
 
 }  // namespace lf::ml

@@ -381,9 +381,17 @@ private Q_SLOTS:
         QCOMPARE(stored.manifest.extras.at("typical_shapes"), typical);
         QCOMPARE(stored.manifest.weights.sha256, original.manifest.weights.sha256);
 
-        // Refused: a dataset without family labels, a package that does not say how it split
-        // its data, no package.
+        // Refused: another dataset, one without family labels, a package that does not say how
+        // it split its data, no package.
         std::string msg = errorOf([&] { storeTypicalShapes(older, data_); });
+        QVERIFY2(msg.find("20 shapes, but the package was trained on families.safetensors (15 shapes") != std::string::npos,
+                 msg.c_str());
+        d.count = 20;  // labelled, but not the set it was trained on
+        writeSafetensors(path(dir_, "other.safetensors"), makeShapeDataset(d));
+        msg = errorOf([&] { storeTypicalShapes(older, path(dir_, "other.safetensors")); });
+        QVERIFY2(msg.find("20 shapes, but") != std::string::npos, msg.c_str());
+        test::writeSyntheticDataset(path(dir_, "unlabelled.safetensors"), 15, 16);  // the right size, no labels
+        msg = errorOf([&] { storeTypicalShapes(older, path(dir_, "unlabelled.safetensors")); });
         QVERIFY2(msg.find("family labels") != std::string::npos, msg.c_str());
         ModelPackage unsplit = loadModelPackage(older);
         unsplit.manifest.extras.erase("training_hyperparameters");
