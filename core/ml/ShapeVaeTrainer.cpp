@@ -447,6 +447,11 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     result.heldOutL1 = state.heldOutL1;
 
     // The package: fp16 network weights + fp32 latent PCA, then model.json.
+    ShapeVaeProgress packaging;
+    packaging.phase = ShapeVaeProgress::Phase::Packaging;
+    packaging.epoch = options.epochs;
+    packaging.message = options.outDir.string();
+    report(packaging);
     const torch::Tensor codes = trainingCodes(model, data, split.train, options.batchSize, device);
     const Pca pca = latentPca(codes, options.pcaComponents);
     const LatentPrior prior = familyPrior(codes, data, split.train);

@@ -53,7 +53,9 @@ struct ShapeVaeTrainingOptions {
 };
 
 struct ShapeVaeProgress : TrainingProgress {
-    enum class Phase { Step, EpochEnd, Checkpoint, Finished };
+    // Packaging: the steps are done; the package (latent PCA, family prior, typical shapes) is
+    // being written, which takes a minute or two on the full set.
+    enum class Phase { Step, EpochEnd, Checkpoint, Packaging, Finished };
     Phase phase = Phase::Step;
     double recon = 0, kl = 0, beta = 0;  // last step, or epoch means at EpochEnd
     double heldOutL1 = -1;               // EpochEnd with a held-out set

@@ -185,6 +185,28 @@ private Q_SLOTS:
         QCOMPARE(contents(path("older/weights.safetensors")), before);
     }
 
+    void trainWritesAPackageAndSaysWhenItPackages() {
+        // The whole command line path: generate a tiny set, train one epoch of a tiny network.
+        Result r = runCli({"generate-shapes", "--count", "6", "--resolution", "16", "--seed", "3", "--truncation", "0.25",
+                           "--families", "bottle", "knob", "--quiet", "--out", path("tiny.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-trained"), "--epochs", "1",
+                    "--batch", "3", "--latent", "6", "--encoder-widths", "4,8", "--decoder-widths", "8,4",
+                    "--held-out", "0", "--seed", "2"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("trained shape VAE"));
+        // The last lines: the final checkpoint, then the packaging (a minute or two on a full set,
+        // which used to pass in silence).
+        const QStringList lines = r.err.trimmed().split('\n');
+        QVERIFY2(lines.size() >= 2, qPrintable(r.err));
+        QVERIFY2(lines.last().startsWith("train shape-vae: packaging ") && lines.last().contains("typical shapes"),
+                 qPrintable(lines.last()));
+        QVERIFY2(lines[lines.size() - 2].contains("checkpoint"), qPrintable(lines[lines.size() - 2]));
+        const auto trained = lf::ml::ShapeModel::load(path("cli-trained").toStdString());
+        QCOMPARE(int(trained.prior().components.size()), 2);
+        QCOMPARE(trained.prior().components.front().typical.size(), std::size_t(6));
+    }
+
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {
         // The same shape as a 60x larger part, moved off the origin (a mesh from CAD, in mm).
         lf::Mesh part = lf::importMesh(path("a.stl").toStdString());

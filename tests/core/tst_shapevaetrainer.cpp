@@ -84,7 +84,9 @@ private Q_SLOTS:
         std::vector<double> heldOut;
         int steps = 0, checkpoints = 0;
         double lastEta = -1;
+        std::vector<ShapeVaeProgress::Phase> phases;
         const auto result = trainShapeVae(o, [&](const ShapeVaeProgress& p) {
+            phases.push_back(p.phase);
             if (p.phase == ShapeVaeProgress::Phase::Step) {
                 ++steps;
                 lastEta = p.etaSeconds;
@@ -102,6 +104,12 @@ private Q_SLOTS:
         QCOMPARE(steps, 10 * 4);  // 16 training shapes / batch 4
         QCOMPARE(checkpoints, 10);
         QCOMPARE(lastEta, 0.0);
+        // After the last checkpoint: the package is written (announced), then finished.
+        QVERIFY(phases.size() >= 3);
+        QCOMPARE(phases[phases.size() - 3], ShapeVaeProgress::Phase::Checkpoint);
+        QCOMPARE(phases[phases.size() - 2], ShapeVaeProgress::Phase::Packaging);
+        QCOMPARE(phases.back(), ShapeVaeProgress::Phase::Finished);
+        QCOMPARE(std::count(phases.begin(), phases.end(), ShapeVaeProgress::Phase::Packaging), 1);
         qInfo("recon epoch 1 %.4f -> epoch 10 %.4f; held-out L1 %.4f -> %.4f", recon.front(),
               recon.back(), heldOut.front(), heldOut.back());
         QVERIFY(recon.back() < 0.7 * recon.front());

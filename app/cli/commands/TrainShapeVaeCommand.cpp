@@ -78,6 +78,8 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
                               formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
                 line = checkpointText(p);
+            } else if (p.phase == Phase::Packaging) {
+                line = "packaging " + p.message + " (latent directions, family prior, typical shapes)";
             } else {
                 return;  // Finished: summarised below
             }
