@@ -139,9 +139,7 @@ ShapeModel ShapeModel::load(const std::filesystem::path& directory) {
     }
 
     impl->vae = ShapeVae(impl->config);
-    std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
-    for (const auto& name : latentPriorTensorNames()) notNetwork.insert(name);
-    loadStateDict(*impl->vae, weights, what, "", notNetwork);
+    loadShapeVaeWeights(impl->vae, weights, what);
     impl->vae->eval();
     return ShapeModel(std::move(impl));
 }

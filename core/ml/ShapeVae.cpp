@@ -1,5 +1,10 @@
 #include "core/ml/ShapeVae.h"
 
+#include "core/ml/LatentPrior.h"
+#include "core/ml/TorchSafetensors.h"
+
+#include <set>
+
 namespace lf::ml {
 namespace {
 
@@ -148,6 +153,12 @@ torch::Tensor shuffle3d(const torch::Tensor& x) {
     return x.reshape({b, c, 2, 2, 2, d, h, w})
         .permute({0, 1, 5, 2, 6, 3, 7, 4})
         .reshape({b, c, 2 * d, 2 * h, 2 * w});
+}
+
+void loadShapeVaeWeights(ShapeVae& vae, const SafetensorsContents& weights, const std::string& what) {
+    std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
+    for (const auto& name : latentPriorTensorNames()) notNetwork.insert(name);
+    loadStateDict(*vae, weights, what, "", notNetwork);
 }
 
 }  // namespace lf::ml

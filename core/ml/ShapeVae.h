@@ -21,9 +21,12 @@
 //   Decode (batch 1, one torch thread): coarse 32^3 p50 8 ms, fine 64^3 p50 18 ms / p95 18.4 ms;
 //   flying edges + normals of a real shape add 0.3 ms (32^3) and 1-2 ms (64^3): the interactive
 //   path stays well under p95 100 ms.
+#include "core/formats/Safetensors.h"
 #include "core/ml/ShapeVaeConfig.h"
 
 #include <torch/torch.h>
+
+#include <string>
 
 namespace lf::ml {
 
@@ -66,6 +69,10 @@ struct ShapeVaeImpl : torch::nn::Module {
     ShapeDecoder decoder{nullptr};
 };
 TORCH_MODULE(ShapeVae);
+
+// Loads a package's network tensors into `vae` (strict, see loadStateDict), skipping the latent
+// PCA and the latent prior stored beside them; errors name `what`.
+void loadShapeVaeWeights(ShapeVae& vae, const SafetensorsContents& weights, const std::string& what);
 
 // L1 weighted 1 + nearWeight where |target| < band (the zero level set is what gets meshed).
 torch::Tensor nearSurfaceWeightedL1(const torch::Tensor& prediction, const torch::Tensor& target, double band,

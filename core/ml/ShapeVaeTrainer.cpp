@@ -20,7 +20,6 @@
 #include <cmath>
 #include <numeric>
 #include <random>
-#include <set>
 
 namespace lf::ml {
 namespace {
@@ -277,9 +276,7 @@ void addTypicalShapes(const std::filesystem::path& package, const SdfDatasetTens
     if (prior.empty()) throw Error(what + ": the package has no latent prior to add typical shapes to");
 
     ShapeVae vae(model.config());
-    std::set<std::string> notNetwork = {kLatentMeanTensor, kLatentDirectionsTensor, kLatentSigmaTensor};
-    for (const auto& name : latentPriorTensorNames()) notNetwork.insert(name);
-    loadStateDict(*vae, p.weights, what, "", notNetwork);
+    loadShapeVaeWeights(vae, p.weights, what);
     const LabelledCodes c = labelledCodes(trainingCodes(vae, data, rows, 32, torch::kCPU), data, rows);
     const std::vector<std::ptrdiff_t> typicalRows = mostTypicalCodes(prior, c.values, c.labels, c.names);
     nlohmann::json chosen = nlohmann::json::object();

@@ -145,10 +145,20 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
     QCOMPARE(panel->fieldText("degenerate"), QLocale().toString(0));
     QCOMPARE(panel->fieldText("watertight"), QString("yes"));
     QCOMPARE(panel->fieldText("components"), QString("1 (bodies: 1, sealed voids: 0)"));
+    QCOMPARE(panel->fieldText("insideOut"), QString("no"));
     // A closed icosphere is printable.
     QVERIFY2(panel->verdictText().contains("Printable"), qPrintable(panel->verdictText()));
     QVERIFY(window_->windowTitle().contains("sphere"));
     QVERIFY(window_->exportReaction()->action()->isEnabled());
+
+    // The same sphere with every face flipped: inside out, which the verdict names.
+    Mesh flipped = sphere;
+    for (Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(flipped, "flipped sphere"); }));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->fieldText("insideOut"), QString("yes"), 30000);
+    QCOMPARE(panel->fieldText("watertight"), QString("yes"));
+    QVERIFY2(panel->verdictText().contains("Not printable") && panel->verdictText().contains("inside out"),
+             qPrintable(panel->verdictText()));
 }
 
 void TstMainWindow::loadsACorpusMeshIntoViewAndReport()
