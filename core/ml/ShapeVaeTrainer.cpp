@@ -3,6 +3,7 @@
 #include "core/formats/Safetensors.h"
 #include "core/ml/LatentPrior.h"
 #include "core/ml/SdfDatasetTensor.h"
+#include "core/ml/ShapeBlend.h"
 #include "core/ml/ShapeModel.h"
 #include "core/ml/ShapeVae.h"
 #include "core/ml/TrainingCheckpoint.h"
@@ -49,8 +50,46 @@ Split splitDataset(std::int64_t count, double heldOutFraction, std::uint64_t see
 }
 
 struct Losses {
-    torch::Tensor total, recon, kl;
+    torch::Tensor total, recon, kl, blend;
 };
+
+// The blend objective's pairs of one batch: (first[k], second[k]) at slerp position t[k].
+struct BlendPairs {
+    torch::Tensor first, second, t;  // int64 [P], int64 [P], float32 [P] on the batch's device
+    bool empty() const { return !first.defined() || first.numel() == 0; }
+};
+
+// Pairs (i, i + B/2) of a batch whose families differ (every pair for an unlabelled set: the
+// blends within a family already hold together, the shuffle makes the pairs random), each at a
+// t drawn uniformly from [0.2, 0.8] - the strip's inner steps, where the endpoints' own
+// reconstruction does not reach.
+BlendPairs blendPairs(const std::vector<std::int64_t>& rows, const std::vector<int>& family,
+                      at::Generator& generator, const torch::Device& device) {
+    std::vector<std::int64_t> first, second;
+    const std::size_t half = rows.size() / 2;
+    for (std::size_t i = 0; i < half; ++i) {
+        const auto a = std::size_t(rows[i]), b = std::size_t(rows[i + half]);
+        if (family.empty() || family[a] != family[b]) {
+            first.push_back(std::int64_t(i));
+            second.push_back(std::int64_t(i + half));
+        }
+    }
+    BlendPairs pairs;
+    if (first.empty()) return pairs;
+    pairs.first = torch::tensor(first, torch::kInt64).to(device);
+    pairs.second = torch::tensor(second, torch::kInt64).to(device);
+    pairs.t = (0.2 + 0.6 * torch::rand({std::int64_t(first.size())}, generator)).to(device);
+    return pairs;
+}
+
+// Fine + 0.5 coarse near-surface-weighted L1 against a target grid.
+torch::Tensor reconstructionLoss(const torch::Tensor& coarse, const torch::Tensor& fine, const torch::Tensor& target,
+                                 double nearWeight) {
+    const double voxel = 2.0 / double(target.size(2));
+    return fineReconstructionLoss(fine, target, nearWeight) +
+           0.5 * nearSurfaceWeightedL1(coarse, F::avg_pool3d(target, F::AvgPool3dFuncOptions(2)), 4 * voxel,
+                                       nearWeight);
+}
 
 // Batch of dataset rows as float32 on `device`, resampled to the model's resolution.
 torch::Tensor gatherBatch(const SdfDatasetTensor& data, const std::vector<std::int64_t>& rows,
@@ -70,19 +109,29 @@ torch::Tensor gatherBatch(const SdfDatasetTensor& data, const std::vector<std::i
     return x;
 }
 
-Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tensor& noise,
-                     double beta, double nearWeight) {
-    const int r = model->config.gridResolution;
-    const double voxel = 2.0 / r;
+Losses computeLosses(ShapeVae& model, const torch::Tensor& x, const torch::Tensor& noise, double beta,
+                     const ShapeVaeTrainingOptions& options, const BlendPairs& pairs) {
     auto [mu, logvar] = model->encoder->forward(x);
     const auto z = mu + torch::exp(0.5 * logvar) * noise;
     auto [coarse, fine] = model->decoder->forwardBoth(z);
-    const auto coarseTarget = F::avg_pool3d(x, F::AvgPool3dFuncOptions(2));
     Losses l;
-    l.recon = fineReconstructionLoss(fine, x, nearWeight) +
-              0.5 * nearSurfaceWeightedL1(coarse, coarseTarget, 4 * voxel, nearWeight);
+    l.recon = reconstructionLoss(coarse, fine, x, options.nearSurfaceWeight);
     l.kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean();
     l.total = l.recon + beta * l.kl;
+    if (pairs.empty()) {
+        l.blend = torch::zeros({}, x.options());
+        return l;
+    }
+    // Blends of the encoder means (as the eval's midpoints are), and not detached: the encoder
+    // learns to place codes so that the space between two families is free for their blends.
+    // With the codes held fixed the decoder could not learn both: on a tiny set the blends came
+    // no closer and the reconstructions got worse (docs/SHAPES.md, "Blends").
+    const auto zBlend = slerpRows(mu.index_select(0, pairs.first), mu.index_select(0, pairs.second), pairs.t);
+    auto [blendCoarse, blendFine] = model->decoder->forwardBoth(zBlend);
+    const auto target = blendTarget(x.index_select(0, pairs.first), x.index_select(0, pairs.second), pairs.t,
+                                    options.blendUnion);
+    l.blend = reconstructionLoss(blendCoarse, blendFine, target, options.nearSurfaceWeight);
+    l.total = l.total + options.blendWeight * l.blend;
     return l;
 }
 
@@ -108,23 +157,29 @@ struct RunState {
     std::int64_t step = 0;
     double seconds = 0;  // accumulated over earlier sessions
     // Sums over the current epoch's steps (weighted by batch size), for epoch means.
-    double epochLoss = 0, epochRecon = 0, epochKl = 0, epochShapes = 0;
-    double lastLoss = 0, lastRecon = 0, lastKl = 0, heldOutL1 = -1;
+    double epochLoss = 0, epochRecon = 0, epochKl = 0, epochBlend = 0, epochShapes = 0;
+    double lastLoss = 0, lastRecon = 0, lastKl = 0, lastBlend = 0, heldOutL1 = -1;
     // The last finished epoch's means: what the package reports when a run is resumed exactly
     // at its end (to re-write it), after the accumulators above were reset.
-    double epochMeanLoss = 0, epochMeanRecon = 0, epochMeanKl = 0;
+    double epochMeanLoss = 0, epochMeanRecon = 0, epochMeanKl = 0, epochMeanBlend = 0;
 };
 
 nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
                               std::int64_t datasetCount) {
     // What must not change between a run and its resumption (epochs and the LR decay window may
     // change: the schedule is a function of the step, see scheduledLearningRate).
-    return {{"architecture", config.toJson()}, {"batch", o.batchSize},
+    nlohmann::json fingerprint = {{"architecture", config.toJson()}, {"batch", o.batchSize},
             {"lr", exactNumber(o.learningRate)},     {"seed", std::to_string(o.seed)},
             {"held_out", exactNumber(o.heldOutFraction)}, {"kl_weight", exactNumber(o.klWeight)},
             {"kl_warmup_epochs", exactNumber(o.klWarmupEpochs)},
             {"near_surface_weight", exactNumber(o.nearSurfaceWeight)},
             {"dataset_count", datasetCount}};
+    // Only when on, so that checkpoints written before the blend objective existed still resume.
+    if (o.blendWeight > 0) {
+        fingerprint["blend_weight"] = exactNumber(o.blendWeight);
+        fingerprint["blend_union"] = exactNumber(o.blendUnion);
+    }
+    return fingerprint;
 }
 
 void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::optim::Adam& adam,
@@ -140,7 +195,9 @@ void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::
           {"epoch_shapes", state.epochShapes}, {"last_loss", state.lastLoss},
           {"last_recon", state.lastRecon}, {"last_kl", state.lastKl},
           {"held_out_l1", state.heldOutL1}, {"epoch_mean_loss", state.epochMeanLoss},
-          {"epoch_mean_recon", state.epochMeanRecon}, {"epoch_mean_kl", state.epochMeanKl}}) {
+          {"epoch_mean_recon", state.epochMeanRecon}, {"epoch_mean_kl", state.epochMeanKl},
+          {"epoch_blend", state.epochBlend}, {"last_blend", state.lastBlend},
+          {"epoch_mean_blend", state.epochMeanBlend}}) {
         contents.metadata[key] = exactNumber(value);
     }
     appendStateDict(contents, *model, "model.");
@@ -177,6 +234,9 @@ RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
     state.epochMeanLoss = optionalCheckpointNumber(contents, "epoch_mean_loss", 0, what);
     state.epochMeanRecon = optionalCheckpointNumber(contents, "epoch_mean_recon", 0, what);
     state.epochMeanKl = optionalCheckpointNumber(contents, "epoch_mean_kl", 0, what);
+    state.epochBlend = optionalCheckpointNumber(contents, "epoch_blend", 0, what);
+    state.lastBlend = optionalCheckpointNumber(contents, "last_blend", 0, what);
+    state.epochMeanBlend = optionalCheckpointNumber(contents, "epoch_mean_blend", 0, what);
     return state;
 }
 
@@ -255,6 +315,8 @@ void validateOptions(const ShapeVaeTrainingOptions& o) {
     if (!(o.klWeight >= 0) || !(o.klWarmupEpochs >= 0) || !(o.nearSurfaceWeight >= 0)) {
         throw Error("training: KL weight, warm-up and near-surface weight must be non-negative");
     }
+    if (!(o.blendWeight >= 0) || !(o.blendUnion >= 0 && o.blendUnion <= 1))
+        throw Error("training: blend weight must be non-negative and blend union in [0, 1]");
     if (o.checkpointEverySteps < 0 || o.stopAfterSteps < 0) {
         throw Error("training: checkpoint interval and stop step must be non-negative");
     }
@@ -381,7 +443,8 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         setLearningRate(adam, scheduledLearningRate(options.learningRate, state.step, stepsPerEpoch,
                                                     options.epochs, options.lrDecayEpochs));
         adam.zero_grad();
-        const Losses losses = computeLosses(model, x, noise, beta, options.nearSurfaceWeight);
+        const BlendPairs pairs = options.blendWeight > 0 ? blendPairs(rows, data.family, generator, device) : BlendPairs{};
+        const Losses losses = computeLosses(model, x, noise, beta, options, pairs);
         losses.total.backward();
         adam.step();
         ++state.step;
@@ -390,6 +453,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         state.lastLoss = losses.total.item<double>();
         state.lastRecon = losses.recon.item<double>();
         state.lastKl = losses.kl.item<double>();
+        state.lastBlend = losses.blend.item<double>();
         if (!std::isfinite(state.lastLoss)) {
             throw Error("training diverged at step " + std::to_string(state.step) +
                         " (loss is not finite); try a lower --lr");
@@ -397,6 +461,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         state.epochLoss += n * state.lastLoss;
         state.epochRecon += n * state.lastRecon;
         state.epochKl += n * state.lastKl;
+        state.epochBlend += n * state.lastBlend;
         state.epochShapes += n;
 
         ShapeVaeProgress p;
@@ -404,6 +469,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         p.loss = state.lastLoss;
         p.recon = state.lastRecon;
         p.kl = state.lastKl;
+        p.blend = state.lastBlend;
         p.beta = beta;
         report(p);
 
@@ -413,14 +479,16 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             state.epochMeanLoss = state.epochLoss / state.epochShapes;
             state.epochMeanRecon = state.epochRecon / state.epochShapes;
             state.epochMeanKl = state.epochKl / state.epochShapes;
+            state.epochMeanBlend = state.epochBlend / state.epochShapes;
             ShapeVaeProgress e = p;
             e.phase = ShapeVaeProgress::Phase::EpochEnd;
             e.loss = state.epochMeanLoss;
             e.recon = state.epochMeanRecon;
             e.kl = state.epochMeanKl;
+            e.blend = state.epochMeanBlend;
             e.heldOutL1 = state.heldOutL1;
             report(e);
-            state.epochLoss = state.epochRecon = state.epochKl = state.epochShapes = 0;
+            state.epochLoss = state.epochRecon = state.epochKl = state.epochBlend = state.epochShapes = 0;
         }
         const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
                                        options.stopAfterSteps);
@@ -429,6 +497,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
             result.trainLoss = state.epochMeanLoss;
             result.trainRecon = state.epochMeanRecon;
             result.trainKl = state.epochMeanKl;
+            result.trainBlend = state.epochMeanBlend;
             result.steps = state.step;
             result.seconds = clock.runSeconds();
             result.heldOutL1 = state.heldOutL1;
@@ -441,6 +510,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     result.trainLoss = kept ? state.epochMeanLoss : state.lastLoss;
     result.trainRecon = kept ? state.epochMeanRecon : state.lastRecon;
     result.trainKl = kept ? state.epochMeanKl : state.lastKl;
+    result.trainBlend = kept ? state.epochMeanBlend : state.lastBlend;
     result.heldOutL1 = state.heldOutL1;
 
     // The package: fp16 network weights + fp32 latent PCA, then model.json.
@@ -486,6 +556,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     manifest.metrics = {{"train_loss", result.trainLoss},
                         {"train_recon_weighted_l1", result.trainRecon},
                         {"train_kl", result.trainKl},
+                        {"train_blend", result.trainBlend},
                         {"held_out_sdf_l1", result.heldOutL1},
                         {"held_out_count", split.heldOut.size()},
                         {"steps", result.steps}};
@@ -499,7 +570,13 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                          {"kl_warmup_epochs", options.klWarmupEpochs},
                          {"near_surface_weight", options.nearSurfaceWeight},
                          {"held_out_fraction", options.heldOutFraction},
-                         {"loss", "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL"}}}};
+                         {"blend_weight", options.blendWeight},
+                         {"blend_union", options.blendUnion},
+                         {"loss", options.blendWeight > 0
+                                      ? "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL + "
+                                        "blend_weight * the same L1 of cross-family slerp blends against their "
+                                        "grids' material-keeping blend"
+                                      : "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL"}}}};
     saveModelPackage(options.outDir, manifest, weights);
     if (!prior.empty()) addTypicalShapes(options.outDir, data, split.train, options.dataset.filename().string());
     result.finished = true;

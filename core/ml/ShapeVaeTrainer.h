@@ -9,6 +9,11 @@
 //   KL = -0.5 * sum_l (1 + logvar - mu^2 - exp(logvar)), averaged over the batch;
 //   beta ramps linearly from 0 to klWeight over the first klWarmupEpochs epochs, so the
 //     decoder learns shapes before the prior pulls the codes together (avoids collapse).
+// With blendWeight > 0 each step adds blendWeight * blend, where blend is the same recon loss
+// of decoded slerp blends between pairs of the batch from different families, against a blend
+// of their grids that keeps both shapes' material (core/ml/ShapeBlend.h, docs/SHAPES.md
+// "Blends"): a decoder trained on data alone fades both shapes out between families and the
+// blend falls apart.
 //
 // Determinism: torch::manual_seed(seed) before building the model; the held-out split and each
 // epoch's shuffle come from mt19937_64 seeded from (seed, epoch); the reparameterisation noise
@@ -44,6 +49,10 @@ struct ShapeVaeTrainingOptions {
     double klWeight = 2e-4;
     double klWarmupEpochs = 5;
     double nearSurfaceWeight = 4;
+    double blendWeight = 0;  // 0: no blend objective
+    // How much of both shapes' material the blend target keeps at t = 0.5: 0 the grids' voxel
+    // average, 1 their union min(a, b).
+    double blendUnion = 1;
     int pcaComponents = 16;
     bool resume = false;                // continue from outDir/checkpoint.safetensors
     std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
@@ -58,6 +67,7 @@ struct ShapeVaeProgress : TrainingProgress {
     enum class Phase { Step, EpochEnd, Checkpoint, Packaging, Finished };
     Phase phase = Phase::Step;
     double recon = 0, kl = 0, beta = 0;  // last step, or epoch means at EpochEnd
+    double blend = 0;                    // blend loss (0 with blendWeight 0), likewise
     double heldOutL1 = -1;               // EpochEnd with a held-out set
 };
 
@@ -67,7 +77,7 @@ struct ShapeVaeTrainingResult {
     std::filesystem::path package;  // outDir when finished
     std::int64_t steps = 0;
     double seconds = 0;  // over all sessions of this run
-    double trainLoss = 0, trainRecon = 0, trainKl = 0;  // means over the last epoch
+    double trainLoss = 0, trainRecon = 0, trainKl = 0, trainBlend = 0;  // means over the last epoch
     double heldOutL1 = -1;
     ShapeVaeConfig config;
 };

@@ -230,6 +230,14 @@ SafetensorsContents readCheckpointFile(const std::filesystem::path& file, const 
                         "); resume needs the same options");
         }
     }
+    // An option the run had and this one lacks (e.g. the shape trainer's blend objective, which
+    // is recorded only when on) is a difference too.
+    for (const auto& [key, value] : saved.items()) {
+        if (!fingerprint.contains(key)) {
+            throw Error(what + ": was written by a run with a different " + key + " (" + value.dump() +
+                        " vs none); resume needs the same options");
+        }
+    }
     return contents;
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -192,9 +193,12 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-trained"), "--epochs", "1",
                     "--batch", "3", "--latent", "6", "--encoder-widths", "4,8", "--decoder-widths", "8,4",
-                    "--held-out", "0", "--seed", "2"});
+                    "--held-out", "0", "--seed", "2", "--blend", "1", "--blend-union", "0.85"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("trained shape VAE"));
+        // The blend objective's loss is reported beside the others.
+        QVERIFY2(r.err.contains(QRegularExpression("epoch 1/1 done: loss [0-9.]+ \\(recon [0-9.]+, kl [0-9.]+, blend [0-9.]+\\)")),
+                 qPrintable(r.err));
         // The last lines: the final checkpoint, then the packaging (a minute or two on a full set,
         // which used to pass in silence).
         const QStringList lines = r.err.trimmed().split('\n');
@@ -205,6 +209,15 @@ private Q_SLOTS:
         const auto trained = lf::ml::ShapeModel::load(path("cli-trained").toStdString());
         QCOMPARE(int(trained.prior().components.size()), 2);
         QCOMPARE(trained.prior().components.front().typical.size(), std::size_t(6));
+        const auto manifest = lf::loadModelPackage(path("cli-trained").toStdString()).manifest;
+        QVERIFY2(manifest.training.commandLine.find(" --blend 1 --blend-union 0.85") != std::string::npos,
+                 manifest.training.commandLine.c_str());
+        // A blend target beyond the union is refused before anything is written.
+        r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-bad-blend"),
+                    "--blend-union", "1.5"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("--blend-union"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(path("cli-bad-blend")));
     }
 
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {

@@ -1,7 +1,10 @@
 #include "SyntheticSdfDataset.h"
 
 #include "core/formats/Safetensors.h"
+#include "core/ml/LatentMath.h"
+#include "core/ml/ShapeBlend.h"
 #include "core/ml/ShapeModel.h"
+#include "core/ml/ShapeVae.h"
 #include "core/ml/ShapeVaeTrainer.h"
 #include "core/ml/TrainingCheckpoint.h"
 #include "core/model/ModelManifest.h"
@@ -49,6 +52,17 @@ ShapeVaeTrainingOptions tinyOptions(const std::filesystem::path& data, const std
 }
 
 using lf::test::errorOf;
+
+// A tiny procedural set at 16^3 with family labels (the synthetic one has none).
+SafetensorsContents labelledDataset(int count, std::vector<std::string> families) {
+    ShapeDatasetOptions d;
+    d.count = count;
+    d.resolution = 16;
+    d.truncation = 0.25f;
+    d.seed = 5;
+    d.families = std::move(families);
+    return makeShapeDataset(d);
+}
 
 // Every "model.*" tensor of two checkpoints, byte for byte.
 bool sameModelTensors(const SafetensorsContents& a, const SafetensorsContents& b) {
@@ -345,17 +359,125 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
     }
 
+    void blendTargetsKeepBothShapesMaterial() {
+        const auto grids = test::syntheticSdf(2, 16, 0.25f, 5).unsqueeze(1);
+        const auto a = grids[0].unsqueeze(0), b = grids[1].unsqueeze(0);
+        auto blend = [&](double t, double unionAmount) {
+            return blendTarget(a, b, torch::full({1}, float(t)), unionAmount);
+        };
+        QVERIFY(torch::allclose(blend(0, 1), a));
+        QVERIFY(torch::allclose(blend(1, 0.85), b));
+        QVERIFY(torch::allclose(blend(0.5, 1), torch::min(a, b)));
+        QVERIFY(torch::allclose(blend(0.5, 0), 0.5 * (a + b)));
+        // Between the lerp (all that plain training asks for) and the union, deeper with t -> 0.5.
+        const auto lerp = 0.75 * a + 0.25 * b;
+        const auto quarter = blend(0.25, 0.85);
+        QVERIFY((quarter <= lerp + 1e-6).all().item<bool>());
+        QVERIFY((quarter >= torch::min(a, b) - 1e-6).all().item<bool>());
+        QVERIFY((quarter - lerp).abs().sum().item<double>() > 1);
+        QVERIFY((blend(0.5, 0.85) - quarter).sum().item<double>() < 0);
+        // Per-row t: row k blends at its own t.
+        const auto rows = blendTarget(torch::cat({a, a}), torch::cat({b, b}), torch::tensor({0.0f, 0.5f}), 1);
+        QVERIFY(torch::allclose(rows[0], a[0]));
+        QVERIFY(torch::allclose(rows[1], torch::min(a, b)[0]));
+
+        // slerpRows is LatentMath's slerp row by row, parallel and zero rows included.
+        torch::manual_seed(3);
+        auto za = torch::randn({4, 8}), zb = torch::randn({4, 8});
+        zb[2] = 2 * za[2];
+        za[3].zero_();
+        const auto t = torch::tensor({0.3f, 0.5f, 0.7f, 0.4f});
+        const auto z = slerpRows(za, zb, t);
+        auto latent = [](const torch::Tensor& row) {
+            const auto c = row.contiguous();
+            return Latent(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        };
+        for (int k = 0; k < 4; ++k) {
+            const Latent expected = slerp(latent(za[k]), latent(zb[k]), t[k].item<double>());
+            const Latent got = latent(z[k]);
+            for (std::size_t i = 0; i < got.size(); ++i) QVERIFY(std::abs(got[i] - expected[i]) < 1e-5f);
+        }
+    }
+
+    void blendObjectiveTeachesTheDecoderWhatLiesBetween() {
+        // The same tiny run with and without the blend objective: its halfway decodes between
+        // training shapes come closer to the material-keeping blend, its reconstructions stay.
+        auto plain = tinyOptions(data_, path(dir_, "plain"));
+        plain.epochs = 100;
+        auto blended = tinyOptions(data_, path(dir_, "blended"));
+        blended.epochs = 100;
+        blended.blendWeight = 1;
+        blended.blendUnion = 0.85;
+        double plainBlendSeen = 0, blendSeen = 0;
+        const auto a = trainShapeVae(plain, [&](const ShapeVaeProgress& p) { plainBlendSeen += p.blend; });
+        const auto b = trainShapeVae(blended, [&](const ShapeVaeProgress& p) {
+            if (p.phase == ShapeVaeProgress::Phase::Step) QVERIFY(p.blend > 0);
+            blendSeen += p.blend;
+        });
+        QCOMPARE(plainBlendSeen, 0.0);
+        QVERIFY(blendSeen > 0 && b.trainBlend > 0);
+        QCOMPARE(a.trainBlend, 0.0);
+
+        auto halfwayError = [&](const std::filesystem::path& package) {
+            ShapeVae vae(ShapeVaeConfig::fromJson(loadModelPackage(package).manifest.architecture));
+            loadShapeVaeWeights(vae, readSafetensors(package / "weights.safetensors"), package.string());
+            vae->eval();
+            torch::NoGradGuard noGrad;
+            const auto x = test::syntheticSdf(20, 16, 0.25f, 7).unsqueeze(1);  // the training set
+            const auto first = torch::arange(0, 10), second = torch::arange(10, 20);
+            const auto mu = vae->encoder->forward(x).first;
+            const auto t = torch::full({10}, 0.5f);
+            const auto decoded = vae->decoder->forward(slerpRows(mu.index_select(0, first), mu.index_select(0, second), t));
+            const auto target = blendTarget(x.index_select(0, first), x.index_select(0, second), t, 0.85);
+            return (decoded - target).abs().mean().item<double>();
+        };
+        const double plainError = halfwayError(plain.outDir), blendError = halfwayError(blended.outDir);
+        qInfo("halfway L1 to the blend target: plain %.4f, blend objective %.4f; held-out L1 %.4f, %.4f",
+              plainError, blendError, a.heldOutL1, b.heldOutL1);
+        QVERIFY(blendError < 0.8 * plainError);
+        QVERIFY(b.heldOutL1 < 1.3 * a.heldOutL1);
+
+        const auto manifest = loadModelPackage(blended.outDir).manifest;
+        const auto& hyper = manifest.extras.at("training_hyperparameters");
+        QCOMPARE(hyper.at("blend_weight").get<double>(), 1.0);
+        QCOMPARE(hyper.at("blend_union").get<double>(), 0.85);
+        QVERIFY(manifest.metrics.at("train_blend").get<double>() > 0);
+
+        // The objective is part of the run: resuming with another weight is refused.
+        blended.resume = true;
+        blended.blendWeight = 0.5;
+        const std::string msg = errorOf([&] { trainShapeVae(blended); });
+        QVERIFY2(msg.find("different blend_weight") != std::string::npos, msg.c_str());
+        // Turned off, too: the checkpoint records it only when on, and its extra entry counts.
+        blended.blendWeight = 0;
+        const std::string off = errorOf([&] { trainShapeVae(blended); });
+        QVERIFY2(off.find("different blend_") != std::string::npos && off.find("vs none") != std::string::npos,
+                 off.c_str());
+    }
+
+    void blendObjectiveSkipsPairsOfOneFamily() {
+        // Blends within a family hold together on their own: a one-family set has no pairs.
+        const auto dataPath = path(dir_, "bottles.safetensors");
+        writeSafetensors(dataPath, labelledDataset(8, {"bottle"}));
+        auto o = tinyOptions(dataPath, path(dir_, "bottles"));
+        o.epochs = 1;
+        o.heldOutFraction = 0;
+        o.blendWeight = 1;
+        int steps = 0;
+        const auto result = trainShapeVae(o, [&](const ShapeVaeProgress& p) {
+            if (p.phase != ShapeVaeProgress::Phase::Step) return;
+            ++steps;
+            QCOMPARE(p.blend, 0.0);
+        });
+        QVERIFY(result.finished);
+        QCOMPARE(steps, 2);
+    }
+
     void packagesStoreEachFamilysTypicalShape() {
         // A procedural set with family labels (the synthetic one has none: no prior, no typical
         // shapes, which lossFallsAndPackageIsWritten covers).
-        ShapeDatasetOptions d;
-        d.count = 15;
-        d.resolution = 16;
-        d.truncation = 0.25f;
-        d.seed = 5;
-        d.families = {"bottle", "knob", "mug"};
         const auto dataPath = path(dir_, "families.safetensors");
-        const SafetensorsContents data = makeShapeDataset(d);
+        const SafetensorsContents data = labelledDataset(15, {"bottle", "knob", "mug"});
         writeSafetensors(dataPath, data);
         auto o = tinyOptions(dataPath, path(dir_, "typical"));
         o.epochs = 2;
@@ -394,8 +516,8 @@ private Q_SLOTS:
         std::string msg = errorOf([&] { storeTypicalShapes(older, data_); });
         QVERIFY2(msg.find("20 shapes, but the package was trained on families.safetensors (15 shapes") != std::string::npos,
                  msg.c_str());
-        d.count = 20;  // labelled, but not the set it was trained on
-        writeSafetensors(path(dir_, "other.safetensors"), makeShapeDataset(d));
+        // labelled, but not the set it was trained on
+        writeSafetensors(path(dir_, "other.safetensors"), labelledDataset(20, {"bottle", "knob", "mug"}));
         msg = errorOf([&] { storeTypicalShapes(older, path(dir_, "other.safetensors")); });
         QVERIFY2(msg.find("20 shapes, but") != std::string::npos, msg.c_str());
         test::writeSyntheticDataset(path(dir_, "unlabelled.safetensors"), 15, 16);  // the right size, no labels

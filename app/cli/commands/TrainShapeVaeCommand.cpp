@@ -22,7 +22,13 @@ std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
     if (!o.encoderWidths.empty()) s << " --encoder-widths " << joinComma(o.encoderWidths);
     if (!o.decoderWidths.empty()) s << " --decoder-widths " << joinComma(o.decoderWidths);
     if (o.gridResolution) s << " --resolution " << o.gridResolution;
+    if (o.blendWeight > 0) s << " --blend " << o.blendWeight << " --blend-union " << o.blendUnion;
     return s.str();
+}
+
+// ", blend 0.01234" when the blend objective is on.
+std::string blendText(const ml::ShapeVaeTrainingOptions& o, const ml::ShapeVaeProgress& p) {
+    return o.blendWeight > 0 ? formatted(", blend %.5f", p.blend) : std::string();
 }
 
 }  // namespace
@@ -47,6 +53,13 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     cmd->add_option("--beta", o->klWeight, "KL weight after warm-up")->check(CLI::NonNegativeNumber);
     cmd->add_option("--beta-warmup", o->klWarmupEpochs, "epochs over which beta ramps up from 0")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--blend", o->blendWeight,
+                    "weight of the blend objective: decoded slerp blends between shapes of different families "
+                    "learn to keep both shapes' material (0: off)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--blend-union", o->blendUnion,
+                    "material the blend target keeps halfway: 0 the two grids' average, 1 their union")
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--quiet", *quiet, "only the final summary");
     auto typicalOnly = std::make_shared<bool>(false);
     cmd->add_flag("--typical-shapes-only", *typicalOnly,
@@ -68,13 +81,13 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
             std::string line;
             if (p.phase == Phase::Step) {
                 if (!throttle.due()) return;
-                line = formatted("epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g) %s",
+                line = formatted("epoch %d/%d step %lld/%lld loss %.5f (recon %.5f, kl %.2f, beta %.2g%s) %s",
                               p.epoch, p.epochs, static_cast<long long>(p.step), static_cast<long long>(p.totalSteps),
-                              p.loss, p.recon, p.kl, p.beta, paceText(p, "shapes").c_str());
+                              p.loss, p.recon, p.kl, p.beta, blendText(*o, p).c_str(), paceText(p, "shapes").c_str());
             } else if (p.phase == Phase::EpochEnd) {
-                line = formatted("epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f), held-out SDF L1 %.5f, "
+                line = formatted("epoch %d/%d done: loss %.5f (recon %.5f, kl %.2f%s), held-out SDF L1 %.5f, "
                               "elapsed %s, ETA %s",
-                              p.epoch, p.epochs, p.loss, p.recon, p.kl, p.heldOutL1,
+                              p.epoch, p.epochs, p.loss, p.recon, p.kl, blendText(*o, p).c_str(), p.heldOutL1,
                               formatDuration(p.elapsedSeconds).c_str(), formatDuration(p.etaSeconds).c_str());
             } else if (p.phase == Phase::Checkpoint) {
                 line = checkpointText(p);
