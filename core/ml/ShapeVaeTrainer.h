@@ -51,8 +51,8 @@ struct ShapeVaeTrainingOptions {
     double nearSurfaceWeight = 4;
     double blendWeight = 0;  // 0: no blend objective
     // How much of both shapes' material the blend target keeps at t = 0.5: 0 the grids' voxel
-    // average, 1 their union min(a, b).
-    double blendUnion = 1;
+    // average, 1 their union min(a, b) (docs/SHAPES.md, "Blends", for what 0.85 did).
+    double blendUnion = 0.85;
     int pcaComponents = 16;
     bool resume = false;                // continue from outDir/checkpoint.safetensors
     std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
