@@ -5,7 +5,9 @@ namespace lf::ml {
 torch::Tensor slerpRows(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& t) {
     const auto tc = t.unsqueeze(1);
     const auto norms = a.norm(2, 1, true) * b.norm(2, 1, true);
-    const auto cosOmega = ((a * b).sum(1, true) / norms.clamp_min(1e-12)).clamp(-1.0, 1.0);
+    // Clamped inside (-1, 1): acos' gradient is infinite at the ends, and torch::where below
+    // would turn 0 * inf into NaN for a parallel pair even though its lerp branch is taken.
+    const auto cosOmega = ((a * b).sum(1, true) / norms.clamp_min(1e-12)).clamp(-1.0 + 1e-6, 1.0 - 1e-6);
     const auto omega = torch::acos(cosOmega);
     const auto sinOmega = torch::sin(omega);
     const auto curved = (sinOmega >= 1e-6).logical_and(norms > 0);

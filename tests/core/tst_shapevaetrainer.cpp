@@ -397,6 +397,10 @@ private Q_SLOTS:
             const Latent got = latent(z[k]);
             for (std::size_t i = 0; i < got.size(); ++i) QVERIFY(std::abs(got[i] - expected[i]) < 1e-5f);
         }
+        // Training differentiates through it: finite gradients for parallel and opposite codes too.
+        auto codes = torch::randn({2, 8}).requires_grad_(true);
+        slerpRows(codes, torch::stack({2 * codes[0], -codes[1]}), torch::tensor({0.5f, 0.5f})).sum().backward();
+        QVERIFY(codes.grad().isfinite().all().item<bool>());
     }
 
     void blendObjectiveTeachesTheDecoderWhatLiesBetween() {
