@@ -56,7 +56,7 @@ struct Losses {
 // The blend objective's pairs of one batch: (first[k], second[k]) at slerp position t[k].
 struct BlendPairs {
     torch::Tensor first, second, t;  // int64 [P], int64 [P], float32 [P] on the batch's device
-    bool empty() const { return !first.defined() || first.numel() == 0; }
+    bool empty() const { return !first.defined(); }  // no pair in the batch, or the objective is off
 };
 
 // Pairs (i, i + B/2) of a batch whose families differ (every pair for an unlabelled set: the
@@ -561,6 +561,10 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                         {"held_out_count", split.heldOut.size()},
                         {"steps", result.steps}};
     manifest.weights.dtype = "F16";
+    std::string lossDescription = "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL";
+    if (options.blendWeight > 0)
+        lossDescription += " + blend_weight * the same L1 of cross-family slerp blends against their grids' "
+                           "material-keeping blend";
     manifest.extras = {{"training_hyperparameters",
                         {{"batch", options.batchSize},
                          {"learning_rate", options.learningRate},
@@ -572,11 +576,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                          {"held_out_fraction", options.heldOutFraction},
                          {"blend_weight", options.blendWeight},
                          {"blend_union", options.blendUnion},
-                         {"loss", options.blendWeight > 0
-                                      ? "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL + "
-                                        "blend_weight * the same L1 of cross-family slerp blends against their "
-                                        "grids' material-keeping blend"
-                                      : "near-surface-weighted truncated-SDF L1 (fine + 0.5 coarse) + beta*KL"}}}};
+                         {"loss", lossDescription}}}};
     saveModelPackage(options.outDir, manifest, weights);
     if (!prior.empty()) addTypicalShapes(options.outDir, data, split.train, options.dataset.filename().string());
     result.finished = true;
