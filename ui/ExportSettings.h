@@ -1,6 +1,6 @@
 #pragma once
-// What the user chose in the export dialog: format, STL encoding, the length unit and the up
-// axis of the file.
+// What the user chose in the export dialog: format, STL encoding, the length unit, the up axis
+// of the file, and whether an inside-out mesh is written facing outward.
 #include "core/io/MeshExport.h"
 
 #include <QString>
@@ -46,6 +46,9 @@ struct ExportSettings {
     LengthUnit unit = LengthUnit::Millimetre;
     // The file's up axis for STL, OBJ and PLY; glTF is always +y up (its specification).
     UpAxis up = UpAxis::Z;
+    // Write the mesh with every face turned round (Mesh::flipFaces): offered for a mesh that the
+    // report finds inside out. The document keeps its mesh as it is.
+    bool turnOutward = false;
 
     ExportOptions options() const
     {

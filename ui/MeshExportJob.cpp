@@ -26,7 +26,13 @@ void MeshExportJob::start(std::shared_ptr<const Mesh> mesh, const ExportSettings
     });
     watcher->setFuture(QtConcurrent::run([mesh = std::move(mesh), settings]() -> QString {
         try {
-            exportMesh(*mesh, settings.path.toStdString(), settings.format, settings.options());
+            if (settings.turnOutward) {
+                Mesh turned = *mesh;
+                turned.flipFaces();
+                exportMesh(turned, settings.path.toStdString(), settings.format, settings.options());
+            } else {
+                exportMesh(*mesh, settings.path.toStdString(), settings.format, settings.options());
+            }
             return {};
         } catch (const Error& e) {
             return QString::fromStdString(e.what());

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace lf {
 
@@ -82,6 +83,12 @@ void Mesh::convertUpAxis(UpAxis from, UpAxis to) {
     if (from == to) return;
     for (Vec3f& v : vertices) v = lf::convertUpAxis(v, from, to);
     for (Vec3f& n : normals) n = lf::convertUpAxis(n, from, to);
+}
+
+void Mesh::flipFaces() {
+    for (Triangle& t : triangles) std::swap(t[1], t[2]);
+    for (Vec3f& n : normals)
+        for (float& x : n) x = -x;
 }
 
 }  // namespace lf

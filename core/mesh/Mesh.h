@@ -68,6 +68,9 @@ struct Mesh {
     void scale(float factor);
     // Rotates vertices and normals from one up-axis convention to the other (convertUpAxis).
     void convertUpAxis(UpAxis from, UpAxis to);
+    // Reverses every triangle's winding and every normal: turns an inside-out mesh (a flipped
+    // export, MeshReport::insideOut) the right way round, and back.
+    void flipFaces();
 };
 
 }  // namespace lf

@@ -26,6 +26,16 @@ void verifyOneLineError(const Result& r, const QString& mustContain) {
     QVERIFY2(r.err.contains(mustContain), qPrintable(r.err));
 }
 
+// A closed 1 x 5 x 2 box as an OBJ in `dir`, its faces outward or (a flipped export) inward.
+QString writeBoxObj(const QTemporaryDir& dir, const QString& name, bool inward) {
+    QFile obj(dir.filePath(name));
+    if (!obj.open(QIODevice::WriteOnly)) return {};
+    obj.write("v 0 0 0\nv 1 0 0\nv 1 5 0\nv 0 5 0\nv 0 0 2\nv 1 0 2\nv 1 5 2\nv 0 5 2\n");
+    obj.write(inward ? "f 2 3 4 1\nf 8 7 6 5\nf 5 6 2 1\nf 6 7 3 2\nf 7 8 4 3\nf 8 5 1 4\n"
+                     : "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n");
+    return obj.fileName();
+}
+
 }  // namespace
 
 class TestCli : public QObject {
@@ -142,14 +152,11 @@ private Q_SLOTS:
         // A part 5 tall written +y up (as many OBJ exporters do): --up y stands it +z up, the
         // app's axis; without it the file is taken as +z up and kept as it is.
         QTemporaryDir dir;
-        QFile obj(dir.filePath("tall.obj"));
-        QVERIFY(obj.open(QIODevice::WriteOnly));
-        obj.write("v 0 0 0\nv 1 0 0\nv 1 5 0\nv 0 5 0\nv 0 0 2\nv 1 0 2\nv 1 5 2\nv 0 5 2\n"
-                  "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n");
-        obj.close();
+        const QString obj = writeBoxObj(dir, "tall.obj", false);
+        QVERIFY(!obj.isEmpty());
         auto bounds = [&](const QStringList& extra) {
             const QString out = dir.filePath("out.stl");
-            const Result r = runCli(QStringList{"convert", obj.fileName(), out} + extra);
+            const Result r = runCli(QStringList{"convert", obj, out} + extra);
             if (r.exitCode != 0) return nlohmann::json();
             return nlohmann::json::parse(runCli({"inspect", out}).out.toStdString())["bounds"];
         };
@@ -158,26 +165,60 @@ private Q_SLOTS:
         QCOMPARE(turned["max"].get<std::vector<double>>(), (std::vector<double>{1, 0, 5}));
         QCOMPARE(bounds({"--up", "z"})["max"].get<std::vector<double>>(), (std::vector<double>{1, 5, 2}));
         QCOMPARE(bounds({})["max"].get<std::vector<double>>(), (std::vector<double>{1, 5, 2}));
-        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("o.stl"), "--up", "x"}), "--up");
+        verifyOneLineError(runCli({"convert", obj, dir.filePath("o.stl"), "--up", "x"}), "--up");
         // inspect and encode read with the same option.
-        const auto report = nlohmann::json::parse(runCli({"inspect", "--up", "y", obj.fileName()}).out.toStdString());
+        const auto report = nlohmann::json::parse(runCli({"inspect", "--up", "y", obj}).out.toStdString());
         QCOMPARE(report["bounds"]["max"].get<std::vector<double>>(), (std::vector<double>{1, 0, 5}));
         QVERIFY(runCli({"encode", "--help"}).out.contains("--up"));
 
         // --out-up y writes a standing part +y up (for tools that assume it): read back as it
         // was written, 5 high along y; --up y turns it back, so the two options round-trip.
         const QString yUp = dir.filePath("yup.obj");
-        Result r = runCli({"convert", obj.fileName(), yUp, "--up", "y", "--out-up", "y"});
+        Result r = runCli({"convert", obj, yUp, "--up", "y", "--out-up", "y"});
         QVERIFY2(r.exitCode == 0 && r.out.contains("+y up"), qPrintable(r.out + r.err));
         QCOMPARE(nlohmann::json::parse(runCli({"inspect", yUp}).out.toStdString())["bounds"]["max"].get<std::vector<double>>(),
                  (std::vector<double>{1, 5, 2}));
         QCOMPARE(nlohmann::json::parse(runCli({"inspect", "--up", "y", yUp}).out.toStdString())["bounds"]["max"].get<std::vector<double>>(),
                  (std::vector<double>{1, 0, 5}));
-        QVERIFY(runCli({"convert", obj.fileName(), dir.filePath("z.stl")}).out.contains("+z up"));
+        QVERIFY(runCli({"convert", obj, dir.filePath("z.stl")}).out.contains("+z up"));
         // glTF is +y up by its specification: +z is refused, nothing written.
-        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("z.glb"), "--out-up", "z"}), "+y up");
+        verifyOneLineError(runCli({"convert", obj, dir.filePath("z.glb"), "--out-up", "z"}), "+y up");
         QVERIFY(!QFile::exists(dir.filePath("z.glb")));
-        verifyOneLineError(runCli({"convert", obj.fileName(), dir.filePath("x.obj"), "--out-up", "x"}), "--out-up");
+        verifyOneLineError(runCli({"convert", obj, dir.filePath("x.obj"), "--out-up", "x"}), "--out-up");
+    }
+    void convertTurnsAnInsideOutMeshOutward() {
+        // A closed box whose faces all point inward, as a flipped export writes it.
+        QTemporaryDir dir;
+        const QString obj = writeBoxObj(dir, "inward.obj", true);
+        QVERIFY(!obj.isEmpty());
+        auto report = [&](const QString& file) {
+            return nlohmann::json::parse(runCli({"inspect", file}).out.toStdString());
+        };
+        QVERIFY(report(obj)["insideOut"].get<bool>());
+
+        const QString kept = dir.filePath("kept.stl");
+        QCOMPARE(runCli({"convert", obj, kept}).exitCode, 0);
+        QVERIFY(report(kept)["insideOut"].get<bool>());  // without the flag the file stays as it is
+
+        const QString turned = dir.filePath("turned.stl");
+        Result r = runCli({"convert", obj, turned, "--orient-outward"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("faces turned outward"), qPrintable(r.out + r.err));
+        const auto fixed = report(turned);
+        QVERIFY(!fixed["insideOut"].get<bool>());
+        QVERIFY(fixed["printable"].get<bool>());
+        QVERIFY(std::abs(fixed["volume"].get<double>() - 10.0) < 1e-6);
+        QCOMPARE(fixed["bounds"], report(kept)["bounds"]);
+
+        // An outward mesh is written as it is.
+        r = runCli({"convert", kValid + "box.obj", dir.filePath("box.stl"), "--orient-outward"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("faces already outward"), qPrintable(r.out + r.err));
+        QVERIFY(!report(dir.filePath("box.stl"))["insideOut"].get<bool>());
+
+        // An open surface has no inside: refused, nothing written.
+        verifyOneLineError(runCli({"convert", kValid + "sphereWithHole.stl", dir.filePath("open.stl"),
+                                   "--orient-outward"}),
+                           "not a closed, orientable surface");
+        QVERIFY(!QFile::exists(dir.filePath("open.stl")));
     }
     void convertBadRequests() {
         QTemporaryDir dir;

@@ -150,7 +150,7 @@ private Q_SLOTS:
         // a.stl saved with every face flipped (a badly written export): the same latent, not
         // the encoding of the mesh's complement (a solid block). inspect says it is inside out.
         lf::Mesh flipped = lf::importMesh(path("a.stl").toStdString());
-        for (lf::Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        flipped.flipFaces();
         lf::exportMesh(flipped, path("a-flipped.stl").toStdString());
         Result r = runCli({"inspect", path("a-flipped.stl")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

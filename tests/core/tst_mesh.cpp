@@ -45,6 +45,22 @@ private Q_SLOTS:
         m.uvs.resize(3);
         QVERIFY_THROWS_EXCEPTION(Error, m.validate());
     }
+    void flipFacesTurnsTheMeshInsideOutAndBack() {
+        Mesh m = tetra();
+        m.computeVertexNormals();
+        const Mesh original = m;
+        m.flipFaces();
+        QCOMPARE(m.vertices, original.vertices);
+        for (std::size_t i = 0; i < m.normals.size(); ++i)
+            for (int k = 0; k < 3; ++k) QCOMPARE(m.normals[i][k], -original.normals[i][k]);
+        // The winding now says inward too: normals computed from it point into the solid.
+        Mesh recomputed = m;
+        recomputed.computeVertexNormals();
+        for (int k = 0; k < 3; ++k) QVERIFY(recomputed.normals[0][k] > 0);
+        m.flipFaces();
+        QCOMPARE(m.triangles, original.triangles);
+        QCOMPARE(m.normals, original.normals);
+    }
     void scale() {
         Mesh m = tetra();
         m.scale(25.4f);

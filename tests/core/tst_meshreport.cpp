@@ -91,7 +91,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(*r.volume - 7.0) < 1e-9);
         // The same part saved inside-out is still one body with one void.
         lf::Mesh flipped = hollow;
-        for (lf::Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        flipped.flipFaces();
         const lf::MeshReport f = lf::computeMeshReport(flipped);
         QCOMPARE(f.bodies, std::size_t(1));
         QCOMPARE(f.innerVoids, std::size_t(1));

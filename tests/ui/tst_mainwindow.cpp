@@ -4,6 +4,7 @@
 #include "ui/VtkView.h"  // first: vtk_glew.h before Qt's OpenGL headers
 
 #include "TestMeshes.h"
+#include "core/geometry/MeshReport.h"
 #include "core/io/MeshImport.h"
 #include "core/ml/BlasCheck.h"
 #include "ui/BlasStartupCheck.h"
@@ -21,6 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void loadsACorpusMeshIntoViewAndReport();
     void exportWritesTheFileInTheChosenUnit();
     void exportFailureShowsAnError();
+    void exportTurnsAnInsideOutMeshOutward();
     void failedLoadShowsErrorAndKeepsPreviousMesh();
     void missingFileShowsError();
     void dropOpensTheFile();
@@ -153,7 +156,7 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
 
     // The same sphere with every face flipped: inside out, which the verdict names.
     Mesh flipped = sphere;
-    for (Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+    flipped.flipFaces();
     QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(flipped, "flipped sphere"); }));
     QTRY_COMPARE_WITH_TIMEOUT(panel->fieldText("insideOut"), QString("yes"), 30000);
     QCOMPARE(panel->fieldText("watertight"), QString("yes"));
@@ -253,6 +256,45 @@ void TstMainWindow::exportFailureShowsAnError()
     QMessageBox* box = errorBox(window_.get());
     QVERIFY2(box, "no error message box after a failed export");
     QVERIFY2(box->text().contains("out.stl"), qPrintable(box->text()));
+}
+
+void TstMainWindow::exportTurnsAnInsideOutMeshOutward()
+{
+    Mesh flipped = test::icosphere(2, 15.0f);
+    flipped.flipFaces();
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(flipped, "flipped sphere"); }));
+    QVERIFY(window_->document()->report()->insideOut);
+
+    // File > Export offers to turn the faces outward, checked; accepting writes them so.
+    const QString path = dir_->filePath("turned.stl");
+    bool offered = false;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, [&] {
+        auto* dialog = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        poll.stop();
+        auto* check = dialog->findChild<QCheckBox*>(QStringLiteral("turnOutwardCheck"));
+        offered = check && check->isVisible() && check->isChecked();
+        dialog->setInitialChoice(dir_->filePath("turned"), ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
+        dialog->accept();
+    });
+    poll.start(20);
+    QSignalSpy finished(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
+    window_->exportReaction()->action()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QVERIFY(offered);
+    const MeshReport written = computeMeshReport(importMesh(path.toStdString()));
+    QVERIFY(!written.insideOut);
+    QVERIFY(written.printable());
+    // The document keeps its mesh as it was.
+    QCOMPARE(window_->document()->mesh()->triangles, flipped.triangles);
+
+    // Unticked, the file is written as the mesh is.
+    ui::ExportSettings asItIs;
+    asItIs.path = dir_->filePath("as-it-is.stl");
+    QVERIFY(window_->exportReaction()->exportTo(asItIs));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+    QVERIFY(computeMeshReport(importMesh(asItIs.path.toStdString())).insideOut);
 }
 
 void TstMainWindow::failedLoadShowsErrorAndKeepsPreviousMesh()
@@ -546,6 +588,18 @@ void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()
     format->setCurrentIndex(format->findData(static_cast<int>(ExportFormat::PlyBinary)));
     QCOMPARE(static_cast<UpAxis>(up->currentData().toInt()), UpAxis::Z);
     QCOMPARE(dialog.settings().options().fileUpAxis, std::optional(UpAxis::Z));
+
+    // Turning faces outward is offered only for an inside-out mesh.
+    auto* turn = dialog.findChild<QCheckBox*>(QStringLiteral("turnOutwardCheck"));
+    QVERIFY(turn);
+    QVERIFY(turn->isHidden());
+    QVERIFY(!dialog.settings().turnOutward);
+    dialog.setInsideOut(true);
+    QVERIFY(!turn->isHidden() && dialog.settings().turnOutward);
+    turn->setChecked(false);
+    QVERIFY(!dialog.settings().turnOutward);
+    dialog.setInsideOut(false);
+    QVERIFY(turn->isHidden() && !dialog.settings().turnOutward);
 }
 
 void TstMainWindow::bigMeshLoadsWithoutBlockingTheGui()

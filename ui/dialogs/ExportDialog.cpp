@@ -49,6 +49,12 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     upCombo_->addItem(tr("+Z (CAD, 3D printing)"), static_cast<int>(UpAxis::Z));
     upCombo_->addItem(tr("+Y (Blender, game engines)"), static_cast<int>(UpAxis::Y));
 
+    turnOutwardCheck_ = new QCheckBox(tr("Turn faces outward (this mesh is inside out)"), this);
+    turnOutwardCheck_->setObjectName(QStringLiteral("turnOutwardCheck"));
+    turnOutwardCheck_->setToolTip(tr("Its faces point inward, which slicers and CAD read as a "
+                                     "hole in space; the file gets them facing out"));
+    turnOutwardCheck_->setVisible(false);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     auto* form = new QFormLayout(this);
     form->addRow(tr("File:"), pathRow);
@@ -56,6 +62,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
     form->addRow(QString(), asciiCheck_);
     form->addRow(tr("File units:"), unitCombo_);
     form->addRow(tr("Up axis:"), upCombo_);
+    form->addRow(QString(), turnOutwardCheck_);
     form->addRow(buttons);
 
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
@@ -82,6 +89,12 @@ void ExportDialog::setInitialChoice(const QString& basePath, ExportFormat format
         if (info.format == listed)
             pathEdit_->setText(basePath + QString::fromStdString(info.extension));
     onFormatChanged();
+}
+
+void ExportDialog::setInsideOut(bool insideOut)
+{
+    turnOutwardCheck_->setVisible(insideOut);
+    turnOutwardCheck_->setChecked(insideOut);
 }
 
 ExportFormat ExportDialog::selectedFormat() const
@@ -131,6 +144,7 @@ ExportSettings ExportDialog::settings() const
     s.format = selectedFormat();
     s.unit = static_cast<LengthUnit>(unitCombo_->currentData().toInt());
     s.up = chosenUp_;
+    s.turnOutward = !turnOutwardCheck_->isHidden() && turnOutwardCheck_->isChecked();
     return s;
 }
 

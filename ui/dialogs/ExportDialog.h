@@ -1,5 +1,6 @@
 #pragma once
-// Export choices: file, format (from lf::exportFormats()), STL ASCII/binary, length unit, up axis.
+// Export choices: file, format (from lf::exportFormats()), STL ASCII/binary, length unit, up axis,
+// and for an inside-out mesh whether to write it facing outward.
 #include "ui/ExportSettings.h"
 
 #include <QDialog>
@@ -18,6 +19,8 @@ public:
     // `basePath` without extension; the format's extension is added (and kept in step).
     void setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit,
                           UpAxis up = UpAxis::Z);
+    // The mesh faces inward (MeshReport::insideOut): offers to write it facing outward, checked.
+    void setInsideOut(bool insideOut);
     ExportSettings settings() const;
 
 private:
@@ -30,6 +33,7 @@ private:
     QCheckBox* asciiCheck_;
     QComboBox* unitCombo_;
     QComboBox* upCombo_;
+    QCheckBox* turnOutwardCheck_;
     UpAxis chosenUp_ = UpAxis::Z;  // kept while glTF (always +y up) is selected
 };
 

@@ -1,7 +1,9 @@
-// `convert IN OUT`: imports a mesh and exports it in the format OUT's extension names.
+// `convert IN OUT`: imports a mesh and exports it in the format OUT's extension names (scaled,
+// turned to another up axis, an inside-out mesh turned the right way round).
 #include "app/cli/Commands.h"
 #include "app/cli/commands/ImportCommandOptions.h"
 
+#include "core/geometry/MeshReport.h"
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/util/Error.h"
@@ -25,6 +27,7 @@ void registerConvertCommand(CLI::App& app) {
         std::string input, output, units, outUp;
         float scale = 1.0f;
         bool ascii = false;
+        bool orientOutward = false;
         ImportArguments import;
     };
     auto args = std::make_shared<Args>();
@@ -43,6 +46,9 @@ void registerConvertCommand(CLI::App& app) {
                     "The written file's up axis, y or z (default: +y for glTF/GLB as the format "
                     "requires, +z for the others; y for tools that assume it, e.g. Blender's OBJ import)")
         ->check(CLI::IsMember({"y", "z"}));
+    cmd->add_flag("--orient-outward", args->orientOutward,
+                  "Write an inside-out closed mesh (faces pointing inward, as `inspect` reports "
+                  "it) with its faces turned outward; refused for a mesh that is not closed");
     addImportOptions(*cmd, args->import);
     cmd->callback([args] {
         const auto format = exportFormatForPath(args->output, args->ascii);
@@ -58,7 +64,18 @@ void registerConvertCommand(CLI::App& app) {
         if (!args->outUp.empty()) options.fileUpAxis = args->outUp == "y" ? UpAxis::Y : UpAxis::Z;
         const UpAxis up = options.fileUpAxis.value_or(conventionalUpAxis(*format));
 
-        const Mesh mesh = importMesh(args->input, args->import.options());
+        Mesh mesh = importMesh(args->input, args->import.options());
+        std::string orientation;
+        if (args->orientOutward) {
+            // Inside and outside need a closed surface: the report's volume says it is one.
+            const MeshReport report = computeMeshReport(mesh);
+            if (!report.volume)
+                throw Error("cannot orient " + args->input +
+                            ": it is not a closed, orientable surface, so it has no inside to "
+                            "face away from (run inspect); nothing written");
+            if (report.insideOut) mesh.flipFaces();
+            orientation = report.insideOut ? ", faces turned outward" : ", faces already outward";
+        }
         exportMesh(mesh, args->output, *format, options);
 
         std::string formatName;
@@ -67,7 +84,7 @@ void registerConvertCommand(CLI::App& app) {
         std::ostringstream line;
         line << "converted " << args->input << " -> " << args->output << " (" << formatName << ", "
              << mesh.triangleCount() << " triangles, " << mesh.vertexCount() << " vertices, scale "
-             << options.scale << ", +" << (up == UpAxis::Y ? "y" : "z") << " up)";
+             << options.scale << ", +" << (up == UpAxis::Y ? "y" : "z") << " up" << orientation << ")";
         std::cout << line.str() << std::endl;
     });
 }
