@@ -17,6 +17,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -153,15 +154,39 @@ double meanL1(ShapeVae& model, const SdfDatasetTensor& data, const std::vector<s
     return sum / double(rows.size());
 }
 
+// A step's loss figures, or their sums or means over an epoch.
+struct LossFigures {
+    double loss = 0, recon = 0, kl = 0, blend = 0;
+};
+// Each figure's name in checkpoint metadata ("last_" + name, ...).
+constexpr std::array<std::pair<const char*, double LossFigures::*>, 4> kLossFigureNames = {
+    {{"loss", &LossFigures::loss}, {"recon", &LossFigures::recon}, {"kl", &LossFigures::kl}, {"blend", &LossFigures::blend}}};
+
+void showLosses(ShapeVaeProgress& p, const LossFigures& f) {
+    p.loss = f.loss;
+    p.recon = f.recon;
+    p.kl = f.kl;
+    p.blend = f.blend;
+}
+
+void setTrainFigures(ShapeVaeTrainingResult& r, const LossFigures& f) {
+    r.trainLoss = f.loss;
+    r.trainRecon = f.recon;
+    r.trainKl = f.kl;
+    r.trainBlend = f.blend;
+}
+
 struct RunState {
     std::int64_t step = 0;
     double seconds = 0;  // accumulated over earlier sessions
+    LossFigures last;
     // Sums over the current epoch's steps (weighted by batch size), for epoch means.
-    double epochLoss = 0, epochRecon = 0, epochKl = 0, epochBlend = 0, epochShapes = 0;
-    double lastLoss = 0, lastRecon = 0, lastKl = 0, lastBlend = 0, heldOutL1 = -1;
+    LossFigures epochSum;
+    double epochShapes = 0;
     // The last finished epoch's means: what the package reports when a run is resumed exactly
-    // at its end (to re-write it), after the accumulators above were reset.
-    double epochMeanLoss = 0, epochMeanRecon = 0, epochMeanKl = 0, epochMeanBlend = 0;
+    // at its end (to re-write it), after the sums above were reset.
+    LossFigures epochMean;
+    double heldOutL1 = -1;
 };
 
 nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
@@ -189,16 +214,13 @@ void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::
     contents.metadata["format_version"] = "1";
     contents.metadata["run"] = fingerprint.dump();
     contents.metadata["step"] = std::to_string(state.step);
-    for (const auto& [key, value] :
-         {std::pair{"seconds", state.seconds}, {"epoch_loss", state.epochLoss},
-          {"epoch_recon", state.epochRecon}, {"epoch_kl", state.epochKl},
-          {"epoch_shapes", state.epochShapes}, {"last_loss", state.lastLoss},
-          {"last_recon", state.lastRecon}, {"last_kl", state.lastKl},
-          {"held_out_l1", state.heldOutL1}, {"epoch_mean_loss", state.epochMeanLoss},
-          {"epoch_mean_recon", state.epochMeanRecon}, {"epoch_mean_kl", state.epochMeanKl},
-          {"epoch_blend", state.epochBlend}, {"last_blend", state.lastBlend},
-          {"epoch_mean_blend", state.epochMeanBlend}}) {
-        contents.metadata[key] = exactNumber(value);
+    contents.metadata["seconds"] = exactNumber(state.seconds);
+    contents.metadata["epoch_shapes"] = exactNumber(state.epochShapes);
+    contents.metadata["held_out_l1"] = exactNumber(state.heldOutL1);
+    for (const auto& [name, field] : kLossFigureNames) {
+        contents.metadata[std::string("epoch_") + name] = exactNumber(state.epochSum.*field);
+        contents.metadata[std::string("last_") + name] = exactNumber(state.last.*field);
+        contents.metadata[std::string("epoch_mean_") + name] = exactNumber(state.epochMean.*field);
     }
     appendStateDict(contents, *model, "model.");
     appendAdamState(contents, *model, adam);
@@ -222,21 +244,19 @@ RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
     }
     loadAdamState(contents, *model, adam, device, what);
     state.seconds = parseExactNumber(meta("seconds"), what);
-    state.epochLoss = parseExactNumber(meta("epoch_loss"), what);
-    state.epochRecon = parseExactNumber(meta("epoch_recon"), what);
-    state.epochKl = parseExactNumber(meta("epoch_kl"), what);
     state.epochShapes = parseExactNumber(meta("epoch_shapes"), what);
-    state.lastLoss = parseExactNumber(meta("last_loss"), what);
-    state.lastRecon = parseExactNumber(meta("last_recon"), what);
-    state.lastKl = parseExactNumber(meta("last_kl"), what);
     state.heldOutL1 = parseExactNumber(meta("held_out_l1"), what);
-    // Absent in checkpoints written before these were kept.
-    state.epochMeanLoss = optionalCheckpointNumber(contents, "epoch_mean_loss", 0, what);
-    state.epochMeanRecon = optionalCheckpointNumber(contents, "epoch_mean_recon", 0, what);
-    state.epochMeanKl = optionalCheckpointNumber(contents, "epoch_mean_kl", 0, what);
-    state.epochBlend = optionalCheckpointNumber(contents, "epoch_blend", 0, what);
-    state.lastBlend = optionalCheckpointNumber(contents, "last_blend", 0, what);
-    state.epochMeanBlend = optionalCheckpointNumber(contents, "epoch_mean_blend", 0, what);
+    for (const auto& [name, field] : kLossFigureNames) {
+        // Older checkpoints lack the blend figures (written before the blend objective) and the
+        // epoch means (before they were kept).
+        const bool always = field != &LossFigures::blend;
+        auto read = [&](const std::string& key) {
+            return always ? parseExactNumber(meta(key), what) : optionalCheckpointNumber(contents, key, 0, what);
+        };
+        state.epochSum.*field = read(std::string("epoch_") + name);
+        state.last.*field = read(std::string("last_") + name);
+        state.epochMean.*field = optionalCheckpointNumber(contents, std::string("epoch_mean_") + name, 0, what);
+    }
     return state;
 }
 
@@ -450,54 +470,39 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
         ++state.step;
 
         const double n = double(rows.size());
-        state.lastLoss = losses.total.item<double>();
-        state.lastRecon = losses.recon.item<double>();
-        state.lastKl = losses.kl.item<double>();
-        state.lastBlend = losses.blend.item<double>();
-        if (!std::isfinite(state.lastLoss)) {
+        state.last = {losses.total.item<double>(), losses.recon.item<double>(), losses.kl.item<double>(),
+                      losses.blend.item<double>()};
+        if (!std::isfinite(state.last.loss)) {
             throw Error("training diverged at step " + std::to_string(state.step) +
                         " (loss is not finite); try a lower --lr");
         }
-        state.epochLoss += n * state.lastLoss;
-        state.epochRecon += n * state.lastRecon;
-        state.epochKl += n * state.lastKl;
-        state.epochBlend += n * state.lastBlend;
+        for (const auto& [name, field] : kLossFigureNames) state.epochSum.*field += n * state.last.*field;
         state.epochShapes += n;
 
         ShapeVaeProgress p;
         p.epoch = int(epoch + 1);
-        p.loss = state.lastLoss;
-        p.recon = state.lastRecon;
-        p.kl = state.lastKl;
-        p.blend = state.lastBlend;
+        showLosses(p, state.last);
         p.beta = beta;
         report(p);
 
         const bool epochEnd = state.step % stepsPerEpoch == 0;
         if (epochEnd) {
             state.heldOutL1 = meanL1(model, data, split.heldOut, options.batchSize, device);
-            state.epochMeanLoss = state.epochLoss / state.epochShapes;
-            state.epochMeanRecon = state.epochRecon / state.epochShapes;
-            state.epochMeanKl = state.epochKl / state.epochShapes;
-            state.epochMeanBlend = state.epochBlend / state.epochShapes;
+            for (const auto& [name, field] : kLossFigureNames)
+                state.epochMean.*field = state.epochSum.*field / state.epochShapes;
             ShapeVaeProgress e = p;
             e.phase = ShapeVaeProgress::Phase::EpochEnd;
-            e.loss = state.epochMeanLoss;
-            e.recon = state.epochMeanRecon;
-            e.kl = state.epochMeanKl;
-            e.blend = state.epochMeanBlend;
+            showLosses(e, state.epochMean);
             e.heldOutL1 = state.heldOutL1;
             report(e);
-            state.epochLoss = state.epochRecon = state.epochKl = state.epochBlend = state.epochShapes = 0;
+            state.epochSum = {};
+            state.epochShapes = 0;
         }
         const auto due = checkpointDue(state.step, totalSteps, epochEnd, options.checkpointEverySteps,
                                        options.stopAfterSteps);
         if (due.write) checkpoint();
         if (due.stopNow) {
-            result.trainLoss = state.epochMeanLoss;
-            result.trainRecon = state.epochMeanRecon;
-            result.trainKl = state.epochMeanKl;
-            result.trainBlend = state.epochMeanBlend;
+            setTrainFigures(result, state.epochMean);
             result.steps = state.step;
             result.seconds = clock.runSeconds();
             result.heldOutL1 = state.heldOutL1;
@@ -506,11 +511,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     }
     // The last epoch's means; a run resumed exactly at its end from a checkpoint too old to hold
     // them reports the last step's values.
-    const bool kept = state.epochMeanLoss > 0;
-    result.trainLoss = kept ? state.epochMeanLoss : state.lastLoss;
-    result.trainRecon = kept ? state.epochMeanRecon : state.lastRecon;
-    result.trainKl = kept ? state.epochMeanKl : state.lastKl;
-    result.trainBlend = kept ? state.epochMeanBlend : state.lastBlend;
+    setTrainFigures(result, state.epochMean.loss > 0 ? state.epochMean : state.last);
     result.heldOutL1 = state.heldOutL1;
 
     // The package: fp16 network weights + fp32 latent PCA, then model.json.
