@@ -83,7 +83,7 @@ QStringList MeshReportPanel::problems(const MeshReport& report)
     if (!report.watertight) reasons << tr("it has holes (not watertight)");
     if (!report.edgeManifold || !report.vertexManifold) reasons << tr("it is not manifold");
     if (!report.orientable) reasons << tr("its faces cannot be oriented consistently");
-    if (report.insideOut) reasons << tr("its faces point inward (inside out)");
+    if (report.insideOut) reasons << tr("its faces point inward (inside out; File > Export can turn them outward)");
     if (report.selfIntersecting) reasons << tr("it intersects itself");
     return reasons;
 }
