@@ -26,13 +26,14 @@ void MeshExportJob::start(std::shared_ptr<const Mesh> mesh, const ExportSettings
     });
     watcher->setFuture(QtConcurrent::run([mesh = std::move(mesh), settings]() -> QString {
         try {
+            const Mesh* written = mesh.get();
+            Mesh turned;  // a copy only when asked: the document's mesh is shared and stays as it is
             if (settings.turnOutward) {
-                Mesh turned = *mesh;
+                turned = *mesh;
                 turned.flipFaces();
-                exportMesh(turned, settings.path.toStdString(), settings.format, settings.options());
-            } else {
-                exportMesh(*mesh, settings.path.toStdString(), settings.format, settings.options());
+                written = &turned;
             }
+            exportMesh(*written, settings.path.toStdString(), settings.format, settings.options());
             return {};
         } catch (const Error& e) {
             return QString::fromStdString(e.what());
