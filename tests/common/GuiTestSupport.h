@@ -1,10 +1,13 @@
 #pragma once
-// Image comparison and dialog lookup shared by the GUI suites.
+// Image comparison, dialog lookup and answering modal dialogs, shared by the GUI suites.
+#include <QApplication>
 #include <QImage>
 #include <QMessageBox>
+#include <QTimer>
 #include <QWidget>
 
 #include <cstdlib>
+#include <functional>
 
 namespace lf::test {
 
@@ -28,6 +31,19 @@ inline QMessageBox* errorBox(QWidget* window) {
     for (QMessageBox* box : window->findChildren<QMessageBox*>(QStringLiteral("errorMessageBox")))
         if (box->isVisible()) return box;
     return nullptr;
+}
+
+// Runs `handle` once on the first modal `Dialog` that opens: a dialog's exec() does not return to
+// the test, so the test answers it from a polling timer. Keep the timer until the dialog is done.
+template <class Dialog>
+void whenModalDialogOpens(QTimer& poll, std::function<void(Dialog*)> handle) {
+    QObject::connect(&poll, &QTimer::timeout, [&poll, handle = std::move(handle)] {
+        auto* dialog = qobject_cast<Dialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;
+        poll.stop();
+        handle(dialog);
+    });
+    poll.start(20);
 }
 
 }  // namespace lf::test

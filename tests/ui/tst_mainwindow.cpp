@@ -270,16 +270,12 @@ void TstMainWindow::exportTurnsAnInsideOutMeshOutward()
     const QString path = dir_->filePath("turned.stl");
     bool offered = false;
     QTimer poll;
-    connect(&poll, &QTimer::timeout, [&] {
-        auto* dialog = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
-        if (!dialog) return;
-        poll.stop();
+    test::whenModalDialogOpens<ui::ExportDialog>(poll, [&](ui::ExportDialog* dialog) {
         auto* check = dialog->findChild<QCheckBox*>(QStringLiteral("turnOutwardCheck"));
         offered = check && check->isVisible() && check->isChecked();
         dialog->setInitialChoice(dir_->filePath("turned"), ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
         dialog->accept();
     });
-    poll.start(20);
     QSignalSpy finished(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
     window_->exportReaction()->action()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);

@@ -710,16 +710,12 @@ void TstShapeSpace::interpolationStrip()
     bool dialogSeen = false;
     ml::Latent latentWhenDialog;
     QTimer poll;
-    connect(&poll, &QTimer::timeout, [&] {
-        auto* dialog = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
-        if (!dialog) return;
-        poll.stop();
+    test::whenModalDialogOpens<ui::ExportDialog>(poll, [&](ui::ExportDialog* dialog) {
         dialogSeen = true;
         latentWhenDialog = explorer->lastShape().latent;
         dialog->setInitialChoice(stepFile, ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
         dialog->accept();
     });
-    poll.start(20);
     QSignalSpy exported(window_->exportReaction(), &ui::ExportMeshReaction::exportFinished);
     panel->exportStep(3);
     QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
