@@ -46,8 +46,8 @@ struct ExportSettings {
     LengthUnit unit = LengthUnit::Millimetre;
     // The file's up axis for STL, OBJ and PLY; glTF is always +y up (its specification).
     UpAxis up = UpAxis::Z;
-    // Write the mesh with every face turned round (Mesh::flipFaces): offered for a mesh that the
-    // report finds inside out. The document keeps its mesh as it is.
+    // Write the mesh with its inward-facing shells turned round (orientShellsOutward): offered
+    // for a mesh whose report finds shells facing inward. The document keeps its mesh as it is.
     bool turnOutward = false;
 
     ExportOptions options() const

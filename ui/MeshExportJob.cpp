@@ -1,5 +1,6 @@
 #include "ui/MeshExportJob.h"
 
+#include "core/geometry/MeshShells.h"
 #include "core/util/Error.h"
 
 #include <QFutureWatcher>
@@ -30,7 +31,7 @@ void MeshExportJob::start(std::shared_ptr<const Mesh> mesh, const ExportSettings
             Mesh turned;  // a copy only when asked: the document's mesh is shared and stays as it is
             if (settings.turnOutward) {
                 turned = *mesh;
-                turned.flipFaces();
+                orientShellsOutward(turned);
                 written = &turned;
             }
             exportMesh(*written, settings.path.toStdString(), settings.format, settings.options());

@@ -138,7 +138,7 @@ void ShapeDecodeWorker::renderThumbnails(quint64 requestId, const std::vector<ml
                 options.size = size;
                 for (const ml::Latent& z : latents) {
                     const auto mesh = decodeToMesh(z, resolution);
-                    strip.bodies.push_back(int(countBodies(meshShells(*mesh)).bodies));
+                    strip.bodies.push_back(int(countBodies(*mesh, meshShells(*mesh)).bodies));
                     strip.images.push_back(rasterizeMesh(*mesh, options));
                 }
             },

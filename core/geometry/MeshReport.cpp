@@ -139,14 +139,13 @@ private:
     double cell_ = 1;
 };
 
-// Divergence theorem over the closed surface. Open3D's GetVolume re-runs its O(n^2)
-// watertightness test first, so it is computed here once the report knows the mesh is closed.
 nlohmann::json toJson(const Vec3f& v) { return nlohmann::json::array({v[0], v[1], v[2]}); }
 
 }  // namespace
 
 bool MeshReport::printable() const {
-    return watertight && edgeManifold && vertexManifold && orientable && !insideOut && !selfIntersecting;
+    return watertight && edgeManifold && vertexManifold && orientable && shellsFacingInward == 0 &&
+           !selfIntersecting;
 }
 
 MeshReport computeMeshReport(const Mesh& mesh) {
@@ -171,16 +170,16 @@ MeshReport computeMeshReport(const Mesh& mesh) {
     r.selfIntersecting = SelfIntersectionFinder(o3d).run();
     // Open3D's definition of watertight, with the self-intersection test computed above.
     r.watertight = closedEdgeManifold && r.vertexManifold && !r.selfIntersecting;
-    if (r.watertight && r.orientable) {
-        const double volume = signedVolume(mesh);
-        r.volume = std::abs(volume);
-        r.insideOut = volume < 0;
-    }
     r.connectedComponents = std::get<1>(o3d.ClusterConnectedTriangles()).size();
-    if (r.volume) {
-        const BodyCount count = countBodies(meshShells(mesh));
+    if (r.watertight && r.orientable) {
+        // Volumes by the divergence theorem, shell by shell (Open3D's GetVolume would re-run its
+        // O(n^2) watertightness test).
+        const BodyCount count = countBodies(mesh, meshShells(mesh));
+        r.volume = count.volume;
         r.bodies = count.bodies;
         r.innerVoids = count.voids;
+        r.shellsFacingInward = count.facingInward;
+        r.insideOut = count.facingInward > 0 && count.facingInward == count.bodies + count.voids;
     }
     return r;
 }
@@ -200,6 +199,7 @@ nlohmann::json toJson(const MeshReport& r) {
     j["selfIntersecting"] = r.selfIntersecting;
     j["orientable"] = r.orientable;
     j["insideOut"] = r.insideOut;
+    j["shellsFacingInward"] = r.shellsFacingInward;
     j["connectedComponents"] = r.connectedComponents;
     j["bodies"] = r.bodies;
     j["innerVoids"] = r.innerVoids;

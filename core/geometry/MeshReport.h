@@ -14,10 +14,17 @@ struct MeshReport {
     std::size_t triangles = 0;
     BoundingBox bounds;
     double surfaceArea = 0;
-    std::optional<double> volume;  // only when watertight and orientable; positive either way
-    // Watertight and orientable, but facing inward as a whole (negative signed volume): what a
-    // flipped export gives. Slicers and `encode` turn it round; still a defect.
+    // Of the material (bodies less voids), whichever way the faces point; only when watertight
+    // and orientable.
+    std::optional<double> volume;
+    // Watertight and orientable, but every shell faces inward: what a flipped export gives.
+    // Slicers and `encode` turn it round; still a defect.
     bool insideOut = false;
+    // Closed shells whose faces point the wrong way for their place: a body's into its
+    // material, a void's out of it (a file with one part flipped). Any of them makes the mesh
+    // unprintable: slicers read such a shell as a hole. `convert --orient-outward` and File >
+    // Export turn them (orientShellsOutward).
+    std::size_t shellsFacingInward = 0;
     bool watertight = false;
     bool edgeManifold = false;
     bool vertexManifold = false;
@@ -31,8 +38,8 @@ struct MeshReport {
     std::size_t innerVoids = 0;
     // Triangles that use one vertex twice (zero area); the checks above ignore them.
     std::size_t degenerateTriangles = 0;
-    // A plain-words verdict: "printable" when watertight, manifold, orientable, facing outward and
-    // not self-intersecting.
+    // A plain-words verdict: "printable" when watertight, manifold, orientable, every shell facing
+    // outward and not self-intersecting.
     bool printable() const;
 };
 

@@ -1,8 +1,10 @@
 #include "core/geometry/MeshShells.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <numeric>
 
 namespace lf {
@@ -19,6 +21,42 @@ double sixTimesSignedVolume(const Mesh& mesh, const Triangle& t) {
     const double cy = double(b[2]) * c[0] - double(b[0]) * c[2];
     const double cz = double(b[0]) * c[1] - double(b[1]) * c[0];
     return a[0] * cx + a[1] * cy + a[2] * cz;
+}
+
+struct Point {
+    double x, y, z;
+};
+Point operator-(const Point& a, const Point& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
+Point cross(const Point& a, const Point& b) {
+    return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+double dot(const Point& a, const Point& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+Point pointOf(const Vec3f& v) { return {v[0], v[1], v[2]}; }
+
+// Whether the ray from p along a fixed direction crosses triangle t (Moller-Trumbore). The
+// direction is oblique to every axis, so rays from points of grid-aligned meshes do not graze
+// edges or vertices. (Open3D's RaycastingScene finds no hits with Debian's Embree build; see
+// SdfContour.cpp.)
+bool rayCrosses(const Mesh& mesh, const Triangle& t, const Point& p) {
+    static constexpr Point dir{0.5377, 0.7231, 0.4339};
+    const Point a = pointOf(mesh.vertices[t[0]]);
+    const Point e1 = pointOf(mesh.vertices[t[1]]) - a, e2 = pointOf(mesh.vertices[t[2]]) - a;
+    const Point h = cross(dir, e2);
+    const double det = dot(e1, h);
+    if (det == 0) return false;
+    const Point s = p - a;
+    const double u = dot(s, h) / det;
+    if (u < 0 || u > 1) return false;
+    const Point q = cross(s, e1);
+    const double v = dot(dir, q) / det;
+    if (v < 0 || u + v > 1) return false;
+    return dot(e2, q) / det > 0;
+}
+
+// Facing outward, a body (even depth) encloses positive volume and a void (odd depth, its faces
+// pointing into it) negative volume.
+bool facesInward(const MeshShell& shell, int depth) {
+    return shell.signedVolume != 0 && (shell.signedVolume > 0) != (depth % 2 == 0);
 }
 
 }  // namespace
@@ -53,16 +91,89 @@ std::vector<MeshShell> meshShells(const Mesh& mesh) {
     return shells;
 }
 
-BodyCount countBodies(const std::vector<MeshShell>& shells) {
-    // Facing outward, a shell around material encloses positive volume and a shell around a void
-    // (faces pointing into it) negative volume.
-    double total = 0;
-    for (const MeshShell& s : shells) total += s.signedVolume;
-    const double facing = total < 0 ? -1.0 : 1.0;  // an inside-out mesh: flip every shell
+std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& shells) {
+    // Bounding boxes first: a shell can only enclose another whose box lies inside its own.
+    std::vector<std::array<double, 6>> boxes;  // min x, y, z, max x, y, z
+    for (const MeshShell& s : shells) {
+        std::array<double, 6> b{HUGE_VAL, HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+        for (std::size_t t : s.triangles)
+            for (std::uint32_t v : mesh.triangles[t])
+                for (int k = 0; k < 3; ++k) {
+                    b[k] = std::min(b[k], double(mesh.vertices[v][k]));
+                    b[k + 3] = std::max(b[k + 3], double(mesh.vertices[v][k]));
+                }
+        boxes.push_back(b);
+    }
+    auto boxInside = [&](std::size_t inner, std::size_t outer) {
+        for (int k = 0; k < 3; ++k)
+            if (boxes[inner][k] < boxes[outer][k] || boxes[inner][k + 3] > boxes[outer][k + 3]) return false;
+        return true;
+    };
+    std::vector<int> depths(shells.size(), 0);
+    for (std::size_t i = 0; i < shells.size(); ++i) {
+        // A point of shell i: the centroid of its first triangle (on no other shell, as shells
+        // do not cross).
+        const Triangle& first = mesh.triangles[shells[i].triangles.front()];
+        const Point a = pointOf(mesh.vertices[first[0]]), b = pointOf(mesh.vertices[first[1]]),
+                    c = pointOf(mesh.vertices[first[2]]);
+        const Point p{(a.x + b.x + c.x) / 3, (a.y + b.y + c.y) / 3, (a.z + b.z + c.z) / 3};
+        for (std::size_t j = 0; j < shells.size(); ++j) {
+            if (j == i || !boxInside(i, j)) continue;
+            int crossings = 0;
+            for (std::size_t t : shells[j].triangles) crossings += rayCrosses(mesh, mesh.triangles[t], p);
+            depths[i] += crossings % 2;
+        }
+    }
+    return depths;
+}
+
+BodyCount countBodies(const Mesh& mesh, const std::vector<MeshShell>& shells) {
+    const std::vector<int> depths = shellDepths(mesh, shells);
     BodyCount count;
-    for (const MeshShell& s : shells)
-        if (std::abs(s.signedVolume) > 0) (s.signedVolume * facing > 0 ? count.bodies : count.voids) += 1;
+    for (std::size_t i = 0; i < shells.size(); ++i) {
+        if (shells[i].signedVolume == 0) continue;
+        const bool body = depths[i] % 2 == 0;
+        (body ? count.bodies : count.voids) += 1;
+        count.volume += (body ? 1 : -1) * std::abs(shells[i].signedVolume);
+        count.facingInward += facesInward(shells[i], depths[i]);
+    }
     return count;
+}
+
+std::size_t orientShellsOutward(Mesh& mesh) {
+    // Shells by position, not by index: an imported file keeps a vertex once per normal or
+    // texture coordinate, which would cut a part into one piece per face.
+    Mesh welded;
+    {
+        std::map<Vec3f, std::uint32_t> index;
+        std::vector<std::uint32_t> weld(mesh.vertices.size());
+        for (std::size_t i = 0; i < mesh.vertices.size(); ++i) {
+            const auto [it, added] = index.emplace(mesh.vertices[i], std::uint32_t(welded.vertices.size()));
+            if (added) welded.vertices.push_back(mesh.vertices[i]);
+            weld[i] = it->second;
+        }
+        welded.triangles = mesh.triangles;
+        for (Triangle& t : welded.triangles)
+            for (auto& v : t) v = weld[v];
+    }
+    const std::vector<MeshShell> shells = meshShells(welded);
+    const std::vector<int> depths = shellDepths(welded, shells);
+    std::vector<bool> turnVertex(mesh.vertices.size(), false);
+    std::size_t turned = 0;
+    for (std::size_t i = 0; i < shells.size(); ++i) {
+        if (!facesInward(shells[i], depths[i])) continue;
+        ++turned;
+        for (std::size_t t : shells[i].triangles) {
+            Triangle& tri = mesh.triangles[t];
+            std::swap(tri[1], tri[2]);
+            for (std::uint32_t v : tri) turnVertex[v] = true;
+        }
+    }
+    if (!mesh.normals.empty())
+        for (std::size_t v = 0; v < mesh.vertices.size(); ++v)
+            if (turnVertex[v])
+                for (float& x : mesh.normals[v]) x = -x;
+    return turned;
 }
 
 std::size_t removeSmallShells(Mesh& mesh, double relativeVolume) {

@@ -22,14 +22,30 @@ double signedVolume(const Mesh& mesh);
 // Shells = sets of triangles connected through shared vertex indices.
 std::vector<MeshShell> meshShells(const Mesh& mesh);
 
-// Shells around material (bodies) and around voids. The mesh is taken as facing outward overall
-// (an inside-out mesh counts the same); a shell of zero volume counts as neither. Only meaningful
-// for a closed mesh (MeshReport counts when it is watertight).
+// How many other shells enclose each shell (a point of it lies inside them), by ray parity.
+// Even depth bounds material, odd depth a sealed void (a cavity; a part inside the cavity is
+// at depth 2). Meaningful for a closed mesh whose shells do not cross.
+std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& shells);
+
+// Shells around material (bodies) and around voids, by their nesting, so a shell saved the
+// wrong way round is still counted as what it is; and the shells whose faces point the wrong
+// way for their place (a body with negative volume, a void with positive). A shell of zero
+// volume counts as none of these. Only meaningful for a closed mesh (MeshReport counts when it
+// is watertight).
 struct BodyCount {
     std::size_t bodies = 0;
     std::size_t voids = 0;
+    std::size_t facingInward = 0;
+    double volume = 0;  // of the material: the bodies' volumes less the voids'
 };
-BodyCount countBodies(const std::vector<MeshShell>& shells);
+BodyCount countBodies(const Mesh& mesh, const std::vector<MeshShell>& shells);
+
+// Turns round every shell that faces the wrong way for its nesting (faces and the normals of
+// its vertices): a body's faces then point out of the material, a void's into the void.
+// Shells here join vertices at the same position (an imported file repeats a vertex per
+// normal or texture coordinate). Returns the number of shells turned; a mesh already facing
+// outward is untouched.
+std::size_t orientShellsOutward(Mesh& mesh);
 
 // Removes every shell whose |signed volume| is below `relativeVolume` times the largest shell's
 // (material specks and pinhole voids alike) and the vertices only they used; keeps attributes

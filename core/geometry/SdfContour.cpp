@@ -210,13 +210,18 @@ Mesh contourSdfGrid(const SdfGrid& grid, float isoValue, SdfContourBorder border
     return mesh;
 }
 
-MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation, float margin) {
-    if (mesh.empty()) throw Error("mesh to SDF: the mesh has no triangles");
-    mesh.validate();
+MeshSdfGrid meshToSdfGrid(const Mesh& input, int resolution, float truncation, float margin) {
+    if (input.empty()) throw Error("mesh to SDF: the mesh has no triangles");
+    input.validate();
     if (resolution < 2 || resolution > 1024)
         throw Error("mesh to SDF: resolution " + std::to_string(resolution) + " is outside [2, 1024]");
     if (!(truncation > 0)) throw Error("mesh to SDF: truncation must be positive");
     if (!(margin >= 0 && margin < 1)) throw Error("mesh to SDF: margin must be in [0, 1)");
+
+    // Pseudonormals (below) need every shell facing outward: a shell saved the wrong way round
+    // (or all of them, a flipped export) would get its signs the wrong way round.
+    Mesh mesh = input;
+    orientShellsOutward(mesh);
 
     const BoundingBox box = mesh.bounds();
     const Vec3f size = box.size();
@@ -267,16 +272,13 @@ MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation, fl
     const std::uint32_t* prim = primitives.GetDataPtr<std::uint32_t>();
     const float* uv = uvs.GetDataPtr<float>();
     const PseudoNormals normals(mesh);
-    // Pseudonormals need faces pointing outward; an inside-out file (a flipped export) would
-    // give every sign the wrong way round, so the whole mesh's orientation decides.
-    const float outward = signedVolume(mesh) < 0 ? -1.0f : 1.0f;
     grid.values.resize(std::size_t(cells));
     for (std::int64_t i = 0; i < cells; ++i) {
         const float dx = q[3 * i] - cp[3 * i], dy = q[3 * i + 1] - cp[3 * i + 1],
                     dz = q[3 * i + 2] - cp[3 * i + 2];
         const float distance = std::sqrt(dx * dx + dy * dy + dz * dz);
         const Vec3f n = normals.at(prim[i], uv[2 * i], uv[2 * i + 1]);
-        const float side = outward * (dx * n[0] + dy * n[1] + dz * n[2]);
+        const float side = dx * n[0] + dy * n[1] + dz * n[2];
         grid.values[std::size_t(i)] = std::clamp(side < 0 ? -distance : distance, -truncation, truncation);
     }
     return result;

@@ -57,9 +57,9 @@ struct MeshSdfGrid {
 // Centres the mesh's bounding box and scales its largest half extent to 1 - margin (the same
 // normalisation as the procedural shapes), then samples the signed distance on the grid
 // (layout of SdfGrid). Distances come from Open3D's RaycastingScene (closest points); the sign
-// from angle-weighted pseudonormals, so the mesh must be closed and consistently oriented
-// (outward as contourSdfGrid's output is, or inside out as a whole: a negative signed volume
-// turns every sign round); vertices are welded by position first.
+// from angle-weighted pseudonormals, so the mesh must be closed; shells facing inward (a
+// flipped export, or one part of a file saved the wrong way round) are turned outward first
+// (orientShellsOutward); vertices are welded by position.
 // Throws lf::Error for an empty or degenerate (zero-size) mesh or a bad resolution/truncation.
 MeshSdfGrid meshToSdfGrid(const Mesh& mesh, int resolution, float truncation,
                           float margin = 0.1f);

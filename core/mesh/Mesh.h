@@ -68,8 +68,8 @@ struct Mesh {
     void scale(float factor);
     // Rotates vertices and normals from one up-axis convention to the other (convertUpAxis).
     void convertUpAxis(UpAxis from, UpAxis to);
-    // Reverses every triangle's winding and every normal: turns an inside-out mesh (a flipped
-    // export, MeshReport::insideOut) the right way round, and back.
+    // Reverses every triangle's winding and every normal, as a flipped export does (to turn
+    // only the shells that face inward: orientShellsOutward, core/geometry/MeshShells.h).
     void flipFaces();
 };
 

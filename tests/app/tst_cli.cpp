@@ -27,12 +27,22 @@ void verifyOneLineError(const Result& r, const QString& mustContain) {
 }
 
 // A closed 1 x 5 x 2 box as an OBJ in `dir`, its faces outward or (a flipped export) inward.
-QString writeBoxObj(const QTemporaryDir& dir, const QString& name, bool inward) {
+QString writeBoxObj(const QTemporaryDir& dir, const QString& name, std::initializer_list<bool> partsInward) {
+    // A 1 x 5 x 2 box per entry, each 3 further along x, faces inward where asked.
     QFile obj(dir.filePath(name));
     if (!obj.open(QIODevice::WriteOnly)) return {};
-    obj.write("v 0 0 0\nv 1 0 0\nv 1 5 0\nv 0 5 0\nv 0 0 2\nv 1 0 2\nv 1 5 2\nv 0 5 2\n");
-    obj.write(inward ? "f 2 3 4 1\nf 8 7 6 5\nf 5 6 2 1\nf 6 7 3 2\nf 7 8 4 3\nf 8 5 1 4\n"
-                     : "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n");
+    int part = 0;
+    for (bool inward : partsInward) {
+        const int x = 3 * part, o = 8 * part++;
+        obj.write(QStringLiteral("v %1 0 0\nv %2 0 0\nv %2 5 0\nv %1 5 0\nv %1 0 2\nv %2 0 2\nv %2 5 2\nv %1 5 2\n")
+                      .arg(x).arg(x + 1).toUtf8());
+        const int outward[6][4] = {{1, 4, 3, 2}, {5, 6, 7, 8}, {1, 2, 6, 5}, {2, 3, 7, 6}, {3, 4, 8, 7}, {4, 1, 5, 8}};
+        for (const auto& f : outward) {
+            const int a = f[0] + o, b = f[1] + o, c = f[2] + o, d = f[3] + o;
+            obj.write((inward ? QStringLiteral("f %4 %3 %2 %1\n") : QStringLiteral("f %1 %2 %3 %4\n"))
+                          .arg(a).arg(b).arg(c).arg(d).toUtf8());
+        }
+    }
     return obj.fileName();
 }
 
@@ -152,7 +162,7 @@ private Q_SLOTS:
         // A part 5 tall written +y up (as many OBJ exporters do): --up y stands it +z up, the
         // app's axis; without it the file is taken as +z up and kept as it is.
         QTemporaryDir dir;
-        const QString obj = writeBoxObj(dir, "tall.obj", false);
+        const QString obj = writeBoxObj(dir, "tall.obj", {false});
         QVERIFY(!obj.isEmpty());
         auto bounds = [&](const QStringList& extra) {
             const QString out = dir.filePath("out.stl");
@@ -189,7 +199,7 @@ private Q_SLOTS:
     void convertTurnsAnInsideOutMeshOutward() {
         // A closed box whose faces all point inward, as a flipped export writes it.
         QTemporaryDir dir;
-        const QString obj = writeBoxObj(dir, "inward.obj", true);
+        const QString obj = writeBoxObj(dir, "inward.obj", {true});
         QVERIFY(!obj.isEmpty());
         auto report = [&](const QString& file) {
             return nlohmann::json::parse(runCli({"inspect", file}).out.toStdString());
@@ -213,6 +223,22 @@ private Q_SLOTS:
         r = runCli({"convert", kValid + "box.obj", dir.filePath("box.stl"), "--orient-outward"});
         QVERIFY2(r.exitCode == 0 && r.out.contains("faces already outward"), qPrintable(r.out + r.err));
         QVERIFY(!report(dir.filePath("box.stl"))["insideOut"].get<bool>());
+
+        // Two parts, the second saved the wrong way round: not inside out as a whole, but not
+        // printable; only that part is turned.
+        const QString mixed = writeBoxObj(dir, "mixed.obj", {false, true});
+        const auto before = report(mixed);
+        QVERIFY(!before["insideOut"].get<bool>());
+        QCOMPARE(before["shellsFacingInward"].get<int>(), 1);
+        QCOMPARE(before["bodies"].get<int>(), 2);
+        QVERIFY(!before["printable"].get<bool>());
+        QVERIFY(std::abs(before["volume"].get<double>() - 20.0) < 1e-6);
+        r = runCli({"convert", mixed, dir.filePath("mixed.stl"), "--orient-outward"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("1 of 2 shells turned outward"), qPrintable(r.out + r.err));
+        const auto after = report(dir.filePath("mixed.stl"));
+        QCOMPARE(after["shellsFacingInward"].get<int>(), 0);
+        QVERIFY(after["printable"].get<bool>());
+        QVERIFY(std::abs(after["volume"].get<double>() - 20.0) < 1e-6);
 
         // An open surface has no inside: refused, nothing written.
         verifyOneLineError(runCli({"convert", kValid + "sphereWithHole.stl", dir.filePath("open.stl"),

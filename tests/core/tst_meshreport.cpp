@@ -104,6 +104,77 @@ private Q_SLOTS:
         QVERIFY(!f.printable());
         QCOMPARE(lf::toJson(f)["insideOut"].get<bool>(), true);
     }
+    void aShellSavedTheWrongWayRoundIsFoundAndTurned() {
+        // Two parts, the second flipped: not inside out as a whole (the old whole-mesh sign said
+        // "one body, one void, volume 0"), but one shell faces inward.
+        lf::Mesh second = lf::test::box(1.0f, {5, 0, 0});
+        second.flipFaces();
+        lf::Mesh two = lf::test::merged(lf::test::box(), second);
+        two.computeVertexNormals();
+        const lf::MeshReport r = lf::computeMeshReport(two);
+        QVERIFY(r.watertight && r.orientable);
+        QCOMPARE(r.bodies, std::size_t(2));
+        QCOMPARE(r.innerVoids, std::size_t(0));
+        QCOMPARE(r.shellsFacingInward, std::size_t(1));
+        QVERIFY(!r.insideOut);
+        QVERIFY(!r.printable());
+        QVERIFY(std::abs(*r.volume - 2.0) < 1e-9);
+        QCOMPARE(lf::toJson(r)["shellsFacingInward"].get<int>(), 1);
+
+        const lf::Mesh before = two;
+        QCOMPARE(lf::orientShellsOutward(two), std::size_t(1));
+        const lf::MeshReport fixed = lf::computeMeshReport(two);
+        QCOMPARE(fixed.shellsFacingInward, std::size_t(0));
+        QVERIFY(fixed.printable());
+        QVERIFY(std::abs(*fixed.volume - 2.0) < 1e-9);
+        // Only the flipped part moved, and its normals with it; the first part is untouched.
+        for (std::size_t t = 0; t < 12; ++t) QCOMPARE(two.triangles[t], before.triangles[t]);
+        QCOMPARE(two.normals[0], before.normals[0]);
+        QCOMPARE(two.normals[8][0], -before.normals[8][0]);
+        const lf::Mesh outward = two;
+        QCOMPARE(lf::orientShellsOutward(two), std::size_t(0));  // already outward: untouched
+        QVERIFY(two.triangles == outward.triangles);
+    }
+    void nestingDecidesBodiesAndVoids() {
+        // A hollow box (cavity facing into the void) with a part sealed inside the cavity (a
+        // rattle): depths 0, 1, 2 = body, void, body.
+        lf::Mesh cavity = lf::test::box(3.0f, {0.5f, 0.5f, 0.5f});
+        cavity.flipFaces();
+        const lf::Mesh rattle =
+            lf::test::merged(lf::test::merged(lf::test::box(4.0f), cavity), lf::test::box(1.0f, {1.5f, 1.5f, 1.5f}));
+        const auto shells = lf::meshShells(rattle);
+        QCOMPARE(lf::shellDepths(rattle, shells), (std::vector<int>{0, 1, 2}));
+        const lf::MeshReport r = lf::computeMeshReport(rattle);
+        QCOMPARE(r.bodies, std::size_t(2));
+        QCOMPARE(r.innerVoids, std::size_t(1));
+        QCOMPARE(r.shellsFacingInward, std::size_t(0));
+        QVERIFY(std::abs(*r.volume - (64.0 - 27.0 + 1.0)) < 1e-9);
+        // The cavity saved facing out of the void (into the material) is the one to turn.
+        lf::Mesh wrongCavity = lf::test::merged(lf::test::box(4.0f), lf::test::box(3.0f, {0.5f, 0.5f, 0.5f}));
+        const lf::MeshReport w = lf::computeMeshReport(wrongCavity);
+        QCOMPARE(w.bodies, std::size_t(1));
+        QCOMPARE(w.innerVoids, std::size_t(1));
+        QCOMPARE(w.shellsFacingInward, std::size_t(1));
+        QVERIFY(!w.insideOut && !w.printable());
+        QVERIFY(std::abs(*w.volume - 37.0) < 1e-9);
+        QCOMPARE(lf::orientShellsOutward(wrongCavity), std::size_t(1));
+        QVERIFY(lf::computeMeshReport(wrongCavity).printable());
+    }
+    void orientingJoinsVerticesByPosition() {
+        // A box as an OBJ with per-face normals arrives: each corner once per face, so by index
+        // the box is six loose squares. Turned as one inside-out shell, not six.
+        lf::Mesh inward = lf::test::box();
+        inward.flipFaces();
+        lf::Mesh split;
+        for (const lf::Triangle& t : inward.triangles) {
+            const auto base = std::uint32_t(split.vertices.size());
+            for (std::uint32_t v : t) split.vertices.push_back(inward.vertices[v]);
+            split.triangles.push_back({base, base + 1, base + 2});
+        }
+        QCOMPARE(lf::orientShellsOutward(split), std::size_t(1));
+        QVERIFY(lf::signedVolume(split) > 0.999);
+        QCOMPARE(lf::orientShellsOutward(split), std::size_t(0));
+    }
     void specksAreRemovedAndCavitiesKept() {
         // A hollow part (cavity 1/8 of its volume), a speck beside it (1/1000) and a pinhole
         // bubble in its wall (1/8000, inside-out like any void).
@@ -192,7 +263,7 @@ private Q_SLOTS:
         const nlohmann::json j = lf::toJson(lf::computeMeshReport(lf::test::box()));
         for (const char* key : {"vertices", "triangles", "bounds", "surfaceArea", "volume", "watertight",
                                 "edgeManifold", "vertexManifold", "selfIntersecting", "orientable",
-                                "insideOut", "connectedComponents", "bodies", "innerVoids", "degenerateTriangles",
+                                "insideOut", "shellsFacingInward", "connectedComponents", "bodies", "innerVoids", "degenerateTriangles",
                                 "printable"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["triangles"].get<int>(), 12);

@@ -1,4 +1,5 @@
 #include "core/geometry/SdfContour.h"
+#include "core/geometry/MeshShells.h"
 #include "core/geometry/ShapeMeshing.h"
 #include "core/procedural/SdfGrid.h"
 #include "core/procedural/ShapeFamily.h"
@@ -68,17 +69,6 @@ double area(const Mesh& m) {
         const double vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
         total += 0.5 * std::sqrt(std::pow(uy * vz - uz * vy, 2) + std::pow(uz * vx - ux * vz, 2) +
                                  std::pow(ux * vy - uy * vx, 2));
-    }
-    return total;
-}
-
-double signedVolume(const Mesh& m) {
-    double total = 0;
-    for (const Triangle& t : m.triangles) {
-        const Vec3f &a = m.vertices[t[0]], &b = m.vertices[t[1]], &c = m.vertices[t[2]];
-        total += (double(a[0]) * (double(b[1]) * c[2] - double(b[2]) * c[1]) -
-                  double(a[1]) * (double(b[0]) * c[2] - double(b[2]) * c[0]) +
-                  double(a[2]) * (double(b[0]) * c[1] - double(b[1]) * c[0])) / 6.0;
     }
     return total;
 }
@@ -317,12 +307,23 @@ private Q_SLOTS:
         const Mesh bottle = contourSdfGrid(makeSdfGrid(*shapeFamily("bottle").build(shapeFamily("bottle").sample(1)), 48, 0.1f));
         Mesh flipped = bottle;
         for (Triangle& t : flipped.triangles) std::swap(t[1], t[2]);
+        // Only the cavity flipped (one shell of two saved the wrong way round), the same too.
+        Mesh cavityFlipped = bottle;
+        std::size_t cavities = 0;
+        for (const MeshShell& shell : meshShells(bottle))
+            if (shell.signedVolume < 0) {
+                ++cavities;
+                for (std::size_t t : shell.triangles) std::swap(cavityFlipped.triangles[t][1], cavityFlipped.triangles[t][2]);
+            }
+        QCOMPARE(cavities, std::size_t(1));
         const MeshSdfGrid a = meshToSdfGrid(bottle, 32, 0.1f);
         const MeshSdfGrid b = meshToSdfGrid(flipped, 32, 0.1f);
+        const MeshSdfGrid c = meshToSdfGrid(cavityFlipped, 32, 0.1f);
         std::size_t inside = 0;
         float worst = 0;  // the closest point's rounding depends on the vertex order
         for (std::size_t i = 0; i < a.grid.values.size(); ++i) {
-            worst = std::max(worst, std::fabs(b.grid.values[i] - a.grid.values[i]));
+            worst = std::max({worst, std::fabs(b.grid.values[i] - a.grid.values[i]),
+                              std::fabs(c.grid.values[i] - a.grid.values[i])});
             inside += a.grid.values[i] < 0;
         }
         QVERIFY2(worst < 1e-5f, qPrintable(QString::number(worst)));

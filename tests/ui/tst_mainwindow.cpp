@@ -591,11 +591,16 @@ void TstMainWindow::dialogFilterAndExportDialogFollowTheCore()
     QVERIFY(turn);
     QVERIFY(turn->isHidden());
     QVERIFY(!dialog.settings().turnOutward);
-    dialog.setInsideOut(true);
+    dialog.setFacingInward(2, true);
     QVERIFY(!turn->isHidden() && dialog.settings().turnOutward);
+    QVERIFY(turn->text().contains("inside out"));
     turn->setChecked(false);
     QVERIFY(!dialog.settings().turnOutward);
-    dialog.setInsideOut(false);
+    // Some shells only (one part of a file saved the wrong way round): says how many.
+    dialog.setFacingInward(1, false);
+    QVERIFY(!turn->isHidden() && dialog.settings().turnOutward);
+    QVERIFY2(turn->text().contains("1 of this mesh's shells face inward"), qPrintable(turn->text()));
+    dialog.setFacingInward(0, false);
     QVERIFY(turn->isHidden() && !dialog.settings().turnOutward);
 }
 

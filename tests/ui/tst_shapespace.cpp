@@ -780,7 +780,7 @@ void TstShapeSpace::stripMarksStepsThatAreNotOnePart()
         QVERIFY(waitForShape(*window_, [&] { panel->selectStep(i); }));
         const auto& shape = explorer->lastShape();
         QCOMPARE(shape.latent, panel->stepLatents()[std::size_t(i)]);
-        const int bodies = int(countBodies(meshShells(*shape.mesh)).bodies);
+        const int bodies = int(countBodies(*shape.mesh, meshShells(*shape.mesh)).bodies);
         qInfo("step %d: %d bodies", i + 1, bodies);
         QCOMPARE(panel->stepBodies()[std::size_t(i)], bodies);
         const QString text = panel->stepButton(i)->text();

@@ -51,7 +51,7 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent)
 
     turnOutwardCheck_ = new QCheckBox(tr("Turn faces outward (this mesh is inside out)"), this);
     turnOutwardCheck_->setObjectName(QStringLiteral("turnOutwardCheck"));
-    turnOutwardCheck_->setToolTip(tr("Its faces point inward, which slicers and CAD read as a "
+    turnOutwardCheck_->setToolTip(tr("Faces that point inward are read by slicers and CAD as a "
                                      "hole in space; the file gets them facing out"));
     turnOutwardCheck_->setVisible(false);
 
@@ -91,10 +91,13 @@ void ExportDialog::setInitialChoice(const QString& basePath, ExportFormat format
     onFormatChanged();
 }
 
-void ExportDialog::setInsideOut(bool insideOut)
+void ExportDialog::setFacingInward(std::size_t shells, bool wholeMesh)
 {
-    turnOutwardCheck_->setVisible(insideOut);
-    turnOutwardCheck_->setChecked(insideOut);
+    turnOutwardCheck_->setText(wholeMesh ? tr("Turn faces outward (this mesh is inside out)")
+                                         : tr("Turn faces outward (%n of this mesh's shells face inward)",
+                                              nullptr, int(shells)));
+    turnOutwardCheck_->setVisible(shells > 0);
+    turnOutwardCheck_->setChecked(shells > 0);
 }
 
 ExportFormat ExportDialog::selectedFormat() const

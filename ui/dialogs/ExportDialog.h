@@ -5,6 +5,8 @@
 
 #include <QDialog>
 
+#include <cstddef>
+
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
@@ -19,8 +21,9 @@ public:
     // `basePath` without extension; the format's extension is added (and kept in step).
     void setInitialChoice(const QString& basePath, ExportFormat format, LengthUnit unit,
                           UpAxis up = UpAxis::Z);
-    // The mesh faces inward (MeshReport::insideOut): offers to write it facing outward, checked.
-    void setInsideOut(bool insideOut);
+    // `shells` of the mesh face inward (MeshReport::shellsFacingInward; `wholeMesh`: all of
+    // them, MeshReport::insideOut): offers to write them facing outward, checked. 0 hides it.
+    void setFacingInward(std::size_t shells, bool wholeMesh);
     ExportSettings settings() const;
 
 private:

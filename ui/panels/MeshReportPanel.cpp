@@ -83,7 +83,11 @@ QStringList MeshReportPanel::problems(const MeshReport& report)
     if (!report.watertight) reasons << tr("it has holes (not watertight)");
     if (!report.edgeManifold || !report.vertexManifold) reasons << tr("it is not manifold");
     if (!report.orientable) reasons << tr("its faces cannot be oriented consistently");
-    if (report.insideOut) reasons << tr("its faces point inward (inside out; File > Export can turn them outward)");
+    if (report.insideOut)
+        reasons << tr("its faces point inward (inside out; File > Export can turn them outward)");
+    else if (report.shellsFacingInward > 0)
+        reasons << tr("%n of its shells face inward (File > Export can turn them outward)", nullptr,
+                      int(report.shellsFacingInward));
     if (report.selfIntersecting) reasons << tr("it intersects itself");
     return reasons;
 }
@@ -110,7 +114,12 @@ void MeshReportPanel::showReport(const QString& name, const MeshReport& report)
     setField(QStringLiteral("edgeManifold"), yesNo(report.edgeManifold));
     setField(QStringLiteral("vertexManifold"), yesNo(report.vertexManifold));
     setField(QStringLiteral("orientable"), yesNo(report.orientable));
-    setField(QStringLiteral("insideOut"), report.volume ? yesNo(report.insideOut) : tr("n/a (not a closed surface)"));
+    QString insideOut = tr("n/a (not a closed surface)");
+    if (report.volume)
+        insideOut = report.insideOut || report.shellsFacingInward == 0
+                        ? yesNo(report.insideOut)
+                        : tr("%1 of %2 shells").arg(report.shellsFacingInward).arg(report.bodies + report.innerVoids);
+    setField(QStringLiteral("insideOut"), insideOut);
     setField(QStringLiteral("selfIntersecting"), yesNo(report.selfIntersecting));
 
     const bool printable = report.printable();

@@ -45,7 +45,8 @@ void ExportMeshReaction::onTriggered()
     dialog.setInitialChoice(preferences_->lastExportDir() + QLatin1Char('/') + baseName,
                             preferences_->exportFormat(), preferences_->exportUnit(),
                             preferences_->exportUpAxis());
-    dialog.setInsideOut(document_->report() && document_->report()->insideOut);
+    if (const auto& report = document_->report())
+        dialog.setFacingInward(report->shellsFacingInward, report->insideOut);
     if (dialog.exec() != QDialog::Accepted) return;
     exportTo(dialog.settings());
 }

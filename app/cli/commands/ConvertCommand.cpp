@@ -4,6 +4,7 @@
 #include "app/cli/commands/ImportCommandOptions.h"
 
 #include "core/geometry/MeshReport.h"
+#include "core/geometry/MeshShells.h"
 #include "core/io/MeshExport.h"
 #include "core/io/MeshImport.h"
 #include "core/util/Error.h"
@@ -73,8 +74,13 @@ void registerConvertCommand(CLI::App& app) {
                 throw Error("cannot orient " + args->input +
                             ": it is not a closed, orientable surface, so it has no inside to "
                             "face away from (run inspect); nothing written");
-            if (report.insideOut) mesh.flipFaces();
-            orientation = report.insideOut ? ", faces turned outward" : ", faces already outward";
+            // Shell by shell: a file with one part saved the wrong way round gets that part turned.
+            const std::size_t turned = orientShellsOutward(mesh);
+            orientation = turned == 0      ? ", faces already outward"
+                          : report.insideOut ? ", faces turned outward"
+                                             : ", " + std::to_string(turned) + " of " +
+                                                   std::to_string(report.bodies + report.innerVoids) +
+                                                   " shells turned outward";
         }
         exportMesh(mesh, args->output, *format, options);
 
