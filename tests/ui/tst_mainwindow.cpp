@@ -163,6 +163,21 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
     QVERIFY2(panel->verdictText().contains("Not printable") && panel->verdictText().contains("inside out") &&
                  panel->verdictText().contains("Export can turn them outward"),
              qPrintable(panel->verdictText()));
+
+    // Two spheres, only the second saved the wrong way round: not inside out as a whole, but
+    // one shell of two faces inward, and the verdict says so.
+    Mesh pair = sphere;
+    Mesh second = test::icosphere(2, 15.0f, {40, 0, 0});
+    second.flipFaces();
+    const auto base = std::uint32_t(pair.vertices.size());
+    pair.vertices.insert(pair.vertices.end(), second.vertices.begin(), second.vertices.end());
+    for (const Triangle& t : second.triangles) pair.triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
+    pair.computeVertexNormals();
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(pair, "two spheres"); }));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->fieldText("insideOut"), QString("1 of 2 shells"), 30000);
+    QCOMPARE(panel->fieldText("components"), QString("2 (bodies: 2, sealed voids: 0)"));
+    QVERIFY2(panel->verdictText().contains("Not printable") && panel->verdictText().contains("1 of its shells face inward"),
+             qPrintable(panel->verdictText()));
 }
 
 void TstMainWindow::loadsACorpusMeshIntoViewAndReport()
