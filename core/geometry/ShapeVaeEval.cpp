@@ -337,10 +337,10 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     }
 
     // 3. Interpolation midpoints between random training shapes (encoded, slerp at t = 0.5, the
-    // interpolation panel's default path). Beside them, the same pairs' training grids averaged
-    // voxel by voxel: what a decoder that blends like the data would give (thin walls that do not
-    // overlap fade out).
-    MidpointTally midpoints, averaged;
+    // interpolation panel's default path; lerp, its other path, beside it). Beside them, the same
+    // pairs' training grids averaged voxel by voxel: what a decoder that blends like the data
+    // would give (thin walls that do not overlap fade out).
+    MidpointTally midpoints, linearMidpoints, averaged;
     std::mt19937_64 pairs(options.pairSeed);
     for (int k = 0; k < options.midpoints && trainingCount >= 2; ++k) {
         const int a = int(uniformUnit(pairs()) * trainingCount);
@@ -348,7 +348,9 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         if (b >= a) ++b;
         const SdfGrid ga = shapeDatasetGrid(trainingSet, a), gb = shapeDatasetGrid(trainingSet, b);
         const bool sameFamily = shapeDatasetFamily(trainingSet, a) == shapeDatasetFamily(trainingSet, b);
-        midpoints.add(model.decode(ml::slerp(model.encode(ga), model.encode(gb), 0.5), resolution), sameFamily);
+        const ml::Latent za = model.encode(ga), zb = model.encode(gb);
+        midpoints.add(model.decode(ml::slerp(za, zb, 0.5), resolution), sameFamily);
+        linearMidpoints.add(model.decode(ml::lerp(za, zb, 0.5), resolution), sameFamily);
         averaged.add(averageGrid(ga, gb), sameFamily);
         if ((k + 1) % 50 == 0) log("midpoints " + std::to_string(k + 1) + "/" + std::to_string(options.midpoints));
     }
@@ -381,6 +383,8 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
     result["samples"]["first_seed"] = options.sampleSeed;
     result["midpoints"] = midpoints.json();
     result["midpoints"]["interpolation"] = "slerp t=0.5 between encoded training shapes";
+    result["midpoints"]["linear"] = linearMidpoints.json();
+    result["midpoints"]["linear"]["interpolation"] = "lerp t=0.5 between the same encoded training shapes";
     result["midpoints"]["training_grid_average"] = averaged.json();
     result["midpoints"]["training_grid_average"]["blend"] =
         "the same pairs' training SDF grids averaged voxel by voxel at their own resolution";

@@ -84,6 +84,12 @@ private Q_SLOTS:
         QCOMPARE(average["same_family"]["count"].get<int>(), same);
         QCOMPARE(average["cross_family"]["count"].get<int>(), cross);
         for (const char* share : {"one_watertight_body", "watertight", "empty"}) QVERIFY2(inUnitRange(average[share]), share);
+        // The panel's other path (lerp) over the same pairs, counted the same way.
+        const auto& linear = m["linear"];
+        QCOMPARE(linear["count"].get<int>(), 6);
+        QCOMPARE(linear["same_family"]["count"].get<int>(), same);
+        QVERIFY(linear["interpolation"].get<std::string>().starts_with("lerp"));
+        for (const char* share : {"one_watertight_body", "watertight", "empty"}) QVERIFY2(inUnitRange(linear[share]), share);
         const auto& n = metrics_["novelty"];
         QVERIFY(inUnitRange(n["samples"]["median"]));
         QVERIFY(inUnitRange(n["held_out"]["median"]));
