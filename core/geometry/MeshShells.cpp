@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <utility>
 
 namespace lf {
 namespace {
@@ -51,6 +52,25 @@ bool rayCrosses(const Mesh& mesh, const Triangle& t, const Point& p) {
     const double v = dot(dir, q) / det;
     if (v < 0 || u + v > 1) return false;
     return dot(e2, q) / det > 0;
+}
+
+// Whether every edge of the shell is shared by exactly two of its triangles: only such a shell
+// has an inside that a ray's crossings can count.
+bool isClosed(const Mesh& mesh, const MeshShell& shell) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+    edges.reserve(3 * shell.triangles.size());
+    for (std::size_t t : shell.triangles) {
+        const Triangle& tri = mesh.triangles[t];
+        for (int k = 0; k < 3; ++k) edges.push_back(std::minmax(tri[k], tri[(k + 1) % 3]));
+    }
+    std::sort(edges.begin(), edges.end());
+    for (std::size_t i = 0; i < edges.size();) {
+        std::size_t j = i;
+        while (j < edges.size() && edges[j] == edges[i]) ++j;
+        if (j - i != 2) return false;
+        i = j;
+    }
+    return true;
 }
 
 // Facing outward, a body (even depth) encloses positive volume and a void (odd depth, its faces
@@ -109,6 +129,9 @@ std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& she
             if (boxes[inner][k] < boxes[outer][k] || boxes[inner][k + 3] > boxes[outer][k + 3]) return false;
         return true;
     };
+    // An open shell (a file with a hole) encloses nothing; it still gets a depth of its own.
+    std::vector<bool> closed(shells.size());
+    for (std::size_t j = 0; j < shells.size(); ++j) closed[j] = isClosed(mesh, shells[j]);
     std::vector<int> depths(shells.size(), 0);
     for (std::size_t i = 0; i < shells.size(); ++i) {
         // A point of shell i: the centroid of its first triangle (on no other shell, as shells
@@ -118,7 +141,7 @@ std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& she
                     c = pointOf(mesh.vertices[first[2]]);
         const Point p{(a.x + b.x + c.x) / 3, (a.y + b.y + c.y) / 3, (a.z + b.z + c.z) / 3};
         for (std::size_t j = 0; j < shells.size(); ++j) {
-            if (j == i || !boxInside(i, j)) continue;
+            if (j == i || !closed[j] || !boxInside(i, j)) continue;
             int crossings = 0;
             for (std::size_t t : shells[j].triangles) crossings += rayCrosses(mesh, mesh.triangles[t], p);
             depths[i] += crossings % 2;

@@ -22,9 +22,9 @@ double signedVolume(const Mesh& mesh);
 // Shells = sets of triangles connected through shared vertex indices.
 std::vector<MeshShell> meshShells(const Mesh& mesh);
 
-// How many other shells enclose each shell (a point of it lies inside them), by ray parity.
-// Even depth bounds material, odd depth a sealed void (a cavity; a part inside the cavity is
-// at depth 2). Meaningful for a closed mesh whose shells do not cross.
+// How many other closed shells enclose each shell (a point of it lies inside them), by ray
+// parity. Even depth bounds material, odd depth a sealed void (a cavity; a part inside the
+// cavity is at depth 2). Open shells enclose nothing. Meaningful when shells do not cross.
 std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& shells);
 
 // Shells around material (bodies) and around voids, by their nesting, so a shell saved the

@@ -160,6 +160,17 @@ private Q_SLOTS:
         QCOMPARE(lf::orientShellsOutward(wrongCavity), std::size_t(1));
         QVERIFY(lf::computeMeshReport(wrongCavity).printable());
     }
+    void openShellsEncloseNothing() {
+        // A part standing in an open-sided box (its y = 0 side missing): the box has no inside,
+        // so the part is not a void within it and is left as it is.
+        lf::Mesh open = lf::test::box(4.0f);
+        open.triangles.erase(open.triangles.begin() + 4, open.triangles.begin() + 6);
+        lf::Mesh scene = lf::test::merged(open, lf::test::box(1.0f, {1.5f, 1.5f, 1.5f}));
+        QCOMPARE(lf::shellDepths(scene, lf::meshShells(scene)), (std::vector<int>{0, 0}));
+        const lf::Mesh before = scene;
+        QCOMPARE(lf::orientShellsOutward(scene), std::size_t(0));
+        QVERIFY(scene.triangles == before.triangles);
+    }
     void orientingJoinsVerticesByPosition() {
         // A box as an OBJ with per-face normals arrives: each corner once per face, so by index
         // the box is six loose squares. Turned as one inside-out shell, not six.
