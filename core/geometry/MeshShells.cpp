@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 namespace lf {
@@ -81,6 +82,16 @@ bool facesInward(const MeshShell& shell, int depth) {
 
 }  // namespace
 
+PositionWeld weldByPosition(const Mesh& mesh) {
+    PositionWeld weld;
+    std::map<Vec3f, std::uint32_t> first;
+    weld.index.resize(mesh.vertices.size());
+    for (std::size_t i = 0; i < mesh.vertices.size(); ++i)
+        weld.index[i] = first.emplace(mesh.vertices[i], std::uint32_t(first.size())).first->second;
+    weld.count = first.size();
+    return weld;
+}
+
 double signedVolume(const Mesh& mesh) {
     double six = 0;
     for (const Triangle& t : mesh.triangles) six += sixTimesSignedVolume(mesh, t);
@@ -130,8 +141,12 @@ std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& she
         return true;
     };
     // An open shell (a file with a hole) encloses nothing; it still gets a depth of its own.
-    std::vector<bool> closed(shells.size());
-    for (std::size_t j = 0; j < shells.size(); ++j) closed[j] = isClosed(mesh, shells[j]);
+    // Checked only for shells that could enclose another (a one-shell mesh needs no edge sort).
+    std::vector<std::optional<bool>> closed(shells.size());
+    auto encloses = [&](std::size_t j) {
+        if (!closed[j]) closed[j] = isClosed(mesh, shells[j]);
+        return *closed[j];
+    };
     std::vector<int> depths(shells.size(), 0);
     for (std::size_t i = 0; i < shells.size(); ++i) {
         // A point of shell i: the centroid of its first triangle (on no other shell, as shells
@@ -141,7 +156,7 @@ std::vector<int> shellDepths(const Mesh& mesh, const std::vector<MeshShell>& she
                     c = pointOf(mesh.vertices[first[2]]);
         const Point p{(a.x + b.x + c.x) / 3, (a.y + b.y + c.y) / 3, (a.z + b.z + c.z) / 3};
         for (std::size_t j = 0; j < shells.size(); ++j) {
-            if (j == i || !closed[j] || !boxInside(i, j)) continue;
+            if (j == i || !boxInside(i, j) || !encloses(j)) continue;
             int crossings = 0;
             for (std::size_t t : shells[j].triangles) crossings += rayCrosses(mesh, mesh.triangles[t], p);
             depths[i] += crossings % 2;
@@ -166,19 +181,13 @@ BodyCount countBodies(const Mesh& mesh, const std::vector<MeshShell>& shells) {
 std::size_t orientShellsOutward(Mesh& mesh) {
     // Shells by position, not by index: an imported file keeps a vertex once per normal or
     // texture coordinate, which would cut a part into one piece per face.
+    const PositionWeld weld = weldByPosition(mesh);
     Mesh welded;
-    {
-        std::map<Vec3f, std::uint32_t> index;
-        std::vector<std::uint32_t> weld(mesh.vertices.size());
-        for (std::size_t i = 0; i < mesh.vertices.size(); ++i) {
-            const auto [it, added] = index.emplace(mesh.vertices[i], std::uint32_t(welded.vertices.size()));
-            if (added) welded.vertices.push_back(mesh.vertices[i]);
-            weld[i] = it->second;
-        }
-        welded.triangles = mesh.triangles;
-        for (Triangle& t : welded.triangles)
-            for (auto& v : t) v = weld[v];
-    }
+    welded.vertices.resize(weld.count);
+    for (std::size_t i = 0; i < mesh.vertices.size(); ++i) welded.vertices[weld.index[i]] = mesh.vertices[i];
+    welded.triangles = mesh.triangles;
+    for (Triangle& t : welded.triangles)
+        for (auto& v : t) v = weld.index[v];
     const std::vector<MeshShell> shells = meshShells(welded);
     const std::vector<int> depths = shellDepths(welded, shells);
     std::vector<bool> turnVertex(mesh.vertices.size(), false);

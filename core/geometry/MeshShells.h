@@ -19,6 +19,15 @@ struct MeshShell {
 // out. Meaningful for a closed mesh.
 double signedVolume(const Mesh& mesh);
 
+// Vertices welded by position: for each vertex, the number of the first vertex at its position
+// (numbered 0 .. count - 1 in order of appearance). Imported files repeat a corner once per
+// normal or texture coordinate; welded, such a mesh is connected again.
+struct PositionWeld {
+    std::vector<std::uint32_t> index;
+    std::size_t count = 0;
+};
+PositionWeld weldByPosition(const Mesh& mesh);
+
 // Shells = sets of triangles connected through shared vertex indices.
 std::vector<MeshShell> meshShells(const Mesh& mesh);
 

@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <unordered_map>
 
 namespace lf {
@@ -31,11 +30,9 @@ namespace {
 class PseudoNormals {
 public:
     explicit PseudoNormals(const Mesh& mesh) : triangles_(mesh.triangles) {
-        std::map<Vec3f, std::uint32_t> welded;
-        weld_.resize(mesh.vertices.size());
-        for (std::size_t i = 0; i < mesh.vertices.size(); ++i)
-            weld_[i] = welded.emplace(mesh.vertices[i], std::uint32_t(welded.size())).first->second;
-        vertexNormals_.assign(welded.size(), Vec3f{0, 0, 0});
+        const PositionWeld welded = weldByPosition(mesh);
+        weld_ = welded.index;
+        vertexNormals_.assign(welded.count, Vec3f{0, 0, 0});
         faceNormals_.resize(triangles_.size());
         for (std::size_t t = 0; t < triangles_.size(); ++t) {
             const Triangle& tri = triangles_[t];

@@ -55,6 +55,19 @@ using lf::test::errorBox;
 
 const QString kCorpus = QDir::cleanPath(QStringLiteral(LF_CORPUS_DIR));
 
+// Two spheres side by side, the second saved the wrong way round (one of two shells inward).
+Mesh twoSpheresSecondInward()
+{
+    Mesh pair = test::icosphere(2, 15.0f);
+    Mesh second = test::icosphere(2, 15.0f, {40, 0, 0});
+    second.flipFaces();
+    const auto base = std::uint32_t(pair.vertices.size());
+    pair.vertices.insert(pair.vertices.end(), second.vertices.begin(), second.vertices.end());
+    for (const Triangle& t : second.triangles) pair.triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
+    pair.computeVertexNormals();
+    return pair;
+}
+
 }  // namespace
 
 class TstMainWindow : public QObject {
@@ -166,13 +179,7 @@ void TstMainWindow::showsAnInMemoryMeshAndItsReport()
 
     // Two spheres, only the second saved the wrong way round: not inside out as a whole, but
     // one shell of two faces inward, and the verdict says so.
-    Mesh pair = sphere;
-    Mesh second = test::icosphere(2, 15.0f, {40, 0, 0});
-    second.flipFaces();
-    const auto base = std::uint32_t(pair.vertices.size());
-    pair.vertices.insert(pair.vertices.end(), second.vertices.begin(), second.vertices.end());
-    for (const Triangle& t : second.triangles) pair.triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
-    pair.computeVertexNormals();
+    const Mesh pair = twoSpheresSecondInward();
     QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(pair, "two spheres"); }));
     QTRY_COMPARE_WITH_TIMEOUT(panel->fieldText("insideOut"), QString("1 of 2 shells"), 30000);
     QCOMPARE(panel->fieldText("components"), QString("2 (bodies: 2, sealed voids: 0)"));
@@ -307,6 +314,26 @@ void TstMainWindow::exportTurnsAnInsideOutMeshOutward()
     QVERIFY(window_->exportReaction()->exportTo(asItIs));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
     QVERIFY(computeMeshReport(importMesh(asItIs.path.toStdString())).insideOut);
+
+    // Only one part of two inward: the box says how many and the file gets just that one turned.
+    const Mesh pair = twoSpheresSecondInward();
+    QVERIFY(waitForMesh(*window_, [&] { window_->document()->setMesh(pair, "two spheres"); }));
+    QCOMPARE(window_->document()->report()->shellsFacingInward, std::size_t(1));
+    QString offeredText;
+    QTimer pollPair;
+    test::whenModalDialogOpens<ui::ExportDialog>(pollPair, [&](ui::ExportDialog* dialog) {
+        auto* check = dialog->findChild<QCheckBox*>(QStringLiteral("turnOutwardCheck"));
+        if (check && check->isVisible() && check->isChecked()) offeredText = check->text();
+        dialog->setInitialChoice(dir_->filePath("pair"), ExportFormat::StlBinary, ui::LengthUnit::Millimetre);
+        dialog->accept();
+    });
+    window_->exportReaction()->action()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 60000);
+    QVERIFY2(offeredText.contains("1 of this mesh's shells face inward"), qPrintable(offeredText));
+    const MeshReport pairWritten = computeMeshReport(importMesh(dir_->filePath("pair.stl").toStdString()));
+    QCOMPARE(pairWritten.shellsFacingInward, std::size_t(0));
+    QCOMPARE(pairWritten.bodies, std::size_t(2));
+    QVERIFY(pairWritten.printable());
 }
 
 void TstMainWindow::failedLoadShowsErrorAndKeepsPreviousMesh()
