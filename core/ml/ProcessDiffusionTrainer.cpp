@@ -5,6 +5,7 @@
 #include "core/ml/TrainingCheckpoint.h"
 #include "core/model/ModelManifest.h"
 #include "core/process/ProcessDataset.h"
+#include "core/process/ProcessSimulator.h"
 #include "core/util/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -71,7 +72,7 @@ TrainingData loadTrainingData(const ProcessDiffusionTrainingOptions& o, int imag
     const auto index = torch::tensor(keep, torch::kInt64);
     data.images = allImages.index_select(0, index).contiguous();
     data.condition = allParams.index_select(0, index).contiguous();
-    data.description = (o.dataset.empty() ? "simulator, " + std::to_string(o.count) + " images, data seed " +
+    data.description = (o.dataset.empty() ? "simulator revision " + std::to_string(process::kSimulatorRevision) + ", " + std::to_string(o.count) + " images, data seed " +
                                                 std::to_string(o.dataSeed)
                                           : o.dataset.filename().string() + ", " +
                                                 std::to_string(images->shape[0]) + " images") +

@@ -132,6 +132,7 @@ SafetensorsContents makeProcessDataset(const ProcessDatasetOptions& options,
     contents.metadata["width"] = std::to_string(options.width);
     contents.metadata["height"] = std::to_string(options.height);
     contents.metadata["dataset_seed"] = std::to_string(options.seed);
+    contents.metadata["simulator_revision"] = std::to_string(kSimulatorRevision);
     contents.metadata["material"] = "ABS (general-purpose injection grade)";
     nlohmann::json parameterList = nlohmann::json::array();
     for (const auto& spec : parameterSpecs())

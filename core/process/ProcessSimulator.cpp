@@ -97,13 +97,15 @@ constexpr double kRibHalfWidth = 0.035, kRibHalfLength = 0.85, kRibHeight = 0.10
 constexpr double kBossX = 1.05, kBossRadius = 0.3, kBossHoleRadius = 0.13, kBossHeight = 0.22;
 constexpr double kHoleX = -0.9, kHoleY = 0.0, kHoleRadius = 0.14;
 constexpr double kSinkY = 0.55;            // the hidden underside ribs run along x here
-constexpr double kFinZ = -0.03;            // the parting line, just under the top face
+constexpr double kFinThickness = 0.03;     // flash is a thin sheet of melt in the parting line
 constexpr double kMaxWarpLift = 0.75;
 
 enum class SurfaceKind : unsigned char { None, Part, Fin };
+// The part seen from above: solid between zLow and z at a point (x, y).
 struct Surface {
     double z;
     SurfaceKind kind;
+    double zLow = 0.0;
 };
 
 double roundedRectDistance(double x, double y)
@@ -127,7 +129,7 @@ public:
         // beyond the far wall so that S ~ 0 leaves the part whole.
         frontX_ = kL + 0.1 - s[Effect::ShortShot] * (0.55 * 2.0 * kL + 0.1);
         // Fins appear as soon as the clamp lets go anywhere along the parting line: width ~ sqrt(S).
-        finWidth_ = 0.22 * std::sqrt(s[Effect::Flash]);
+        finWidth_ = 0.30 * std::sqrt(s[Effect::Flash]);
         burnLength_ = 0.3 + 0.5 * s[Effect::BurnMarks];
         // Warpage bends the part around the length that was actually filled (clamped at the
         // gate), with the same end slope whatever that length, so a short shot still shows it.
@@ -163,7 +165,9 @@ public:
                                                 std::sin(17.0 * a + 2.0 * n_.finPhase);
             if (d > finWidth_ * irregular)
                 return {0.0, SurfaceKind::None};
-            return {kFinZ + warp, SurfaceKind::Fin};
+            // The parting line runs round the lid's open edge, at the foot of the side wall, so
+            // a fin stands out in front of the wall instead of hiding behind it.
+            return {warp - kThickness + kFinThickness, SurfaceKind::Fin, warp - kThickness};
         }
         const double hx = x - kHoleX, hy = y - kHoleY;
         if (hx * hx + hy * hy < kHoleRadius * kHoleRadius)
@@ -191,7 +195,8 @@ public:
         }
         // Weld lines: a shallow notch (the colour is darkened separately, see albedo()).
         z -= 0.012 * s_[Effect::WeldLines] * weldProfile(x, y);
-        return {z + warp, SurfaceKind::Part};
+        // A warped part lifts off the tray: its side wall keeps its height.
+        return {z + warp, SurfaceKind::Part, warp - kThickness};
     }
 
     // 0..1: how much of a weld line passes through (x, y).
@@ -314,7 +319,7 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
             double x, y, Y;
             partXY(Z, x, y, Y);
             const Surface surface = part.surface(x, y);
-            if (surface.kind != SurfaceKind::None && Z <= surface.z) {
+            if (surface.kind != SurfaceKind::None && Z <= surface.z && Z >= surface.zLow) {
                 // Bisect between the last miss and this hit.
                 double lo = prevZ, hi = Z;
                 for (int i = 0; i < 7; ++i) {
@@ -322,7 +327,7 @@ ImageF renderSeverities(const DefectSeverities& severities, const Nuisance& nuis
                     double mx, my, mY;
                     partXY(mid, mx, my, mY);
                     const Surface m = part.surface(mx, my);
-                    if (m.kind != SurfaceKind::None && mid <= m.z)
+                    if (m.kind != SurfaceKind::None && mid <= m.z && mid >= m.zLow)
                         hi = mid;
                     else
                         lo = mid;

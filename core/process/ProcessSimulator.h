@@ -56,6 +56,11 @@ Nuisance sampleNuisance(std::uint64_t seed);
 // The nuisance at the centre of every range (used for clean parameter sweeps).
 Nuisance canonicalNuisance();
 
+// Bumped whenever the same parameters and seed draw different pixels, so that a dataset or a
+// model records which pictures it was made from. 2: fins at the foot of the side wall, wider;
+// a warped part lifts off the tray (docs/PROCESS.md, "Renderer").
+inline constexpr int kSimulatorRevision = 2;
+
 struct RenderOptions {
     int width = 64;
     int height = 64;

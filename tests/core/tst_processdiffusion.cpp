@@ -6,6 +6,7 @@
 #include "core/ml/ProcessDiffusionTrainer.h"
 #include "core/ml/ProcessModel.h"
 #include "core/model/ModelManifest.h"
+#include "core/process/ProcessSimulator.h"
 #include "core/util/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -333,6 +334,9 @@ private Q_SLOTS:
         QCOMPARE(m.architecture["base_channels"].get<int>(), 8);
         QCOMPARE(m.training.seed, std::uint64_t(9));
         QCOMPARE(m.training.commandLine, std::string("tst_processdiffusion"));
+        // Which renderer drew the training images.
+        QVERIFY2(m.training.data.starts_with("simulator revision " + std::to_string(lf::process::kSimulatorRevision) + ","),
+                 m.training.data.c_str());
         QVERIFY(m.metrics.contains("train_loss_last_epoch"));
     }
 
