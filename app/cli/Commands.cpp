@@ -38,6 +38,7 @@ void registerAllCommands(CLI::App& app) {
     registerInspectCommand(app);
     registerConvertCommand(app);
     registerGenerateShapesCommand(app);
+    registerGenerateProcessImagesCommand(app);
     registerTrainShapeVaeCommand(app);
     registerTrainProcessDiffusionCommand(app);
     registerWhatIfCommand(app);

@@ -12,6 +12,7 @@ namespace lf::cli {
 void registerInspectCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
 void registerGenerateShapesCommand(CLI::App& app);
+void registerGenerateProcessImagesCommand(CLI::App& app);
 void registerTrainShapeVaeCommand(CLI::App& app);
 void registerTrainProcessDiffusionCommand(CLI::App& app);
 void registerWhatIfCommand(CLI::App& app);

@@ -72,12 +72,18 @@ TrainingData loadTrainingData(const ProcessDiffusionTrainingOptions& o, int imag
     const auto index = torch::tensor(keep, torch::kInt64);
     data.images = allImages.index_select(0, index).contiguous();
     data.condition = allParams.index_select(0, index).contiguous();
-    data.description = (o.dataset.empty() ? "simulator revision " + std::to_string(process::kSimulatorRevision) + ", " + std::to_string(o.count) + " images, data seed " +
-                                                std::to_string(o.dataSeed)
-                                          : o.dataset.filename().string() + ", " +
-                                                std::to_string(images->shape[0]) + " images") +
-                       ", " + std::to_string(keep.size()) + " used (" + std::to_string(data.dropped) +
-                       " within " + std::to_string(kHeldOutRadius) + " of held-out points dropped)";
+    // Which renderer drew the images comes first: a model is measured against the simulator, so
+    // a package must say which revision of it taught the model (a dataset file written before
+    // revisions were recorded says "unknown").
+    const auto revision = contents.metadata.find("simulator_revision");
+    data.description = "simulator revision " + (revision == contents.metadata.end() ? "unknown" : revision->second) + ", ";
+    if (o.dataset.empty()) {
+        data.description += std::to_string(o.count) + " images, data seed " + std::to_string(o.dataSeed);
+    } else {
+        data.description += o.dataset.filename().string() + ", " + std::to_string(images->shape[0]) + " images";
+    }
+    data.description += ", " + std::to_string(keep.size()) + " used (" + std::to_string(data.dropped) + " within " +
+                        std::to_string(kHeldOutRadius) + " of held-out points dropped)";
     return data;
 }
 

@@ -1,6 +1,8 @@
 // The process what-if commands of latentforge-cli, run as a user would: train a tiny model,
 // generate what-if images and a sweep sheet (PNG + metadata), evaluate, and the error paths.
 #include "core/formats/PngImage.h"
+#include "core/formats/Safetensors.h"
+#include "core/process/ProcessSimulator.h"
 #include "tests/common/CliRunner.h"
 
 #include <nlohmann/json.hpp>
@@ -17,6 +19,13 @@ using Result = lf::test::CliResult;
 
 Result runCli(const QStringList& args) {
     return lf::test::runCli(args, 300000, lf::test::singleThreadTorchEnvironment());
+}
+
+// A file that cannot be read gives null, which the comparisons then fail on.
+nlohmann::json readJson(const QString& file) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return nlohmann::json::parse(f.readAll().toStdString());
 }
 
 }  // namespace
@@ -39,15 +48,76 @@ private Q_SLOTS:
     }
 
     void trainRecordsAndChecksTheLearningRateDecay() {
-        QFile manifest(model_ + "/model.json");
-        QVERIFY(manifest.open(QIODevice::ReadOnly));
-        const auto json = nlohmann::json::parse(manifest.readAll().toStdString());
+        const auto json = readJson(model_ + "/model.json");
         QCOMPARE(json["training_hyperparameters"]["lr_decay_epochs"].get<int>(), 1);
         const Result r = runCli({"train", "process-diffusion", "--out", dir_.filePath("bad-decay"), "--count", "8",
                                  "--epochs", "2", "--lr-decay-epochs", "3", "--image-size", "32", "--quiet"});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("--lr-decay-epochs must be in 0..2"), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(dir_.filePath("bad-decay/model.json")));
+    }
+
+    void trainsFromARenderedImageFile() {
+        // Rendered once to a file, then trained on: the same model as rendering in the trainer
+        // (same weights), and the package names the simulator revision that drew the images.
+        const QString images = dir_.filePath("images.safetensors");
+        Result r = runCli({"generate-process-images", "--count", "8", "--size", "32", "--seed", "4", "--threads", "1",
+                           "--out", images, "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("wrote 8 images at 32x32 (simulator revision " +
+                                QString::number(lf::process::kSimulatorRevision) + ")"),
+                 qPrintable(r.out));
+        const QStringList tiny{"--epochs", "1", "--batch", "4", "--image-size", "32", "--base-channels", "8",
+                               "--multipliers", "1,2", "--threads", "1", "--seed", "3", "--quiet"};
+        r = runCli(QStringList{"train", "process-diffusion", "--data", images, "--out", dir_.filePath("from-file")} + tiny);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli(QStringList{"train", "process-diffusion", "--count", "8", "--data-seed", "4", "--out",
+                               dir_.filePath("rendered")} + tiny);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto fromFile = readJson(dir_.filePath("from-file/model.json"));
+        const auto rendered = readJson(dir_.filePath("rendered/model.json"));
+        QCOMPARE(fromFile["weights"]["sha256"], rendered["weights"]["sha256"]);
+        const std::string revision = "simulator revision " + std::to_string(lf::process::kSimulatorRevision) + ", ";
+        const auto data = fromFile["training"]["data"].get<std::string>();
+        QVERIFY2(data.starts_with(revision + "images.safetensors, 8 images"), data.c_str());
+        QVERIFY(rendered["training"]["data"].get<std::string>().starts_with(revision + "8 images, data seed 4"));
+        QVERIFY(fromFile["training"]["command_line"].get<std::string>().find("--data ") != std::string::npos);
+
+        // A file from before revisions were recorded trains, and its package says so.
+        auto contents = lf::readSafetensors(images.toStdString());
+        contents.metadata.erase("simulator_revision");
+        const QString older = dir_.filePath("older.safetensors");
+        lf::writeSafetensors(older.toStdString(), contents);
+        r = runCli(QStringList{"train", "process-diffusion", "--data", older, "--out", dir_.filePath("older")} + tiny);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(readJson(dir_.filePath("older/model.json"))["training"]["data"].get<std::string>().starts_with(
+            "simulator revision unknown, older.safetensors"));
+    }
+
+    void processImageFilesRefuseBadInput() {
+        // A folder that is not there fails before rendering, and writes nothing.
+        Result r = runCli({"generate-process-images", "--count", "4", "--size", "32", "--out",
+                           dir_.filePath("gone/images.safetensors")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("gone") && r.err.contains("does not exist"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir_.filePath("gone")));
+        r = runCli({"generate-process-images", "--count", "0", "--out", dir_.filePath("none.safetensors")});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY(!QFileInfo::exists(dir_.filePath("none.safetensors")));
+        // Images of another size than the model's, and a file that is not a dataset: clear errors.
+        const QString small = dir_.filePath("small.safetensors");
+        QCOMPARE(runCli({"generate-process-images", "--count", "2", "--size", "16", "--threads", "1", "--out", small,
+                         "--quiet"}).exitCode, 0);
+        r = runCli({"train", "process-diffusion", "--data", small, "--out", dir_.filePath("wrong-size"), "--image-size",
+                    "32", "--quiet"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("must be U8 [N,32,32,3]"), qPrintable(r.err));
+        r = runCli({"train", "process-diffusion", "--data", model_ + "/weights.safetensors", "--out",
+                    dir_.filePath("not-data"), "--image-size", "32", "--quiet"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("not a process dataset"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir_.filePath("wrong-size/model.json")));
+        QVERIFY(!QFileInfo::exists(dir_.filePath("not-data/model.json")));
     }
 
     void whatifWritesPngsWithMetadata() {
@@ -146,9 +216,7 @@ private Q_SLOTS:
         QVERIFY(rows[0].contains("flash_severity,flash_generated,flash_simulator"));
         QCOMPARE(rows[1].split(QChar(',')).size(), rows[0].split(QChar(',')).size());
         QVERIFY(rows[1].startsWith("0,0,") && rows[7].startsWith("6,1,"));
-        QFile f(model_ + "/model.json");
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const auto manifest = nlohmann::json::parse(f.readAll().toStdString());
+        const auto manifest = readJson(model_ + "/model.json");
         QVERIFY(manifest["metrics"]["evaluation"].contains("held_out_mae"));
         QVERIFY(manifest["metrics"].contains("train_loss_last_epoch"));
         // A CSV path in a missing folder fails before any sampling: the stored metrics stay (another
@@ -157,9 +225,8 @@ private Q_SLOTS:
                                    "--points-csv", dir_.filePath("no-such-folder/points.csv"), "--quiet"});
         QVERIFY(bad.exitCode != 0);
         QVERIFY2(bad.err.contains("no-such-folder") && bad.err.contains("does not exist"), qPrintable(bad.err));
-        QFile again(model_ + "/model.json");  // a fresh open: the manifest is replaced by rename when written
-        QVERIFY(again.open(QIODevice::ReadOnly));
-        QCOMPARE(nlohmann::json::parse(again.readAll().toStdString())["metrics"]["evaluation"], manifest["metrics"]["evaluation"]);
+        // (read afresh: the manifest is replaced by rename when written)
+        QCOMPARE(readJson(model_ + "/model.json")["metrics"]["evaluation"], manifest["metrics"]["evaluation"]);
         // The settings the metrics were measured at become the package's sampling defaults.
         QCOMPARE(manifest["metrics"]["evaluation"]["sampling"]["guidance"].get<double>(), 1.25);
         QCOMPARE(manifest["sampling_defaults"]["steps"].get<int>(), 2);

@@ -1,5 +1,7 @@
 #include "app/cli/commands/CommandSupport.h"
 
+#include "core/util/Error.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -25,6 +27,13 @@ std::string formatDuration(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
     if (s >= 3600) return formatted("%ldh%02ldm", s / 3600, (s / 60) % 60);
     return formatted("%ldm%02lds", s / 60, s % 60);
+}
+
+void requireFolderOf(const std::filesystem::path& file) {
+    const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec))
+        throw Error("cannot write " + file.string() + ": the folder " + folder.string() + " does not exist");
 }
 
 std::string joinComma(const std::vector<int>& values) {

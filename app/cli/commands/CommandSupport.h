@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ namespace lf::cli {
 std::string formatDuration(double seconds);
 // printf into a std::string of whatever length the result needs.
 [[gnu::format(printf, 1, 2)]] std::string formatted(const char* format, ...);
+
+// Throws lf::Error unless the folder `file` would be written into exists, so that a command
+// fails before minutes of work rather than after: "cannot write <file>: the folder <f> does not exist".
+void requireFolderOf(const std::filesystem::path& file);
 
 // "1,2,4" (as --flag values with delimiter ',' take them back).
 std::string joinComma(const std::vector<int>& values);

@@ -41,19 +41,13 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
     cmd->add_flag("--quiet", a->quiet, "no progress lines");
     cmd->callback([a] {
         // Before the minutes of sampling: a CSV path that cannot be written fails now.
-        const std::filesystem::path csvFile = a->pointsCsv;
-        if (!csvFile.empty()) {
-            const auto folder = csvFile.parent_path().empty() ? std::filesystem::path(".") : csvFile.parent_path();
-            std::error_code ec;
-            if (!std::filesystem::is_directory(folder, ec))
-                throw Error("--points-csv " + a->pointsCsv + ": the folder " + folder.string() + " does not exist");
-        }
+        if (!a->pointsCsv.empty()) requireFolderOf(a->pointsCsv);
         const auto directory = resolveModelArgument(a->model);
         const auto model = ml::ProcessModel::load(directory, a->device);
         auto options = a->options;
         options.sampling = a->sampling.over(model.samplingDefaults());
         std::string csv;
-        if (!csvFile.empty()) options.pointsCsv = &csv;
+        if (!a->pointsCsv.empty()) options.pointsCsv = &csv;
         if (!a->quiet) options.log = [](const std::string& s) { std::cerr << "eval process-diffusion: " << s << std::endl; };
         const auto metrics = ml::evaluateProcessModel(model, options);
         // The package's default sampling is the one its stored metrics were measured at; said on
@@ -67,7 +61,7 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
                       << std::endl;
         }
         std::cout << metrics.dump(2) << std::endl;
-        if (!csvFile.empty()) writeFileAtomically(csvFile, csv);  // last: a failure here costs no metrics
+        if (!a->pointsCsv.empty()) writeFileAtomically(a->pointsCsv, csv);  // last: a failure here costs no metrics
     });
 }
 

@@ -1,13 +1,12 @@
 // generate-shapes: writes the procedural shape training set (SDF grids) as safetensors.
 #include "app/cli/Commands.h"
+#include "app/cli/commands/CommandSupport.h"
 
 #include "core/formats/Safetensors.h"
 #include "core/procedural/ShapeDataset.h"
 #include "core/procedural/ShapeFamily.h"
-#include "core/util/Error.h"
 
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -35,13 +34,7 @@ void registerGenerateShapesCommand(CLI::App& app) {
     cmd->add_option("--out", *out, "output .safetensors file")->required();
     cmd->add_flag("--quiet", *quiet, "no progress output");
     cmd->callback([options, out, quiet] {
-        // Fail before minutes of generation, not after.
-        const std::filesystem::path target(*out);
-        const std::filesystem::path dir =
-            target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-        if (!std::filesystem::is_directory(dir))
-            throw Error("cannot write " + target.string() + ": directory " + dir.string() +
-                        " does not exist");
+        requireFolderOf(*out);
         const auto start = std::chrono::steady_clock::now();
         const SafetensorsContents contents =
             makeShapeDataset(*options, [&](int done, int total) {
