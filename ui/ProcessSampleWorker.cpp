@@ -110,7 +110,7 @@ ProcessSampleWorker::ProcessSampleWorker(int threads, WorkerPriority priority, Q
                 if (loaded) {
                     Q_EMIT deliverLoaded_({QString::fromStdString(loaded->manifest().id),
                                            QString::fromStdString(loaded->deviceName()), loaded->samplingDefaults(),
-                                           ml::storedFidelity(loaded->manifest().metrics)});
+                                           ml::storedFidelity(loaded->manifest().metrics), loaded->simulatorRevision()});
                 } else {
                     Q_EMIT deliverEnd_(0, 0, LoadFailed, message);
                 }

@@ -40,6 +40,7 @@ struct ProcessModelInfo {
     QString id, device;
     ml::ProcessSampling sampling;  // the package's defaults
     ml::StoredFidelity fidelity;   // its stored evaluation, per effect
+    std::optional<int> simulatorRevision;  // of its training images (ProcessModel::simulatorRevision)
 };
 
 QImage toQImage(const process::ImageU8& image);

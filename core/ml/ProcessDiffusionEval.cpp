@@ -84,6 +84,7 @@ StoredFidelity storedFidelity(const nlohmann::json& metrics) {
     }
     stored.points = int(metricAt(metrics, "/evaluation/points/grid").value_or(0) +
                         metricAt(metrics, "/evaluation/points/held_out").value_or(0));
+    if (const auto revision = metricAt(metrics, "/evaluation/simulator_revision")) stored.simulatorRevision = int(*revision);
     return stored;
 }
 
@@ -208,6 +209,7 @@ nlohmann::json evaluateProcessModel(const ProcessModel& model, const ProcessEval
         {"same_seed_reproducible", maxDiff == 0},
         {"seconds_per_image_ddim", sampleSeconds / double(points.size() * seeds.size())},
         {"device", model.deviceName()},
+        {"simulator_revision", process::kSimulatorRevision},  // the renderer the model was measured against
     };
 
     if (o.ddpmPoints > 0) {

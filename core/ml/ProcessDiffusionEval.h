@@ -55,6 +55,7 @@ struct EffectFidelity {
 struct StoredFidelity {
     std::vector<EffectFidelity> effects;  // in effectInfos() order; empty: nothing stored
     int points = 0;                       // grid + held-out points the figures are over
+    std::optional<int> simulatorRevision;  // the simulator they were measured against (not recorded: nullopt)
 };
 // Reads metrics.evaluation as evaluateProcessModel() wrote it; effects without a number are left
 // out (an evaluation that could not rank them). Torch-free.

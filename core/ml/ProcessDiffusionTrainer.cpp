@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 namespace lf::ml {
 namespace {
@@ -23,6 +24,7 @@ struct TrainingData {
     torch::Tensor images;     // U8 [N,H,W,3]
     torch::Tensor condition;  // F32 [N,5]
     int dropped = 0;
+    std::optional<int> simulatorRevision;  // of the renderer that drew the images; unknown for an old file
     std::string description;
 };
 
@@ -75,8 +77,16 @@ TrainingData loadTrainingData(const ProcessDiffusionTrainingOptions& o, int imag
     // Which renderer drew the images comes first: a model is measured against the simulator, so
     // a package must say which revision of it taught the model (a dataset file written before
     // revisions were recorded says "unknown").
-    const auto revision = contents.metadata.find("simulator_revision");
-    data.description = "simulator revision " + (revision == contents.metadata.end() ? "unknown" : revision->second) + ", ";
+    if (const auto revision = contents.metadata.find("simulator_revision"); revision != contents.metadata.end()) {
+        std::size_t used = 0;
+        try {
+            const int number = std::stoi(revision->second, &used);
+            if (used == revision->second.size()) data.simulatorRevision = number;
+        } catch (const std::exception&) {  // not a number: unknown
+        }
+    }
+    data.description = "simulator revision " +
+                       (data.simulatorRevision ? std::to_string(*data.simulatorRevision) : std::string("unknown")) + ", ";
     if (o.dataset.empty()) {
         data.description += std::to_string(o.count) + " images, data seed " + std::to_string(o.dataSeed);
     } else {
@@ -341,7 +351,9 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
                          {"condition_dropout", options.conditionDropout},
                          {"ema_decay", options.emaDecay},
                          {"loss", config.prediction + "-prediction MSE, uniform timesteps"}}},
-                       {"sampling_defaults", ProcessSampling{}.toJson()}};
+                       {"sampling_defaults", ProcessSampling{}.toJson()},
+                       {"simulator_revision", data.simulatorRevision ? nlohmann::json(*data.simulatorRevision)
+                                                                     : nlohmann::json(nullptr)}};
     saveModelPackage(options.outDir, manifest, weights);
     result.finished = true;
     result.package = options.outDir;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 namespace lf::ml {
 namespace {
@@ -54,6 +55,7 @@ struct ProcessModel::Impl {
     ModelManifest manifest;
     ProcessDiffusionConfig config;
     ProcessSampling samplingDefaults;
+    std::optional<int> simulatorRevision;
     torch::Device device{torch::kCPU};
     ProcessUNet net{nullptr};
 };
@@ -77,6 +79,15 @@ ProcessModel ProcessModel::load(const std::filesystem::path& directory, const st
         impl->samplingDefaults = ProcessSampling::fromJson(*found, impl->config.schedule.steps(),
                                                            (directory / kManifestFileName).string() + ": sampling_defaults");
     }
+    if (const auto found = impl->manifest.extras.find("simulator_revision");
+        found != impl->manifest.extras.end() && !found->is_null()) {
+        if (!found->is_number_integer() || found->get<std::int64_t>() < 0 ||
+            found->get<std::int64_t>() > std::numeric_limits<int>::max()) {
+            throw Error((directory / kManifestFileName).string() +
+                        ": simulator_revision must be a non-negative integer or null");
+        }
+        impl->simulatorRevision = found->get<int>();
+    }
     if (device == "auto") impl->device = torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     else impl->device = chooseTrainingDevice(device);
     torch::NoGradGuard noGrad;
@@ -92,6 +103,7 @@ const ProcessDiffusionConfig& ProcessModel::config() const { return impl_->confi
 std::string ProcessModel::deviceName() const { return impl_->device.str(); }
 std::string ProcessModel::precision() const { return "fp32"; }
 const ProcessSampling& ProcessModel::samplingDefaults() const { return impl_->samplingDefaults; }
+std::optional<int> ProcessModel::simulatorRevision() const { return impl_->simulatorRevision; }
 
 ProcessSampleResult ProcessModel::sample(const ProcessSampleRequest& request, const ProcessSampleCallback& progress,
                                          const std::atomic<bool>* cancel) const {

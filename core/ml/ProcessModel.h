@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,10 @@ public:
     std::string precision() const;   // "fp32"
     // The package's "sampling_defaults" (checked at load), or ProcessSampling{} when it has none.
     const ProcessSampling& samplingDefaults() const;
+    // The simulator revision whose images trained the model ("simulator_revision" in model.json,
+    // checked at load), or nullopt when the package does not know it. Its fidelity against this
+    // build's simulator means what it says only when this equals process::kSimulatorRevision.
+    std::optional<int> simulatorRevision() const;
 
     // Throws lf::Error for bad steps/guidance/eta, no seeds or non-finite parameters.
     // Out-of-range parameters are sampled (the model extrapolates) and listed in the result.

@@ -82,6 +82,7 @@ private Q_SLOTS:
         QVERIFY2(data.starts_with(revision + "images.safetensors, 8 images"), data.c_str());
         QVERIFY(rendered["training"]["data"].get<std::string>().starts_with(revision + "8 images, data seed 4"));
         QVERIFY(fromFile["training"]["command_line"].get<std::string>().find("--data ") != std::string::npos);
+        QCOMPARE(fromFile["simulator_revision"].get<int>(), lf::process::kSimulatorRevision);
 
         // A file from before revisions were recorded trains, and its package says so.
         auto contents = lf::readSafetensors(images.toStdString());
@@ -90,8 +91,14 @@ private Q_SLOTS:
         lf::writeSafetensors(older.toStdString(), contents);
         r = runCli(QStringList{"train", "process-diffusion", "--data", older, "--out", dir_.filePath("older")} + tiny);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(readJson(dir_.filePath("older/model.json"))["training"]["data"].get<std::string>().starts_with(
-            "simulator revision unknown, older.safetensors"));
+        const auto olderManifest = readJson(dir_.filePath("older/model.json"));
+        QVERIFY(olderManifest["training"]["data"].get<std::string>().starts_with("simulator revision unknown, older.safetensors"));
+        QVERIFY(olderManifest["simulator_revision"].is_null());
+        // Its evaluation runs, and says (even with --quiet) that it measures against another renderer.
+        r = runCli({"eval", "process-diffusion", "--model", dir_.filePath("older"), "--grid", "3", "--seeds-per-point", "1",
+                    "--steps", "2", "--ddpm-points", "0", "--no-write", "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("warning: the model was trained on images of an unknown simulator revision"), qPrintable(r.err));
     }
 
     void processImageFilesRefuseBadInput() {
@@ -198,8 +205,10 @@ private Q_SLOTS:
                                  "--steps", "2", "--guidance", "1.25", "--ddpm-points", "0", "--points-csv", points, "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains("(2 steps, guidance 1.25, eta 0) as the package's defaults"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("warning"), qPrintable(r.err));  // trained on this build's simulator
         const auto metrics = nlohmann::json::parse(r.out.toStdString());
         QVERIFY(metrics["same_seed_reproducible"].get<bool>());
+        QCOMPARE(metrics["simulator_revision"].get<int>(), lf::process::kSimulatorRevision);  // measured against
         // Each rho comes with its bootstrap interval, which holds it.
         for (const auto& [name, entry] : metrics["spearman_severity_vs_measured"].items()) {
             const auto& interval = entry["simulator_interval95"];

@@ -16,7 +16,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <numbers>
+#include <optional>
 
 using namespace lf;
 using namespace lf::ml;
@@ -62,6 +64,15 @@ ProcessDiffusionTrainingOptions tinyTraining(const std::filesystem::path& out) {
 
 std::filesystem::path dirPath(const QTemporaryDir& dir, const char* name) {
     return std::filesystem::path(dir.path().toStdString()) / name;
+}
+
+// Copies `package` to `copy` (once) and writes its manifest as `edit` changes the original's.
+void writeEditedCopy(const std::filesystem::path& package, const std::filesystem::path& copy,
+                     const std::function<void(nlohmann::json&)>& edit) {
+    if (!std::filesystem::exists(copy)) std::filesystem::copy(package, copy);
+    auto json = nlohmann::json::parse(std::ifstream(package / kManifestFileName));
+    edit(json);
+    std::ofstream(copy / kManifestFileName, std::ios::trunc) << json.dump(2);
 }
 
 }  // namespace
@@ -340,6 +351,33 @@ private Q_SLOTS:
         QVERIFY(m.metrics.contains("train_loss_last_epoch"));
     }
 
+    void simulatorRevisionComesFromThePackage() {
+        // The trainer records the revision of the renderer that drew its images, structured.
+        QCOMPARE(loadModelPackage(package_).manifest.extras["simulator_revision"].get<int>(),
+                 lf::process::kSimulatorRevision);
+        QCOMPARE(ProcessModel::load(package_, "cpu").simulatorRevision(), std::optional<int>(lf::process::kSimulatorRevision));
+        const auto copy = dirPath(dir_, "simulator-revision");
+        auto loadWith = [&](const std::optional<nlohmann::json>& revision) {  // nullopt: no key
+            writeEditedCopy(package_, copy, [&](nlohmann::json& json) {
+                if (!revision) json.erase("simulator_revision");
+                else json["simulator_revision"] = *revision;
+            });
+            return ProcessModel::load(copy, "cpu").simulatorRevision();
+        };
+        QCOMPARE(loadWith(1), std::optional<int>(1));
+        QCOMPARE(loadWith(nlohmann::json(nullptr)), std::optional<int>());  // trained on a file that did not say
+        QCOMPARE(loadWith(std::nullopt), std::optional<int>());            // an older package
+        for (const nlohmann::json& bad : {nlohmann::json("2"), nlohmann::json(2.5), nlohmann::json(-1),
+                                          nlohmann::json(4294967298LL)}) {  // the last would narrow to 2
+            try {
+                loadWith(bad);
+                QFAIL(qPrintable(QString("loaded with simulator_revision ") + bad.dump().c_str()));
+            } catch (const Error& e) {
+                QVERIFY2(QString(e.what()).contains("simulator_revision must be"), e.what());
+            }
+        }
+    }
+
     void loadRefusesBadPackages() {
         QVERIFY_THROWS_EXCEPTION(Error, ProcessModel::load(dirPath(dir_, "missing")));
         const auto copy = dirPath(dir_, "corrupt");
@@ -363,14 +401,11 @@ private Q_SLOTS:
         // The trainer records ProcessSampling{}; an edited manifest's values are what load returns.
         QCOMPARE(ProcessModel::load(package_, "cpu").samplingDefaults().guidance, ProcessSampling{}.guidance);
         const auto copy = dirPath(dir_, "sampling-defaults");
-        std::filesystem::copy(package_, copy);
-        const auto manifestFile = copy / kManifestFileName;
-        const auto original = nlohmann::json::parse(std::ifstream(manifestFile));
         auto loadWith = [&](const nlohmann::json& defaults) {
-            auto json = original;
-            if (defaults.is_null()) json.erase("sampling_defaults");
-            else json["sampling_defaults"] = defaults;
-            std::ofstream(manifestFile, std::ios::trunc) << json.dump(2);
+            writeEditedCopy(package_, copy, [&](nlohmann::json& json) {
+                if (defaults.is_null()) json.erase("sampling_defaults");
+                else json["sampling_defaults"] = defaults;
+            });
             return ProcessModel::load(copy, "cpu").samplingDefaults();
         };
         const auto edited = loadWith({{"sampler", "ddim"}, {"steps", 7}, {"guidance", 1.25}, {"eta", 0.5}});

@@ -4,6 +4,7 @@
 
 #include "core/formats/PngImage.h"
 #include "core/model/ModelManifest.h"
+#include "core/process/ProcessSimulator.h"
 #include "ui/MainWindow.h"
 #include "ui/Preferences.h"
 #include "ui/panels/WhatIfPanel.h"
@@ -32,6 +33,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 using namespace lf;
 using namespace lf::ui;
@@ -43,12 +45,23 @@ class TestWhatIfPanel : public QObject {
     QString package_;
 
     // A shown panel with the tiny model loaded.
-    std::unique_ptr<WhatIfPanel> makePanel() {
+    // A copy of the tiny package named `name`, its manifest changed by `edit`.
+    std::filesystem::path editedCopy(const QString& name, const std::function<void(nlohmann::json&)>& edit) {
+        const auto copy = std::filesystem::path(dir_.filePath(QStringLiteral("models/") + name).toStdString());
+        std::filesystem::copy(package_.toStdString(), copy);
+        auto manifest = nlohmann::json::parse(std::ifstream(copy / "model.json"));
+        edit(manifest);
+        std::ofstream(copy / "model.json", std::ios::trunc) << manifest.dump(2);
+        return copy;
+    }
+
+    // A shown panel with `package` (default: the tiny one) loaded; null when it did not load.
+    std::unique_ptr<WhatIfPanel> makePanel(const QString& package = {}) {
         auto panel = std::make_unique<WhatIfPanel>(nullptr, nullptr);
         panel->resize(560, 980);
         panel->show();
         QSignalSpy loaded(panel->worker(), &ProcessSampleWorker::modelLoaded);
-        panel->loadModel(package_, QStringLiteral("cpu"));
+        panel->loadModel(package.isEmpty() ? package_ : package, QStringLiteral("cpu"));
         if (!loaded.wait(60000)) return nullptr;
         return panel;
     }
@@ -109,11 +122,9 @@ private Q_SLOTS:
 
     void samplingSettingsStartFromTheModelsDefaults() {
         // A package whose manifest records other defaults than ProcessSampling{}.
-        const auto copy = std::filesystem::path(dir_.filePath(QStringLiteral("models/edited-defaults")).toStdString());
-        std::filesystem::copy(package_.toStdString(), copy);
-        auto manifest = nlohmann::json::parse(std::ifstream(copy / "model.json"));
-        manifest["sampling_defaults"] = {{"sampler", "ddim"}, {"steps", 9}, {"guidance", 1.25}, {"eta", 0.3}};
-        std::ofstream(copy / "model.json", std::ios::trunc) << manifest.dump(2);
+        const auto copy = editedCopy(QStringLiteral("edited-defaults"), [](nlohmann::json& manifest) {
+            manifest["sampling_defaults"] = {{"sampler", "ddim"}, {"steps", 9}, {"guidance", 1.25}, {"eta", 0.3}};
+        });
 
         WhatIfPanel panel(nullptr, nullptr);
         QCOMPARE(panel.request().sampling.guidance, ml::ProcessSampling{}.guidance);
@@ -133,6 +144,7 @@ private Q_SLOTS:
             QVERIFY(panel);
             QVERIFY(panel->fidelityLabel()->isVisible());
             QVERIFY2(panel->fidelityLabel()->text().contains("No fidelity measured"), qPrintable(panel->fidelityLabel()->text()));
+            QVERIFY2(!panel->fidelityLabel()->text().contains("revision"), qPrintable(panel->fidelityLabel()->text()));
         }
         const auto copy = std::filesystem::path(dir_.filePath(QStringLiteral("models/evaluated")).toStdString());
         std::filesystem::copy(package_.toStdString(), copy);
@@ -140,18 +152,18 @@ private Q_SLOTS:
                                            {{"short_shot", {{"generated", 0.985}, {"generated_interval95", {0.974, 0.991}}, {"simulator", 0.97}}},
                                             {"flash", {{"generated", 0.753}, {"generated_interval95", {0.678, 0.811}}, {"simulator", 0.892}}},
                                             {"gloss", {{"generated", nullptr}, {"simulator", 0.96}}}}},
-                                          {"points", {{"grid", 240}, {"held_out", 4}, {"seeds_per_point", 2}}}});
-        WhatIfPanel panel(nullptr, nullptr);
-        panel.show();
-        QSignalSpy loaded(panel.worker(), &ProcessSampleWorker::modelLoaded);
-        panel.loadModel(QString::fromStdString(copy.string()), QStringLiteral("cpu"));
-        QVERIFY(loaded.wait(60000));
+                                          {"points", {{"grid", 240}, {"held_out", 4}, {"seeds_per_point", 2}}},
+                                          {"simulator_revision", lf::process::kSimulatorRevision}});
+        auto evaluated = makePanel(QString::fromStdString(copy.string()));
+        QVERIFY(evaluated);
+        WhatIfPanel& panel = *evaluated;
         const QString text = panel.fidelityLabel()->text();
         QVERIFY2(text.contains("short shot 0.98") || text.contains("short shot 0.99"), qPrintable(text));
         // Flash is under the 0.9 target: marked; short shot is not; gloss has no number: left out.
         QVERIFY2(text.contains(QRegularExpression("flash <b[^>]*>0.75</b>")), qPrintable(text));
         QVERIFY2(!text.contains(QRegularExpression("short shot <b")), qPrintable(text));
         QVERIFY2(!text.contains("gloss"), qPrintable(text));
+        QVERIFY2(!text.contains("revision"), qPrintable(text));  // learnt from and measured against this build's simulator
         const QString tip = panel.fidelityLabel()->toolTip();
         QVERIFY2(tip.contains("244 points") && tip.contains("0.678–0.811") && tip.contains("simulator 0.892"), qPrintable(tip));
         screenshot(panel, "whatif_fidelity.png");
@@ -160,6 +172,28 @@ private Q_SLOTS:
         panel.loadModel(dir_.filePath(QStringLiteral("models/nothing-here")), QStringLiteral("cpu"));
         QVERIFY(failed.wait(60000));
         QVERIFY(!panel.fidelityLabel()->isVisible());
+    }
+
+    void anotherSimulatorRevisionIsFlagged() {
+        // A package whose images came from another revision of the simulator: its looks may not
+        // be what this build's simulator draws, whatever its figures say.
+        const auto older = editedCopy(QStringLiteral("older-revision"), [](nlohmann::json& m) { m["simulator_revision"] = 1; });
+        auto panel = makePanel(QString::fromStdString(older.string()));
+        QVERIFY(panel);
+        QString text = panel->fidelityLabel()->text();
+        QVERIFY2(text.contains("Trained on images of simulator revision 1; this build's simulator is revision " +
+                               QString::number(lf::process::kSimulatorRevision)),
+                 qPrintable(text));
+        QVERIFY2(text.contains("<b style"), qPrintable(text));  // in the caution colour
+        // Figures that do not say which simulator they were measured against.
+        const auto unrecorded = std::filesystem::path(dir_.filePath(QStringLiteral("models/unrecorded")).toStdString());
+        std::filesystem::copy(package_.toStdString(), unrecorded);
+        lf::writeEvaluationMetrics(unrecorded, {{"spearman_severity_vs_measured", {{"flash", {{"generated", 0.95}}}}},
+                                                {"points", {{"grid", 120}, {"held_out", 4}}}});
+        panel = makePanel(QString::fromStdString(unrecorded.string()));
+        QVERIFY(panel);
+        text = panel->fidelityLabel()->text();
+        QVERIFY2(text.contains("flash 0.95") && text.contains("Measured against simulator an unrecorded revision"), qPrintable(text));
     }
 
     void generateFillsTheGalleryWhileTheEventLoopRuns() {

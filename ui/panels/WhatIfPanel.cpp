@@ -143,7 +143,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
         eta_->setValue(info.sampling.eta);
         status_->setText(tr("Model %1 on %2").arg(info.id, info.device));
         status_->setStyleSheet({});
-        showFidelity(info.fidelity);
+        showFidelity(info);
         generateButton_->setEnabled(true);
         sweepButton_->setEnabled(true);
     });
@@ -187,9 +187,39 @@ WhatIfPanel::~WhatIfPanel() {
     worker_->cancelAll();  // an owned worker joins its thread in its destructor
 }
 
-void WhatIfPanel::showFidelity(const ml::StoredFidelity& fidelity) {
+namespace {
+
+// Another revision of the simulator draws the effects differently: a model's looks follow the one
+// it learnt from, and its figures hold against the one they were measured with.
+QString revisionCaution(const ProcessModelInfo& info) {
+    const int current = process::kSimulatorRevision;
+    auto revision = [](std::optional<int> r) {
+        return r ? WhatIfPanel::tr("revision %1").arg(*r) : WhatIfPanel::tr("an unrecorded revision");
+    };
+    if (info.simulatorRevision != current) {
+        return WhatIfPanel::tr("Trained on images of simulator %1; this build's simulator is revision %2, so its "
+                               "looks may differ from what the simulator draws.")
+            .arg(revision(info.simulatorRevision))
+            .arg(current);
+    }
+    if (!info.fidelity.effects.empty() && info.fidelity.simulatorRevision != current) {
+        return WhatIfPanel::tr("Measured against simulator %1, not this build's revision %2: re-run "
+                               "<i>eval process-diffusion</i>.")
+            .arg(revision(info.fidelity.simulatorRevision))
+            .arg(current);
+    }
+    return {};
+}
+
+}  // namespace
+
+void WhatIfPanel::showFidelity(const ProcessModelInfo& info) {
+    const ml::StoredFidelity& fidelity = info.fidelity;
+    const QString caution = revisionCaution(info);
+    const QString cautionLine = caution.isEmpty() ? QString() : QStringLiteral("<br>") + cautionText(caution);
     if (fidelity.effects.empty()) {
-        fidelity_->setText(tr("No fidelity measured for this model (<i>latentforge-cli eval process-diffusion</i>)."));
+        fidelity_->setText(tr("No fidelity measured for this model (<i>latentforge-cli eval process-diffusion</i>).") +
+                           cautionLine);
         fidelity_->setToolTip({});
         fidelity_->show();
         return;
@@ -211,7 +241,8 @@ void WhatIfPanel::showFidelity(const ml::StoredFidelity& fidelity) {
     }
     fidelity_->setText(tr("Fidelity (Spearman ρ against the simulator, target %1): %2")
                            .arg(ml::kFidelityTarget)
-                           .arg(shown.join(QStringLiteral(" · "))));
+                           .arg(shown.join(QStringLiteral(" · "))) +
+                       cautionLine);
     fidelity_->setToolTip(tr("How closely each effect's strength in this model's images follows the process "
                              "parameters, as <i>eval process-diffusion</i> measured it over %1 points:<br>%2")
                               .arg(fidelity.points)

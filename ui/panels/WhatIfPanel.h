@@ -109,7 +109,9 @@ private:
     void onSliderMoved(std::size_t index, int position);
     void onSpinChanged(std::size_t index, double value);
     void updateRangeWarning();
-    void showFidelity(const ml::StoredFidelity& fidelity);
+    // The stored eval's figures, and a caution when the model learnt from or was measured against
+    // another revision of the simulator than this build's.
+    void showFidelity(const ProcessModelInfo& info);
     void setRunning(bool running);
     void onResult(const ProcessSampleOutput& output);
     void addToGallery(const ProcessSampleOutput& output, int firstIndex);

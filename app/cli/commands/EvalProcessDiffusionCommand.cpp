@@ -5,6 +5,7 @@
 
 #include "core/ml/ProcessDiffusionEval.h"
 #include "core/ml/ProcessModel.h"
+#include "core/process/ProcessSimulator.h"
 #include "core/model/ModelManifest.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
@@ -44,6 +45,15 @@ void registerEvalProcessDiffusionCommand(CLI::App& app) {
         if (!a->pointsCsv.empty()) requireFolderOf(a->pointsCsv);
         const auto directory = resolveModelArgument(a->model);
         const auto model = ml::ProcessModel::load(directory, a->device);
+        // Said even with --quiet: figures against another renderer than the one the model learnt
+        // from are not its fidelity.
+        if (model.simulatorRevision() != process::kSimulatorRevision) {
+            const auto trained = model.simulatorRevision();
+            std::cerr << "eval process-diffusion: warning: the model was trained on "
+                      << (trained ? "simulator revision " + std::to_string(*trained) : std::string("images of an unknown simulator revision"))
+                      << ", this build's simulator is revision " << process::kSimulatorRevision
+                      << ": the figures measure it against a renderer it did not learn" << std::endl;
+        }
         auto options = a->options;
         options.sampling = a->sampling.over(model.samplingDefaults());
         std::string csv;
