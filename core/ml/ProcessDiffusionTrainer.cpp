@@ -76,13 +76,13 @@ TrainingData loadTrainingData(const ProcessDiffusionTrainingOptions& o, int imag
     data.condition = allParams.index_select(0, index).contiguous();
     // Which renderer drew the images comes first: a model is measured against the simulator, so
     // a package must say which revision of it taught the model (a dataset file written before
-    // revisions were recorded says "unknown").
+    // revisions were recorded, or with a value that is not one, says "unknown").
     if (const auto revision = contents.metadata.find("simulator_revision"); revision != contents.metadata.end()) {
         std::size_t used = 0;
         try {
             const int number = std::stoi(revision->second, &used);
-            if (used == revision->second.size()) data.simulatorRevision = number;
-        } catch (const std::exception&) {  // not a number: unknown
+            if (used == revision->second.size() && number >= 0) data.simulatorRevision = number;
+        } catch (const std::exception&) {  // not a number: unknown, as ProcessModel::load would refuse it
         }
     }
     data.description = "simulator revision " +

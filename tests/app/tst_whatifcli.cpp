@@ -94,6 +94,14 @@ private Q_SLOTS:
         const auto olderManifest = readJson(dir_.filePath("older/model.json"));
         QVERIFY(olderManifest["training"]["data"].get<std::string>().starts_with("simulator revision unknown, older.safetensors"));
         QVERIFY(olderManifest["simulator_revision"].is_null());
+        // So does a file whose revision is not one (a package saying -1 would not load).
+        contents.metadata["simulator_revision"] = "-1";
+        const QString odd = dir_.filePath("odd.safetensors");
+        lf::writeSafetensors(odd.toStdString(), contents);
+        r = runCli(QStringList{"train", "process-diffusion", "--data", odd, "--out", dir_.filePath("odd")} + tiny);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(readJson(dir_.filePath("odd/model.json"))["simulator_revision"].is_null());
+        QCOMPARE(runCli({"whatif", "--model", dir_.filePath("odd"), "--steps", "2", "--out-dir", dir_.filePath("odd-out")}).exitCode, 0);
         // Its evaluation runs, and says (even with --quiet) that it measures against another renderer.
         r = runCli({"eval", "process-diffusion", "--model", dir_.filePath("older"), "--grid", "3", "--seeds-per-point", "1",
                     "--steps", "2", "--ddpm-points", "0", "--no-write", "--quiet"});

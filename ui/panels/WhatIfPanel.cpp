@@ -112,6 +112,28 @@ QPixmap thumbnail(const QImage& image) {
     return QPixmap::fromImage(image.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 
+// Another revision of the simulator draws the effects differently: a model's looks follow the one
+// it learnt from, and its figures hold against the one they were measured with.
+QString revisionCaution(const ProcessModelInfo& info) {
+    const int current = process::kSimulatorRevision;
+    auto revision = [](std::optional<int> r) {
+        return r ? WhatIfPanel::tr("revision %1").arg(*r) : WhatIfPanel::tr("an unrecorded revision");
+    };
+    if (info.simulatorRevision != current) {
+        return WhatIfPanel::tr("Trained on images of simulator %1; this build's simulator is revision %2, so its "
+                               "looks may differ from what the simulator draws.")
+            .arg(revision(info.simulatorRevision))
+            .arg(current);
+    }
+    if (!info.fidelity.effects.empty() && info.fidelity.simulatorRevision != current) {
+        return WhatIfPanel::tr("Measured against simulator %1, not this build's revision %2: re-run "
+                               "<i>eval process-diffusion</i>.")
+            .arg(revision(info.fidelity.simulatorRevision))
+            .arg(current);
+    }
+    return {};
+}
+
 }  // namespace
 
 WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
@@ -186,32 +208,6 @@ WhatIfPanel::WhatIfPanel(QWidget* parent, ProcessSampleWorker* worker)
 WhatIfPanel::~WhatIfPanel() {
     worker_->cancelAll();  // an owned worker joins its thread in its destructor
 }
-
-namespace {
-
-// Another revision of the simulator draws the effects differently: a model's looks follow the one
-// it learnt from, and its figures hold against the one they were measured with.
-QString revisionCaution(const ProcessModelInfo& info) {
-    const int current = process::kSimulatorRevision;
-    auto revision = [](std::optional<int> r) {
-        return r ? WhatIfPanel::tr("revision %1").arg(*r) : WhatIfPanel::tr("an unrecorded revision");
-    };
-    if (info.simulatorRevision != current) {
-        return WhatIfPanel::tr("Trained on images of simulator %1; this build's simulator is revision %2, so its "
-                               "looks may differ from what the simulator draws.")
-            .arg(revision(info.simulatorRevision))
-            .arg(current);
-    }
-    if (!info.fidelity.effects.empty() && info.fidelity.simulatorRevision != current) {
-        return WhatIfPanel::tr("Measured against simulator %1, not this build's revision %2: re-run "
-                               "<i>eval process-diffusion</i>.")
-            .arg(revision(info.fidelity.simulatorRevision))
-            .arg(current);
-    }
-    return {};
-}
-
-}  // namespace
 
 void WhatIfPanel::showFidelity(const ProcessModelInfo& info) {
     const ml::StoredFidelity& fidelity = info.fidelity;

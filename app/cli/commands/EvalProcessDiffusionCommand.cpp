@@ -5,8 +5,8 @@
 
 #include "core/ml/ProcessDiffusionEval.h"
 #include "core/ml/ProcessModel.h"
-#include "core/process/ProcessSimulator.h"
 #include "core/model/ModelManifest.h"
+#include "core/process/ProcessSimulator.h"
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
