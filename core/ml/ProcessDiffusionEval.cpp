@@ -84,7 +84,10 @@ StoredFidelity storedFidelity(const nlohmann::json& metrics) {
     }
     stored.points = int(metricAt(metrics, "/evaluation/points/grid").value_or(0) +
                         metricAt(metrics, "/evaluation/points/held_out").value_or(0));
-    if (const auto revision = metricAt(metrics, "/evaluation/simulator_revision")) stored.simulatorRevision = int(*revision);
+    // Not a whole revision (a hand-edited 2.5): unrecorded, so the panel cautions rather than truncates.
+    if (const auto evaluation = metrics.find("evaluation");
+        evaluation != metrics.end() && evaluation->is_object() && evaluation->contains("simulator_revision"))
+        stored.simulatorRevision = nonNegativeIntOf((*evaluation)["simulator_revision"]);
     return stored;
 }
 

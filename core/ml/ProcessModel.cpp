@@ -81,12 +81,10 @@ ProcessModel ProcessModel::load(const std::filesystem::path& directory, const st
     }
     if (const auto found = impl->manifest.extras.find("simulator_revision");
         found != impl->manifest.extras.end() && !found->is_null()) {
-        if (!found->is_number_integer() || found->get<std::int64_t>() < 0 ||
-            found->get<std::int64_t>() > std::numeric_limits<int>::max()) {
+        impl->simulatorRevision = nonNegativeIntOf(*found);
+        if (!impl->simulatorRevision)
             throw Error((directory / kManifestFileName).string() +
                         ": simulator_revision must be a non-negative integer or null");
-        }
-        impl->simulatorRevision = found->get<int>();
     }
     if (device == "auto") impl->device = torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     else impl->device = chooseTrainingDevice(device);

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 
 namespace lf::ml {
@@ -189,8 +190,37 @@ struct RunState {
     double heldOutL1 = -1;
 };
 
+// The package a fine-tuning run starts from (ShapeVaeTrainingOptions::initFrom).
+struct BasePackage {
+    ModelPackage package;
+    ShapeVaeConfig config;
+    std::string what;  // for errors: the weights file
+};
+
+std::optional<BasePackage> loadBasePackage(const std::filesystem::path& directory) {
+    if (directory.empty()) return std::nullopt;
+    BasePackage base;
+    try {
+        base.package = loadModelPackage(directory);
+    } catch (const Error& e) {
+        throw Error(std::string("training: --init-from: ") + e.what());
+    }
+    const auto& manifest = base.package.manifest;
+    const std::string manifestFile = (directory / kManifestFileName).string();
+    if (manifest.kind != ModelKind::ShapeVae)
+        throw Error("training: --init-from " + manifestFile + ": kind is " + modelKindName(manifest.kind) +
+                    ", not shape-vae");
+    try {
+        base.config = ShapeVaeConfig::fromJson(manifest.architecture);
+    } catch (const Error& e) {
+        throw Error("training: --init-from " + manifestFile + ": architecture: " + e.what());
+    }
+    base.what = (directory / manifest.weights.file).string();
+    return base;
+}
+
 nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeConfig& config,
-                              std::int64_t datasetCount) {
+                              std::int64_t datasetCount, const std::optional<BasePackage>& base) {
     // What must not change between a run and its resumption (epochs and the LR decay window may
     // change: the schedule is a function of the step, see scheduledLearningRate).
     nlohmann::json fingerprint = {{"architecture", config.toJson()}, {"batch", o.batchSize},
@@ -204,6 +234,7 @@ nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeCo
         fingerprint["blend_weight"] = exactNumber(o.blendWeight);
         fingerprint["blend_union"] = exactNumber(o.blendUnion);
     }
+    if (base) fingerprint["init_from_weights_sha256"] = base->package.manifest.weights.sha256;
     return fingerprint;
 }
 
@@ -395,12 +426,19 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     const torch::Device device = chooseTrainingDevice(options.device);
     setUpTrainingProcess(options.threads);
 
+    const std::optional<BasePackage> base = loadBasePackage(options.initFrom);
     const SdfDatasetTensor data = loadSdfDataset(options.dataset);
-    const int resolution = options.gridResolution > 0 ? options.gridResolution : data.resolution;
-    ShapeVaeConfig config = ShapeVaeConfig::defaults(options.latentSize, resolution);
-    if (!options.encoderWidths.empty()) config.encoderWidths = options.encoderWidths;
-    if (!options.decoderWidths.empty()) config.decoderWidths = options.decoderWidths;
+    ShapeVaeConfig config;
+    if (base) {
+        config = base->config;
+    } else {
+        config = ShapeVaeConfig::defaults(options.latentSize,
+                                          options.gridResolution > 0 ? options.gridResolution : data.resolution);
+        if (!options.encoderWidths.empty()) config.encoderWidths = options.encoderWidths;
+        if (!options.decoderWidths.empty()) config.decoderWidths = options.decoderWidths;
+    }
     config.validate();
+    const int resolution = config.gridResolution;
 
     const Split split = splitDataset(data.count(), options.heldOutFraction, options.seed);
     const std::int64_t batch = options.batchSize;
@@ -410,13 +448,14 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
 
     torch::manual_seed(options.seed);
     ShapeVae model(config);
+    if (base) loadShapeVaeWeights(model, base->package.weights, base->what);
     model->to(device);
     model->train();
     torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(options.learningRate));
 
     std::filesystem::create_directories(options.outDir);
     const auto checkpointFile = options.outDir / kCheckpointFileName;
-    const auto fingerprint = runFingerprint(options, config, data.count());
+    const auto fingerprint = runFingerprint(options, config, data.count(), base);
     RunState state;
     if (options.resume) state = readCheckpoint(checkpointFile, model, adam, fingerprint, device);
     checkResumeStep(state.step, totalSteps, options.epochs);
@@ -578,6 +617,17 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                          {"blend_weight", options.blendWeight},
                          {"blend_union", options.blendUnion},
                          {"loss", lossDescription}}}};
+    if (base) {
+        const ModelManifest& from = base->package.manifest;
+        manifest.extras["fine_tuned_from"] = {{"id", from.id},
+                                              {"weights_sha256", from.weights.sha256},
+                                              {"command_line", from.training.commandLine},
+                                              {"epochs", from.training.epochs},
+                                              {"duration_seconds", from.training.durationSeconds}};
+        // A chain of fine-tunings keeps its history.
+        if (const auto earlier = from.extras.find("fine_tuned_from"); earlier != from.extras.end())
+            manifest.extras["fine_tuned_from"]["fine_tuned_from"] = *earlier;
+    }
     saveModelPackage(options.outDir, manifest, weights);
     if (!prior.empty()) addTypicalShapes(options.outDir, data, split.train, options.dataset.filename().string());
     result.finished = true;

@@ -55,6 +55,12 @@ struct ShapeVaeTrainingOptions {
     double blendUnion = 0.85;
     int pcaComponents = 16;
     bool resume = false;                // continue from outDir/checkpoint.safetensors
+    // Fine-tuning: a shape-vae package whose network (as stored) starts the run instead of a
+    // random initialisation. Its architecture is used (latentSize, gridResolution and the widths
+    // above are ignored); Adam starts fresh and the schedule, KL warm-up and blend objective are
+    // this run's. model.json records the package under "fine_tuned_from" (id, weights SHA-256,
+    // its command and training time), and a checkpoint resumes only with the same package.
+    std::filesystem::path initFrom;
     std::int64_t stopAfterSteps = 0;    // > 0: checkpoint and return after this many steps
     int threads = 0;                    // torch CPU threads; 0: all cores
     std::string modelId;                // empty: outDir's folder name
@@ -84,8 +90,9 @@ struct ShapeVaeTrainingResult {
 
 inline constexpr const char* kCheckpointFileName = "checkpoint.safetensors";
 
-// Throws lf::Error for unreadable datasets, bad options, CUDA requested but unavailable, and a
-// checkpoint that does not match the options on resume.
+// Throws lf::Error for unreadable datasets, bad options, CUDA requested but unavailable, a
+// checkpoint that does not match the options on resume, and an initFrom package that does not
+// load as a shape VAE.
 ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                                      const std::function<void(const ShapeVaeProgress&)>& progress = {});
 

@@ -257,6 +257,15 @@ std::optional<double> metricAt(const nlohmann::json& metrics, const std::string&
     return std::nullopt;
 }
 
+std::optional<int> nonNegativeIntOf(const nlohmann::json& value) {
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<int>::max()))
+        return int(value.get<std::uint64_t>());
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
+        value.get<std::int64_t>() <= std::numeric_limits<int>::max())
+        return int(value.get<std::int64_t>());
+    return std::nullopt;
+}
+
 void writeEvaluationMetrics(const std::filesystem::path& directory, const nlohmann::json& metrics,
                             const nlohmann::json& extras) {
     const auto file = directory / kManifestFileName;

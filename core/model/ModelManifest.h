@@ -81,6 +81,10 @@ ModelManifest saveModelPackage(const std::filesystem::path& directory, ModelMani
 // app reads back of a stored evaluation, which an older or hand-edited package may lack.
 std::optional<double> metricAt(const nlohmann::json& metrics, const std::string& pointer);
 
+// `value` as a non-negative whole number that fits an int (a simulator revision), or nothing for
+// anything else: 2.5, -1, 2^32 + 2 (which would narrow to 2), a string, null.
+std::optional<int> nonNegativeIntOf(const nlohmann::json& value);
+
 // Stores `metrics` (an eval command's output) under metrics["evaluation"] in the package's
 // model.json, and each key of `extras` as a top-level key beside them (the process eval's
 // "sampling_defaults": the settings the metrics were measured at). Validated first, rewritten

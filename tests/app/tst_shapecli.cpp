@@ -218,6 +218,28 @@ private Q_SLOTS:
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("--blend-union"), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(path("cli-bad-blend")));
+
+        // Fine-tuning that package: its architecture, recorded as --init-from in the command.
+        r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-tuned"), "--epochs", "1",
+                    "--batch", "3", "--held-out", "0", "--seed", "2", "--init-from", path("cli-trained"), "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto tuned = lf::loadModelPackage(path("cli-tuned").toStdString()).manifest;
+        QCOMPARE(tuned.latentSize, 6);
+        QVERIFY2(tuned.training.commandLine.find(" --init-from " + path("cli-trained").toStdString()) != std::string::npos &&
+                     tuned.training.commandLine.find("--latent") == std::string::npos,
+                 tuned.training.commandLine.c_str());
+        QCOMPARE(tuned.extras["fine_tuned_from"]["weights_sha256"].get<std::string>(), manifest.weights.sha256);
+        // Setting the architecture beside it is refused: the package decides it.
+        r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-tuned-latent"),
+                    "--init-from", path("cli-trained"), "--latent", "8"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("--init-from") && r.err.contains("--latent"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(path("cli-tuned-latent")));
+        r = runCli({"train", "shape-vae", "--data", path("tiny.safetensors"), "--out", path("cli-tuned-nothing"),
+                    "--init-from", "no-such-model"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("--init-from") && r.err.contains("no-such-model"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(path("cli-tuned-nothing")));
     }
 
     void encodedMeshDecodesAtItsOwnSizeAndPlace() {

@@ -1,6 +1,7 @@
 #include "core/model/ModelManifest.h"
 #include "core/model/Sha256.h"
 #include "core/util/Error.h"
+#include "tests/common/EditedManifest.h"
 #include "tests/common/ErrorOf.h"
 #include "tests/common/FileSizeLimit.h"
 
@@ -55,9 +56,7 @@ class TestModelManifest : public QObject {
     std::string errorAfterEdit(const std::string& name, const std::function<void(json&)>& edit) {
         const fs::path dir = root() / name;
         saveModelPackage(dir, sampleManifest(), sampleWeights());
-        json j = json::parse(std::ifstream(dir / "model.json"));
-        edit(j);
-        std::ofstream(dir / "model.json") << j.dump();
+        lf::test::writeEditedManifest(dir, edit);
         return errorOf(dir);
     }
     void expectError(const std::string& message, const std::vector<std::string>& words) {
@@ -155,6 +154,16 @@ private Q_SLOTS:
                                     "/evaluation/empty/x", "/evaluation/list/x", "/nothing"})
             QVERIFY2(!lf::metricAt(metrics, pointer), pointer);
         QVERIFY(!lf::metricAt(nlohmann::json::array(), "/evaluation"));
+    }
+
+    void nonNegativeIntOfTakesWholeNumbersOnly() {
+        QCOMPARE(lf::nonNegativeIntOf(json(0)), std::optional<int>(0));
+        QCOMPARE(lf::nonNegativeIntOf(json(2)), std::optional<int>(2));
+        QCOMPARE(lf::nonNegativeIntOf(json(2147483647)), std::optional<int>(2147483647));
+        QCOMPARE(lf::nonNegativeIntOf(json::parse("3")), std::optional<int>(3));  // parsed: unsigned
+        for (const json& bad : {json(2.5), json(2.0), json(-1), json(2147483648LL), json(4294967298ULL), json("2"),
+                                json(nullptr), json::array({2})})
+            QVERIFY2(!lf::nonNegativeIntOf(bad), bad.dump().c_str());
     }
 
     void unknownKind() {

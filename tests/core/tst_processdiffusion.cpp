@@ -8,6 +8,7 @@
 #include "core/model/ModelManifest.h"
 #include "core/process/ProcessSimulator.h"
 #include "core/util/Error.h"
+#include "tests/common/EditedManifest.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -64,15 +65,6 @@ ProcessDiffusionTrainingOptions tinyTraining(const std::filesystem::path& out) {
 
 std::filesystem::path dirPath(const QTemporaryDir& dir, const char* name) {
     return std::filesystem::path(dir.path().toStdString()) / name;
-}
-
-// Copies `package` to `copy` (once) and writes its manifest as `edit` changes the original's.
-void writeEditedCopy(const std::filesystem::path& package, const std::filesystem::path& copy,
-                     const std::function<void(nlohmann::json&)>& edit) {
-    if (!std::filesystem::exists(copy)) std::filesystem::copy(package, copy);
-    auto json = nlohmann::json::parse(std::ifstream(package / kManifestFileName));
-    edit(json);
-    std::ofstream(copy / kManifestFileName, std::ios::trunc) << json.dump(2);
 }
 
 }  // namespace
@@ -358,10 +350,10 @@ private Q_SLOTS:
         QCOMPARE(ProcessModel::load(package_, "cpu").simulatorRevision(), std::optional<int>(lf::process::kSimulatorRevision));
         const auto copy = dirPath(dir_, "simulator-revision");
         auto loadWith = [&](const std::optional<nlohmann::json>& revision) {  // nullopt: no key
-            writeEditedCopy(package_, copy, [&](nlohmann::json& json) {
+            lf::test::writeEditedManifest(package_, [&](nlohmann::json& json) {
                 if (!revision) json.erase("simulator_revision");
                 else json["simulator_revision"] = *revision;
-            });
+            }, copy);
             return ProcessModel::load(copy, "cpu").simulatorRevision();
         };
         QCOMPARE(loadWith(1), std::optional<int>(1));
@@ -375,7 +367,11 @@ private Q_SLOTS:
             } catch (const Error& e) {
                 QVERIFY2(QString(e.what()).contains("simulator_revision must be"), e.what());
             }
+            // Figures measured against such a "revision" count as unrecorded (the panel cautions).
+            QCOMPARE(storedFidelity({{"evaluation", {{"simulator_revision", bad}}}}).simulatorRevision, std::optional<int>());
         }
+        QCOMPARE(storedFidelity({{"evaluation", {{"simulator_revision", 2}}}}).simulatorRevision, std::optional<int>(2));
+        QCOMPARE(storedFidelity({{"evaluation", nullptr}}).simulatorRevision, std::optional<int>());
     }
 
     void loadRefusesBadPackages() {
@@ -402,10 +398,10 @@ private Q_SLOTS:
         QCOMPARE(ProcessModel::load(package_, "cpu").samplingDefaults().guidance, ProcessSampling{}.guidance);
         const auto copy = dirPath(dir_, "sampling-defaults");
         auto loadWith = [&](const nlohmann::json& defaults) {
-            writeEditedCopy(package_, copy, [&](nlohmann::json& json) {
+            lf::test::writeEditedManifest(package_, [&](nlohmann::json& json) {
                 if (defaults.is_null()) json.erase("sampling_defaults");
                 else json["sampling_defaults"] = defaults;
-            });
+            }, copy);
             return ProcessModel::load(copy, "cpu").samplingDefaults();
         };
         const auto edited = loadWith({{"sampler", "ddim"}, {"steps", 7}, {"guidance", 1.25}, {"eta", 0.5}});

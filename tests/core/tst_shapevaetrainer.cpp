@@ -292,6 +292,87 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(lf::Error, trainShapeVae(o));
     }
 
+    void fineTuningStartsFromAPackage() {
+        auto base = tinyOptions(data_, path(dir_, "tune-base"));
+        base.epochs = 6;
+        const auto baseResult = trainShapeVae(base);
+        QVERIFY(baseResult.finished);
+        const ModelManifest baseManifest = loadModelPackage(base.outDir).manifest;
+
+        // One epoch from the package against one from a random start, same data, seed and rate.
+        auto firstLoss = [](const ShapeVaeTrainingOptions& o, ShapeVaeTrainingResult& result) {
+            double first = -1;
+            result = trainShapeVae(o, [&](const ShapeVaeProgress& p) {
+                if (first < 0 && p.phase == ShapeVaeProgress::Phase::Step) first = p.recon;
+            });
+            return first;
+        };
+        auto tuned = tinyOptions(data_, path(dir_, "tune-tuned"));
+        tuned.epochs = 1;
+        tuned.initFrom = base.outDir;
+        tuned.latentSize = 5;  // ignored: the package's architecture is used
+        tuned.decoderWidths = {6, 6};
+        auto fresh = tinyOptions(data_, path(dir_, "tune-fresh"));
+        fresh.epochs = 1;
+        ShapeVaeTrainingResult tunedResult, freshResult;
+        const double tunedFirst = firstLoss(tuned, tunedResult);
+        const double freshFirst = firstLoss(fresh, freshResult);
+        qInfo("first step recon: fine-tuned %.4f, fresh %.4f, the package's last epoch %.4f; held-out L1 after one "
+              "epoch %.4f vs %.4f", tunedFirst, freshFirst, baseResult.trainRecon, tunedResult.heldOutL1,
+              freshResult.heldOutL1);
+        // The fine-tuning starts where the package ended, a fresh run far above it.
+        QVERIFY(tunedFirst > 0 && tunedFirst < 1.25 * baseResult.trainRecon);
+        QVERIFY(freshFirst > 1.5 * baseResult.trainRecon);
+        QVERIFY(tunedResult.heldOutL1 < freshResult.heldOutL1);
+        QCOMPARE(tunedResult.config.toJson(), ShapeVaeConfig::fromJson(baseManifest.architecture).toJson());
+
+        const ModelManifest manifest = loadModelPackage(tuned.outDir).manifest;
+        const auto& from = manifest.extras["fine_tuned_from"];
+        QCOMPARE(from["id"].get<std::string>(), baseManifest.id);
+        QCOMPARE(from["weights_sha256"].get<std::string>(), baseManifest.weights.sha256);
+        QCOMPARE(from["epochs"].get<int>(), 6);
+        QCOMPARE(from["command_line"].get<std::string>(), baseManifest.training.commandLine);
+        QVERIFY(!from.contains("fine_tuned_from"));
+        QVERIFY(ShapeModel::load(tuned.outDir).latentSize() == 8);
+
+        // A fine-tuning of the fine-tuned package keeps the chain.
+        auto again = tinyOptions(data_, path(dir_, "tune-again"));
+        again.epochs = 1;
+        again.initFrom = tuned.outDir;
+        QVERIFY(trainShapeVae(again).finished);
+        const auto chain = loadModelPackage(again.outDir).manifest.extras["fine_tuned_from"];
+        QCOMPARE(chain["weights_sha256"].get<std::string>(), manifest.weights.sha256);
+        QCOMPARE(chain["fine_tuned_from"]["weights_sha256"].get<std::string>(), baseManifest.weights.sha256);
+
+        // Its checkpoint resumes only from the same package.
+        tuned.resume = true;
+        tuned.initFrom = again.outDir;
+        std::string msg = errorOf([&] { trainShapeVae(tuned); });
+        QVERIFY2(msg.find("different init_from_weights_sha256") != std::string::npos, msg.c_str());
+        tuned.initFrom.clear();  // and the package's architecture given instead: still another run
+        tuned.latentSize = base.latentSize;
+        tuned.decoderWidths = base.decoderWidths;
+        msg = errorOf([&] { trainShapeVae(tuned); });
+        QVERIFY2(msg.find("different init_from_weights_sha256") != std::string::npos, msg.c_str());
+        tuned.initFrom = base.outDir;
+        QVERIFY(trainShapeVae(tuned).finished);  // the run's own end: re-written, nothing lost
+
+        // A missing or damaged package is refused before anything is written.
+        auto bad = tinyOptions(data_, path(dir_, "tune-missing"));
+        bad.initFrom = path(dir_, "no-such-package");
+        msg = errorOf([&] { trainShapeVae(bad); });
+        QVERIFY2(msg.find("--init-from") != std::string::npos, msg.c_str());
+        QVERIFY(!std::filesystem::exists(bad.outDir));
+        const auto damaged = path(dir_, "tune-damaged");
+        std::filesystem::copy(base.outDir, damaged);
+        std::filesystem::resize_file(damaged / "weights.safetensors",
+                                     std::filesystem::file_size(damaged / "weights.safetensors") / 2);
+        bad.initFrom = damaged;
+        msg = errorOf([&] { trainShapeVae(bad); });
+        QVERIFY2(msg.find("--init-from") != std::string::npos, msg.c_str());
+        QVERIFY(!std::filesystem::exists(bad.outDir));
+    }
+
     void fullDiskKeepsTheLastCheckpoint() {
         auto o = tinyOptions(data_, path(dir_, "full"));
         o.epochs = 1;

@@ -5,6 +5,7 @@
 #include "core/formats/PngImage.h"
 #include "core/model/ModelManifest.h"
 #include "core/process/ProcessSimulator.h"
+#include "tests/common/EditedManifest.h"
 #include "ui/MainWindow.h"
 #include "ui/Preferences.h"
 #include "ui/panels/WhatIfPanel.h"
@@ -48,10 +49,7 @@ class TestWhatIfPanel : public QObject {
     // A copy of the tiny package named `name`, its manifest changed by `edit`.
     std::filesystem::path editedCopy(const QString& name, const std::function<void(nlohmann::json&)>& edit) {
         const auto copy = std::filesystem::path(dir_.filePath(QStringLiteral("models/") + name).toStdString());
-        std::filesystem::copy(package_.toStdString(), copy);
-        auto manifest = nlohmann::json::parse(std::ifstream(copy / "model.json"));
-        edit(manifest);
-        std::ofstream(copy / "model.json", std::ios::trunc) << manifest.dump(2);
+        lf::test::writeEditedManifest(package_.toStdString(), edit, copy);
         return copy;
     }
 

@@ -4,6 +4,7 @@
 #include "app/cli/commands/CommandSupport.h"
 
 #include "core/ml/ShapeVaeTrainer.h"
+#include "core/util/Error.h"
 
 #include <cstdio>
 #include <iostream>
@@ -14,11 +15,15 @@ namespace lf::cli {
 namespace {
 
 // The options as a command line that reproduces the run (recorded in model.json).
-std::string commandLine(const ml::ShapeVaeTrainingOptions& o) {
+// `initFrom`: the --init-from argument as given (a model id stays an id).
+std::string commandLine(const ml::ShapeVaeTrainingOptions& o, const std::string& initFrom) {
     std::ostringstream s;
     s << "latentforge-cli train shape-vae --data " << o.dataset.string() << " --out "
-      << o.outDir.string() << commonTrainingArguments(o) << " --latent " << o.latentSize << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight
-      << " --beta-warmup " << o.klWarmupEpochs;
+      << o.outDir.string() << commonTrainingArguments(o);
+    // A fine-tuning run takes the package's architecture (the CLI refuses the options that set it).
+    if (initFrom.empty()) s << " --latent " << o.latentSize;
+    else s << " --init-from " << initFrom;
+    s << " --held-out " << o.heldOutFraction << " --beta " << o.klWeight << " --beta-warmup " << o.klWarmupEpochs;
     if (!o.encoderWidths.empty()) s << " --encoder-widths " << joinComma(o.encoderWidths);
     if (!o.decoderWidths.empty()) s << " --decoder-widths " << joinComma(o.decoderWidths);
     if (o.gridResolution) s << " --resolution " << o.gridResolution;
@@ -44,10 +49,17 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     cmd->add_option("--out", *out, "output folder: checkpoint, then model.json + weights")->required();
     addCommonTrainingOptions(*cmd, *o, "shapes");
     cmd->add_option("--seed", o->seed, "seed for initialisation, split, shuffling and noise");
-    cmd->add_option("--latent", o->latentSize, "latent size")->check(CLI::Range(1, 4096));
-    cmd->add_option("--resolution", o->gridResolution, "model grid resolution (default: the dataset's)");
-    cmd->add_option("--encoder-widths", o->encoderWidths, "encoder channels per stage")->delimiter(',');
-    cmd->add_option("--decoder-widths", o->decoderWidths, "decoder channels per stage")->delimiter(',');
+    const std::vector<CLI::Option*> architecture = {
+        cmd->add_option("--latent", o->latentSize, "latent size")->check(CLI::Range(1, 4096)),
+        cmd->add_option("--resolution", o->gridResolution, "model grid resolution (default: the dataset's)"),
+        cmd->add_option("--encoder-widths", o->encoderWidths, "encoder channels per stage")->delimiter(','),
+        cmd->add_option("--decoder-widths", o->decoderWidths, "decoder channels per stage")->delimiter(',')};
+    auto initFrom = std::make_shared<std::string>();
+    CLI::Option* initFromOption = cmd->add_option(
+        "--init-from", *initFrom,
+        "fine-tune: start from this shape-vae package's network, a folder or a model id (its architecture; Adam, "
+        "schedule, KL warm-up and blend objective are this run's)");
+    for (CLI::Option* option : architecture) initFromOption->excludes(option);
     cmd->add_option("--held-out", o->heldOutFraction, "fraction of shapes held out for validation")
         ->check(CLI::Range(0.0, 0.89));
     cmd->add_option("--beta", o->klWeight, "KL weight after warm-up")->check(CLI::NonNegativeNumber);
@@ -65,7 +77,7 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
     cmd->add_flag("--typical-shapes-only", *typicalOnly,
                   "do not train: store each family's typical shape in the package in --out, trained on --data "
                   "before packages held them");
-    cmd->callback([o, quiet, data, out, typicalOnly] {
+    cmd->callback([o, quiet, data, out, typicalOnly, initFrom] {
         if (*typicalOnly) {
             ml::storeTypicalShapes(*out, *data);
             std::cout << "stored typical shapes in " << *out << "\n";
@@ -73,7 +85,14 @@ void registerTrainShapeVaeCommand(CLI::App& app) {
         }
         o->dataset = *data;
         o->outDir = *out;
-        o->commandLine = commandLine(*o);
+        if (!initFrom->empty()) {
+            try {
+                o->initFrom = resolveModelArgument(*initFrom);
+            } catch (const Error& e) {
+                throw Error(std::string("--init-from: ") + e.what());
+            }
+        }
+        o->commandLine = commandLine(*o, *initFrom);
         ProgressThrottle throttle;
         const auto result = ml::trainShapeVae(*o, [&](const ml::ShapeVaeProgress& p) {
             using Phase = ml::ShapeVaeProgress::Phase;
