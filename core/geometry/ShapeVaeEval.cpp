@@ -168,22 +168,32 @@ struct Validity {
     }
 };
 
-// Validity of midpoints, split by whether the two ends share a family: hybrids across families
-// are the hard case.
+// Validity of midpoints, split by whether the two ends share a family (hybrids across families
+// are the hard case) and by family: a pair counts for both of its ends' families, so the figure
+// says which families' blends come apart.
 struct MidpointTally {
     Validity validity;
-    std::array<std::pair<int, int>, 2> byPair{};  // {same, cross}: {count, one watertight body}
-    void add(const SdfGrid& grid, bool sameFamily) {
+    std::array<std::pair<int, int>, 2> byPair{};      // {same, cross}: {count, one watertight body}
+    std::map<std::string, std::pair<int, int>> byFamily;  // family: {pairs with it, one watertight body}
+    void add(const SdfGrid& grid, const std::string& familyA, const std::string& familyB) {
         const bool good = validity.add(grid);
-        auto& kind = byPair[sameFamily ? 0 : 1];
-        ++kind.first;
-        kind.second += good;
+        auto count = [&](std::pair<int, int>& tally) {
+            ++tally.first;
+            tally.second += good;
+        };
+        count(byPair[familyA == familyB ? 0 : 1]);
+        count(byFamily[familyA]);
+        if (familyB != familyA) count(byFamily[familyB]);
     }
     nlohmann::json json() const {
+        auto share = [](const std::pair<int, int>& tally) {
+            return nlohmann::json{{"count", tally.first},
+                                  {"one_watertight_body", tally.first ? double(tally.second) / tally.first : 0.0}};
+        };
         nlohmann::json j = validity.json();
-        for (const auto& [key, kind] : {std::pair{"same_family", byPair[0]}, std::pair{"cross_family", byPair[1]}})
-            j[key] = {{"count", kind.first},
-                      {"one_watertight_body", kind.first ? double(kind.second) / kind.first : 0.0}};
+        j["same_family"] = share(byPair[0]);
+        j["cross_family"] = share(byPair[1]);
+        for (const auto& [family, tally] : byFamily) j["per_family"][family] = share(tally);
         return j;
     }
 };
@@ -201,7 +211,7 @@ std::vector<std::string> datasetFamilies(const SafetensorsContents& dataset) {
     std::vector<std::string> names;
     const int count = shapeDatasetCount(dataset);
     for (int i = 0; i < count; ++i) {
-        std::string name = shapeFamilies()[std::size_t(shapeDatasetFamily(dataset, i))]->name();
+        std::string name = shapeDatasetFamilyName(dataset, i);
         if (std::find(names.begin(), names.end(), name) != names.end()) break;  // cycled once
         names.push_back(std::move(name));
     }
@@ -315,7 +325,7 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         emptyReconstructions += std::isnan(r.chamfer);
         ious.push_back(r.iou);
         chamfers.push_back(r.chamfer);
-        auto& family = perFamily[shapeFamilies()[std::size_t(shapeDatasetFamily(heldOut, i))]->name()];
+        auto& family = perFamily[shapeDatasetFamilyName(heldOut, i)];
         family.first.push_back(r.iou);
         family.second.push_back(r.chamfer);
         heldOutAtTrainingResolution.push_back(std::move(r.atTrainingResolution));
@@ -347,11 +357,12 @@ nlohmann::json evaluateShapeModel(const ml::ShapeModel& model, const Safetensors
         int b = int(uniformUnit(pairs()) * (trainingCount - 1));
         if (b >= a) ++b;
         const SdfGrid ga = shapeDatasetGrid(trainingSet, a), gb = shapeDatasetGrid(trainingSet, b);
-        const bool sameFamily = shapeDatasetFamily(trainingSet, a) == shapeDatasetFamily(trainingSet, b);
+        const std::string familyA = shapeDatasetFamilyName(trainingSet, a);
+        const std::string familyB = shapeDatasetFamilyName(trainingSet, b);
         const ml::Latent za = model.encode(ga), zb = model.encode(gb);
-        midpoints.add(model.decode(ml::slerp(za, zb, 0.5), resolution), sameFamily);
-        linearMidpoints.add(model.decode(ml::lerp(za, zb, 0.5), resolution), sameFamily);
-        averaged.add(averageGrid(ga, gb), sameFamily);
+        midpoints.add(model.decode(ml::slerp(za, zb, 0.5), resolution), familyA, familyB);
+        linearMidpoints.add(model.decode(ml::lerp(za, zb, 0.5), resolution), familyA, familyB);
+        averaged.add(averageGrid(ga, gb), familyA, familyB);
         if ((k + 1) % 50 == 0) log("midpoints " + std::to_string(k + 1) + "/" + std::to_string(options.midpoints));
     }
 

@@ -160,4 +160,8 @@ int shapeDatasetFamily(const SafetensorsContents& dataset, int index) {
     return int(value);
 }
 
+std::string shapeDatasetFamilyName(const SafetensorsContents& dataset, int index) {
+    return shapeFamilies()[std::size_t(shapeDatasetFamily(dataset, index))]->name();
+}
+
 }  // namespace lf

@@ -46,5 +46,7 @@ SdfGrid shapeDatasetGrid(const SafetensorsContents& dataset, int index);
 // Index into shapeFamilies() of shape `index`; throws lf::Error for a missing/ill-shaped
 // "family" tensor or an index out of range.
 int shapeDatasetFamily(const SafetensorsContents& dataset, int index);
+// The name of that family ("mug").
+std::string shapeDatasetFamilyName(const SafetensorsContents& dataset, int index);
 
 }  // namespace lf

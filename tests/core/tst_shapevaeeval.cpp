@@ -78,6 +78,20 @@ private Q_SLOTS:
         const double recombined = (same * m["same_family"]["one_watertight_body"].get<double>() +
                                    cross * m["cross_family"]["one_watertight_body"].get<double>()) / 6.0;
         QVERIFY(std::abs(recombined - m["one_watertight_body"].get<double>()) < 1e-9);
+        // Per family: a pair counts for both ends' families (once when they share one), only the
+        // fixture's families appear, and the whole pairs' bodies add up across them.
+        int pairEnds = 0;
+        double bodies = 0;
+        for (const auto& [family, figures] : m["per_family"].items()) {
+            QVERIFY2(family == "bottle" || family == "knob" || family == "mug", family.c_str());
+            QVERIFY(inUnitRange(figures["one_watertight_body"]));
+            pairEnds += figures["count"].get<int>();
+            bodies += figures["count"].get<int>() * figures["one_watertight_body"].get<double>();
+        }
+        QCOMPARE(pairEnds, same + 2 * cross);
+        const double bodiesExpected = same * m["same_family"]["one_watertight_body"].get<double>() +
+                                      2 * cross * m["cross_family"]["one_watertight_body"].get<double>();
+        QVERIFY(std::abs(bodies - bodiesExpected) < 1e-9);
         // The same pairs' training grids averaged, counted the same way.
         const auto& average = m["training_grid_average"];
         QCOMPARE(average["count"].get<int>(), 6);
