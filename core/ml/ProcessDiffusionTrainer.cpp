@@ -112,6 +112,7 @@ struct RunState {
     double seconds = 0;
     double epochLoss = 0, epochImages = 0, lastLoss = 0, firstEpochLoss = 0;
     double epochMeanLoss = 0;  // the last finished epoch's mean (kept in checkpoints for an exact-end resume)
+    nlohmann::json sessions = nlohmann::json::array();  // the earlier sessions (checkpointSessions)
 };
 
 void validateOptions(const ProcessDiffusionTrainingOptions& o) {
@@ -194,6 +195,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
             throw Error(what + ": bad step in metadata");
         }
         state.seconds = parseExactNumber(checkpointMetadata(contents, "seconds", what), what);
+        state.sessions = checkpointSessions(contents, state.step, state.seconds, what);
         state.epochLoss = parseExactNumber(checkpointMetadata(contents, "epoch_loss", what), what);
         state.epochImages = parseExactNumber(checkpointMetadata(contents, "epoch_images", what), what);
         state.lastLoss = parseExactNumber(checkpointMetadata(contents, "last_loss", what), what);
@@ -203,7 +205,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
     }
 
     TrainingClock clock(sessionStart, batch, totalSteps, options.epochs);
-    clock.resumed(state.step, state.seconds);
+    clock.resumed(state.step, state.seconds, state.sessions);
     auto report = [&](ProcessDiffusionProgress p) {
         if (!progress) return;
         clock.stamp(p, state.step);
@@ -216,6 +218,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
         c.metadata["run"] = fingerprint.dump();
         c.metadata["step"] = std::to_string(state.step);
         c.metadata["seconds"] = exactNumber(clock.runSeconds());
+        c.metadata[kSessionsMetadataKey] = clock.sessions(state.step, options.commandLine).dump();
         c.metadata["epoch_loss"] = exactNumber(state.epochLoss);
         c.metadata["epoch_images"] = exactNumber(state.epochImages);
         c.metadata["last_loss"] = exactNumber(state.lastLoss);
@@ -352,6 +355,7 @@ ProcessDiffusionTrainingResult trainProcessDiffusion(
                          {"ema_decay", options.emaDecay},
                          {"loss", config.prediction + "-prediction MSE, uniform timesteps"}}},
                        {"sampling_defaults", ProcessSampling{}.toJson()},
+                       {"training_sessions", clock.sessions(state.step, options.commandLine)},
                        {"simulator_revision", data.simulatorRevision ? nlohmann::json(*data.simulatorRevision)
                                                                      : nlohmann::json(nullptr)}};
     saveModelPackage(options.outDir, manifest, weights);

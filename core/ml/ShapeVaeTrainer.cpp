@@ -188,6 +188,7 @@ struct RunState {
     // at its end (to re-write it), after the sums above were reset.
     LossFigures epochMean;
     double heldOutL1 = -1;
+    nlohmann::json sessions = nlohmann::json::array();  // the earlier sessions (checkpointSessions)
 };
 
 // The package a fine-tuning run starts from (ShapeVaeTrainingOptions::initFrom).
@@ -239,13 +240,14 @@ nlohmann::json runFingerprint(const ShapeVaeTrainingOptions& o, const ShapeVaeCo
 }
 
 void writeCheckpoint(const std::filesystem::path& file, ShapeVae& model, torch::optim::Adam& adam,
-                     const RunState& state, const nlohmann::json& fingerprint) {
+                     const RunState& state, const nlohmann::json& fingerprint, const nlohmann::json& sessions) {
     SafetensorsContents contents;
     contents.metadata["format"] = kCheckpointFormat;
     contents.metadata["format_version"] = "1";
     contents.metadata["run"] = fingerprint.dump();
     contents.metadata["step"] = std::to_string(state.step);
     contents.metadata["seconds"] = exactNumber(state.seconds);
+    contents.metadata[kSessionsMetadataKey] = sessions.dump();
     contents.metadata["epoch_shapes"] = exactNumber(state.epochShapes);
     contents.metadata["held_out_l1"] = exactNumber(state.heldOutL1);
     for (const auto& [name, field] : kLossFigureNames) {
@@ -275,6 +277,7 @@ RunState readCheckpoint(const std::filesystem::path& file, ShapeVae& model,
     }
     loadAdamState(contents, *model, adam, device, what);
     state.seconds = parseExactNumber(meta("seconds"), what);
+    state.sessions = checkpointSessions(contents, state.step, state.seconds, what);
     state.epochShapes = parseExactNumber(meta("epoch_shapes"), what);
     state.heldOutL1 = parseExactNumber(meta("held_out_l1"), what);
     for (const auto& [name, field] : kLossFigureNames) {
@@ -461,7 +464,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     checkResumeStep(state.step, totalSteps, options.epochs);
 
     TrainingClock clock(sessionStart, batch, totalSteps, options.epochs);
-    clock.resumed(state.step, state.seconds);
+    clock.resumed(state.step, state.seconds, state.sessions);
     auto report = [&](ShapeVaeProgress p) {
         if (!progress) return;
         clock.stamp(p, state.step);
@@ -470,7 +473,7 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
     auto checkpoint = [&] {
         RunState saved = state;
         saved.seconds = clock.runSeconds();
-        writeCheckpoint(checkpointFile, model, adam, saved, fingerprint);
+        writeCheckpoint(checkpointFile, model, adam, saved, fingerprint, clock.sessions(state.step, options.commandLine));
         ShapeVaeProgress p;
         p.phase = ShapeVaeProgress::Phase::Checkpoint;
         p.epoch = int(std::max<std::int64_t>(1, (state.step + stepsPerEpoch - 1) / stepsPerEpoch));
@@ -616,7 +619,8 @@ ShapeVaeTrainingResult trainShapeVae(const ShapeVaeTrainingOptions& options,
                          {"held_out_fraction", options.heldOutFraction},
                          {"blend_weight", options.blendWeight},
                          {"blend_union", options.blendUnion},
-                         {"loss", lossDescription}}}};
+                         {"loss", lossDescription}}},
+                       {"training_sessions", clock.sessions(state.step, options.commandLine)}};
     if (base) {
         const ModelManifest& from = base->package.manifest;
         manifest.extras["fine_tuned_from"] = {{"id", from.id},

@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 #include <thread>
+#include <utility>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -48,9 +49,30 @@ TrainingClock::TrainingClock(std::chrono::steady_clock::time_point sessionStart,
                              std::int64_t totalSteps, int epochs)
     : start_(sessionStart), batch_(batch), totalSteps_(totalSteps), epochs_(epochs) {}
 
-void TrainingClock::resumed(std::int64_t step, double earlierSeconds) {
+void TrainingClock::resumed(std::int64_t step, double earlierSeconds, nlohmann::json earlierSessions) {
     firstStep_ = step;
     earlierSeconds_ = earlierSeconds;
+    earlierSessions_ = std::move(earlierSessions);
+}
+
+nlohmann::json TrainingClock::sessions(std::int64_t step, const std::string& commandLine) const {
+    nlohmann::json all = earlierSessions_;
+    all.push_back({{"command_line", commandLine}, {"from_step", firstStep_}, {"to_step", step},
+                   {"seconds", sessionSeconds()}});
+    return all;
+}
+
+nlohmann::json checkpointSessions(const SafetensorsContents& checkpoint, std::int64_t step, double seconds,
+                                  const std::string& what) {
+    const auto found = checkpoint.metadata.find(kSessionsMetadataKey);
+    if (found == checkpoint.metadata.end())
+        return nlohmann::json::array({{{"command_line", nullptr}, {"from_step", 0}, {"to_step", step}, {"seconds", seconds},
+                                       {"note", "written before checkpoints recorded their sessions"}}});
+    const nlohmann::json sessions = nlohmann::json::parse(found->second, nullptr, /*allow_exceptions=*/false);
+    const bool valid = sessions.is_array() &&
+                       std::all_of(sessions.begin(), sessions.end(), [](const nlohmann::json& s) { return s.is_object(); });
+    if (!valid) throw Error(what + ": metadata \"" + kSessionsMetadataKey + "\" is not a list of sessions");
+    return sessions;
 }
 
 double TrainingClock::sessionSeconds() const {

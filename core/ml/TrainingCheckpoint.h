@@ -34,8 +34,15 @@ public:
     // `sessionStart`: when the trainer started (so loading data counts as time spent).
     TrainingClock(std::chrono::steady_clock::time_point sessionStart, std::int64_t batch,
                   std::int64_t totalSteps, int epochs);
-    void resumed(std::int64_t step, double earlierSeconds);
+    // `earlierSessions`: checkpointSessions() of the checkpoint resumed from.
+    void resumed(std::int64_t step, double earlierSeconds,
+                 nlohmann::json earlierSessions = nlohmann::json::array());
     double runSeconds() const;  // earlier sessions + this one
+    // The run's sessions up to `step`: the earlier ones, then this one as {"command_line",
+    // "from_step", "to_step", "seconds"}. Checkpoints store it (kSessionsMetadataKey) and packages
+    // as "training_sessions", so a package says how its run was resumed, and that a re-write at
+    // the end (--resume with no steps left) ran no steps; duration_seconds is about their sum.
+    nlohmann::json sessions(std::int64_t step, const std::string& commandLine) const;
     // Sets epochs, step, totalSteps, elapsedSeconds, itemsPerSecond and etaSeconds.
     void stamp(TrainingProgress& p, std::int64_t step) const;
 
@@ -46,7 +53,15 @@ private:
     int epochs_;
     std::int64_t firstStep_ = 0;
     double earlierSeconds_ = 0;
+    nlohmann::json earlierSessions_ = nlohmann::json::array();
 };
+
+inline constexpr const char* kSessionsMetadataKey = "sessions";
+// The sessions a checkpoint records; one that predates them (no key) gives one session of
+// unknown command from step 0 to `step` over `seconds`. Throws lf::Error naming `what` when the
+// key holds something other than a JSON array of objects.
+nlohmann::json checkpointSessions(const SafetensorsContents& checkpoint, std::int64_t step, double seconds,
+                                  const std::string& what);
 
 // Throws lf::Error ("--resume: ...") when a checkpoint's `step` is past this run's `totalSteps`.
 void checkResumeStep(std::int64_t step, std::int64_t totalSteps, int epochs);

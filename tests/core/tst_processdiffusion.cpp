@@ -317,6 +317,15 @@ private Q_SLOTS:
         const auto ma = loadModelPackage(straight.outDir).manifest;
         const auto mb = loadModelPackage(split.outDir).manifest;
         QCOMPARE(ma.weights.sha256, mb.weights.sha256);
+        // The package says it was made in two sessions: steps 0-2, then 2 to the end.
+        const auto& sessions = mb.extras["training_sessions"];
+        QCOMPARE(sessions.size(), std::size_t(2));
+        QCOMPARE(sessions[0]["from_step"].get<std::int64_t>(), std::int64_t(0));
+        QCOMPARE(sessions[0]["to_step"].get<std::int64_t>(), std::int64_t(2));
+        QCOMPARE(sessions[1]["from_step"].get<std::int64_t>(), std::int64_t(2));
+        QCOMPARE(sessions[1]["to_step"].get<std::int64_t>(), b.steps);
+        QCOMPARE(sessions[1]["command_line"].get<std::string>(), split.commandLine);
+        QCOMPARE(ma.extras["training_sessions"].size(), std::size_t(1));
         // A different learning rate must not resume this checkpoint.
         split.learningRate = 1e-3;
         QVERIFY_THROWS_EXCEPTION(Error, trainProcessDiffusion(split));

@@ -200,6 +200,15 @@ private Q_SLOTS:
         const auto wb = readSafetensors(part.outDir / "weights.safetensors");
         QVERIFY(sameModelTensors(wa, wb));
         QCOMPARE(a.trainLoss, second.trainLoss);
+        // The packages say how they were made: one session, or two split at step 6.
+        const auto sessions = loadModelPackage(part.outDir).manifest.extras["training_sessions"];
+        QCOMPARE(sessions.size(), std::size_t(2));
+        QCOMPARE(sessions[0]["to_step"].get<std::int64_t>(), std::int64_t(6));
+        QCOMPARE(sessions[1]["from_step"].get<std::int64_t>(), std::int64_t(6));
+        QCOMPARE(sessions[1]["to_step"].get<std::int64_t>(), a.steps);
+        QCOMPARE(sessions[1]["command_line"].get<std::string>(), part.commandLine);
+        QVERIFY(sessions[0]["seconds"].get<double>() > 0 && sessions[1]["seconds"].get<double>() > 0);
+        QCOMPARE(loadModelPackage(whole.outDir).manifest.extras["training_sessions"].size(), std::size_t(1));
 
         // A different seed is a different run and must differ (the comparison above can fail).
         auto other = tinyOptions(data_, path(dir_, "other"));
@@ -266,6 +275,35 @@ private Q_SLOTS:
         QCOMPARE(again.trainKl, first.trainKl);
         const auto checkpoint = readSafetensors(o.outDir / kCheckpointFileName);
         QVERIFY(checkpoint.metadata.at("epoch_mean_loss") != checkpoint.metadata.at("last_loss"));
+        // The re-write is a session that ran no steps.
+        const auto sessions = loadModelPackage(o.outDir).manifest.extras["training_sessions"];
+        QCOMPARE(sessions.size(), std::size_t(2));
+        QCOMPARE(sessions[1]["from_step"], sessions[1]["to_step"]);
+    }
+
+    void checkpointsWithoutSessionsStillResume() {
+        // A checkpoint from before sessions were recorded: one session of unknown command.
+        auto o = tinyOptions(data_, path(dir_, "sessionless"));
+        o.epochs = 1;
+        trainShapeVae(o);
+        const auto file = o.outDir / kCheckpointFileName;
+        auto contents = readSafetensors(file);
+        const std::int64_t steps = std::stoll(contents.metadata.at("step"));
+        contents.metadata.erase(kSessionsMetadataKey);
+        writeSafetensors(file, contents);
+        o.epochs = 2;
+        o.resume = true;
+        QVERIFY(trainShapeVae(o).finished);
+        const auto sessions = loadModelPackage(o.outDir).manifest.extras["training_sessions"];
+        QCOMPARE(sessions.size(), std::size_t(2));
+        QVERIFY(sessions[0]["command_line"].is_null());
+        QCOMPARE(sessions[0]["to_step"].get<std::int64_t>(), steps);
+        // A damaged list is refused with a clear error.
+        contents = readSafetensors(file);
+        contents.metadata[kSessionsMetadataKey] = "{not json";
+        writeSafetensors(file, contents);
+        const std::string msg = errorOf([&] { trainShapeVae(o); });
+        QVERIFY2(msg.find("not a list of sessions") != std::string::npos, msg.c_str());
     }
 
     void resumeRefusesMismatchedOrMissingCheckpoint() {
