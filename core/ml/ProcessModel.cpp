@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
 
 namespace lf::ml {
 namespace {
