@@ -77,14 +77,9 @@ TrainingData loadTrainingData(const ProcessDiffusionTrainingOptions& o, int imag
     // Which renderer drew the images comes first: a model is measured against the simulator, so
     // a package must say which revision of it taught the model (a dataset file written before
     // revisions were recorded, or with a value that is not one, says "unknown").
-    if (const auto revision = contents.metadata.find("simulator_revision"); revision != contents.metadata.end()) {
-        std::size_t used = 0;
-        try {
-            const int number = std::stoi(revision->second, &used);
-            if (used == revision->second.size() && number >= 0) data.simulatorRevision = number;
-        } catch (const std::exception&) {  // not a number: unknown, as ProcessModel::load would refuse it
-        }
-    }
+    // The same rule as a package's field (ProcessModel::load): a non-negative whole number.
+    if (const auto revision = contents.metadata.find("simulator_revision"); revision != contents.metadata.end())
+        data.simulatorRevision = nonNegativeIntOf(nlohmann::json::parse(revision->second, nullptr, /*allow_exceptions=*/false));
     data.description = "simulator revision " +
                        (data.simulatorRevision ? std::to_string(*data.simulatorRevision) : std::string("unknown")) + ", ";
     if (o.dataset.empty()) {
